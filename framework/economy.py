@@ -1,0 +1,230 @@
+"""The :class:`Economy`: agents and markets; equilibrium as a root of excess demands.
+
+``Economy.residuals(prices)`` stacks the markets' excess demands, leaving out the market of the
+numeraire (Walras' law implies it), and ``Economy.solve`` finds the non-numeraire prices that zero
+them with SciPy. Price blocks declared ``positive`` are solved in logs, so a root finder can never
+propose a negative wage.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .agent import Agent
+from .equilibrium import Equilibrium, SolveReport
+from .errors import ConvergenceError, ParameterError
+from .market import Market
+
+__all__ = ["Economy", "ROOT_METHODS"]
+
+#: Methods of :func:`scipy.optimize.root` accepted by :meth:`Economy.solve`, plus ``"brentq"``.
+ROOT_METHODS = ("hybr", "lm", "broyden1", "broyden2", "anderson", "krylov", "df-sane", "brentq")
+
+
+class Economy:
+    """Agents plus markets plus a numeraire.
+
+    Parameters
+    ----------
+    agents : sequence of Agent
+    markets : sequence of Market
+        Exactly one market per price block.
+    prices : mapping of str to array_like
+        Price blocks and their initial guesses (the numeraire's entry keeps its value).
+    numeraire : (str, int) or None
+        Block and index of the price fixed at its guess; that entry's market is dropped from
+        the residuals (Walras' law).
+    positive : iterable of str
+        Price blocks solved in logs (they must stay positive).
+    """
+
+    def __init__(self, agents: Sequence[Agent], markets: Sequence[Market],
+                 prices: Mapping[str, Any], numeraire: tuple[str, int] | None = None,
+                 positive: Iterable[str] = ()):
+        self.agents = list(agents)
+        self.markets = list(markets)
+        self.price_guess = {name: np.atleast_1d(np.asarray(value, dtype=float)).copy()
+                            for name, value in prices.items()}
+        self.numeraire = numeraire
+        self.positive = set(positive)
+        names = [a.name for a in self.agents]
+        if len(set(names)) != len(names):
+            raise ValueError(f"agent names must be unique, got {names}")
+        cleared = [m.price for m in self.markets]
+        if sorted(cleared) != sorted(self.price_guess):
+            raise ValueError(f"each price block needs exactly one market: blocks {sorted(self.price_guess)}, "
+                             f"markets clear {sorted(cleared)}")
+        if numeraire is not None:
+            block, index = numeraire
+            if block not in self.price_guess or not 0 <= index < self.price_guess[block].size:
+                raise ValueError(f"numeraire {numeraire} is not a price entry")
+        for name in self.positive:
+            if np.any(self.price_guess[name] <= 0):
+                raise ParameterError(name, "initial guess must be positive for a positive price block")
+        self._market_of = {m.price: m for m in self.markets}
+        self._mask = {name: np.ones(v.size, bool) for name, v in self.price_guess.items()}
+        if numeraire is not None:
+            self._mask[numeraire[0]][numeraire[1]] = False
+
+    # ------------------------------------------------------------------ evaluation
+    def respond(self, prices: Mapping[str, np.ndarray]) -> dict[str, Any]:
+        """Every agent's response at ``prices``, keyed by agent name."""
+        return {agent.name: agent.respond(prices) for agent in self.agents}
+
+    def excess_demands(self, prices: Mapping[str, np.ndarray], responses=None) -> dict[str, np.ndarray]:
+        """Excess demand of every market (numeraire's included), keyed by price block."""
+        responses = self.respond(prices) if responses is None else responses
+        out = {}
+        for name in self.price_guess:
+            value = np.atleast_1d(np.asarray(self._market_of[name].excess_demand(responses, prices), dtype=float))
+            if value.shape != self.price_guess[name].shape:
+                raise ValueError(f"market {self._market_of[name].name!r} returned shape {value.shape}, "
+                                 f"expected {self.price_guess[name].shape}")
+            out[name] = value
+        return out
+
+    def residuals(self, prices: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Stacked excess demands without the numeraire's market: zero in equilibrium."""
+        excess = self.excess_demands(self._complete(prices))
+        return np.concatenate([excess[name][self._mask[name]] for name in self.price_guess])
+
+    def aggregates(self, responses: Mapping[str, Any], prices: Mapping[str, np.ndarray]) -> dict[str, Any]:
+        """Derived quantities reported with an equilibrium. Override in subclasses."""
+        return {}
+
+    # ------------------------------------------------------------------ packing
+    def _complete(self, prices: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        full = {name: np.atleast_1d(np.asarray(prices.get(name, guess), dtype=float))
+                for name, guess in self.price_guess.items()}
+        unknown = set(prices) - set(full)
+        if unknown:
+            raise ValueError(f"unknown price blocks {sorted(unknown)}")
+        return full
+
+    def pack(self, prices: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The solver's unknowns (non-numeraire entries, logs for positive blocks)."""
+        parts = []
+        for name in self.price_guess:
+            value = np.atleast_1d(np.asarray(prices[name], dtype=float))[self._mask[name]]
+            parts.append(np.log(value) if name in self.positive else value)
+        return np.concatenate(parts)
+
+    def unpack(self, x: np.ndarray, base: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Prices from the solver's unknowns; fixed entries come from ``base`` (default: guesses)."""
+        base = self.price_guess if base is None else base
+        out, start = {}, 0
+        for name, guess in self.price_guess.items():
+            value = np.array(base[name], dtype=float, copy=True).reshape(guess.shape)
+            n = int(self._mask[name].sum())
+            chunk = x[start:start + n]
+            value[self._mask[name]] = np.exp(chunk) if name in self.positive else chunk
+            out[name] = value
+            start += n
+        return out
+
+    # ------------------------------------------------------------------ solving
+    def solve(self, method: str = "hybr", tol: float = 1e-10, maxiter: int | None = None,
+              guess: Mapping[str, Any] | None = None, bracket: tuple[float, float] | None = None,
+              options: Mapping[str, Any] | None = None) -> Equilibrium:
+        """Find prices that clear every market.
+
+        Parameters
+        ----------
+        method : str
+            One of :data:`ROOT_METHODS`; ``"brentq"`` needs a single unknown and a ``bracket``
+            (in price units, not logs).
+        tol : float
+            Required max-norm of the residuals.
+        maxiter : int, optional
+            Cap on iterations (residual evaluations for ``hybr``/``lm``).
+        guess : mapping, optional
+            Initial prices overriding the economy's guesses (the numeraire's entry included).
+        options : mapping, optional
+            Extra options passed to :func:`scipy.optimize.root`.
+
+        Raises
+        ------
+        ConvergenceError
+            If the residual norm does not reach ``tol``; carries the residual history.
+        """
+        if method not in ROOT_METHODS:
+            raise ParameterError("method", f"must be one of {', '.join(ROOT_METHODS)}", method)
+        if not tol > 0:
+            raise ParameterError("tol", "must be positive", tol)
+        base = self._complete(guess or {})
+        history: list[float] = []
+        cache: dict[bytes, np.ndarray] = {}
+
+        def objective(x):
+            x = np.asarray(x, dtype=float)
+            key = x.tobytes()
+            if key not in cache:
+                value = self.residuals(self.unpack(x, base))
+                cache.clear()
+                cache[key] = value
+                history.append(float(np.max(np.abs(value))) if value.size else 0.0)
+            return cache[key]
+
+        start = time.perf_counter()
+        x0 = self.pack(base)
+        iterations, message = 0, ""
+        if x0.size == 0:
+            x = x0
+        elif method == "brentq":
+            x, iterations, message = self._solve_scalar(objective, x0, tol, maxiter, bracket, history)
+        else:
+            x, iterations, message = self._solve_root(objective, x0, method, tol, maxiter, options, history)
+        prices = self.unpack(np.asarray(x, dtype=float), base)
+        responses = self.respond(prices)
+        excess = self.excess_demands(prices, responses)
+        residual = np.concatenate([excess[n][self._mask[n]] for n in self.price_guess])
+        norm = float(np.max(np.abs(residual))) if residual.size else 0.0
+        seconds = time.perf_counter() - start
+        converged = bool(np.isfinite(norm) and norm <= tol)
+        report = SolveReport(method=method, converged=converged, iterations=int(iterations or len(history)),
+                             evaluations=len(history), residual_norm=norm, tolerance=tol, seconds=seconds,
+                             history=tuple(history), message=str(message))
+        if not converged:
+            raise ConvergenceError(f"{type(self).__name__}: {method} did not clear markets to tol {tol:g}"
+                                   f" ({message})", history=history + [norm])
+        return Equilibrium(prices=prices, responses=responses, aggregates=self.aggregates(responses, prices),
+                           excess_demands=excess, report=report)
+
+    @staticmethod
+    def _solve_root(objective, x0, method, tol, maxiter, options, history):
+        from scipy import optimize
+
+        opts = dict(options or {})
+        if maxiter is not None:
+            opts.setdefault("maxfev" if method in ("hybr", "lm") else "maxiter", int(maxiter))
+        if method in ("hybr", "lm"):
+            opts.setdefault("xtol", 1e-13)
+        else:
+            opts.setdefault("fatol", tol)
+        with np.errstate(all="ignore"):
+            try:
+                sol = optimize.root(objective, x0, method=method, options=opts)
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+                raise ConvergenceError(f"{method} failed: {exc}", history=history) from None
+        iterations = int(getattr(sol, "nit", 0) or getattr(sol, "nfev", 0) or len(history))
+        return sol.x, iterations, sol.message
+
+    def _solve_scalar(self, objective, x0, tol, maxiter, bracket, history):
+        from scipy import optimize
+
+        if x0.size != 1:
+            raise ParameterError("method", "brentq needs exactly one unknown price", x0.size)
+        if bracket is None:
+            raise ParameterError("bracket", "brentq needs a bracket (low, high)")
+        name = next(n for n in self.price_guess if self._mask[n].any())
+        low, high = (np.log(b) if name in self.positive else b for b in bracket)
+        f = lambda s: float(objective(np.array([s]))[0])  # noqa: E731
+        f_low, f_high = f(low), f(high)
+        if not np.sign(f_low) * np.sign(f_high) <= 0:
+            raise ConvergenceError(f"brentq: excess demand has the same sign at both ends of the bracket "
+                                   f"{tuple(bracket)} ({f_low:.3g}, {f_high:.3g})", history=history)
+        root, info = optimize.brentq(f, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps,
+                                     maxiter=maxiter or 200, full_output=True, disp=False)
+        return np.array([root]), info.iterations, info.flag

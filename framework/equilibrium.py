@@ -1,0 +1,68 @@
+"""Results of an equilibrium computation: :class:`SolveReport` and :class:`Equilibrium`."""
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+
+__all__ = ["SolveReport", "Equilibrium"]
+
+
+@attrs.frozen(kw_only=True)
+class SolveReport:
+    """How a solve went (in the spirit of SciPy's ``OptimizeResult``).
+
+    Attributes
+    ----------
+    method : str
+        Root finder used.
+    converged : bool
+        Whether the residual norm met the tolerance.
+    iterations : int
+        Solver iterations (for SciPy's ``root``: its iteration count when it reports one,
+        otherwise residual evaluations).
+    evaluations : int
+        Number of residual evaluations.
+    residual_norm : float
+        Max-norm of the residuals at the returned prices.
+    tolerance : float
+        Tolerance on that norm.
+    seconds : float
+        Wall-clock time of the solve.
+    history : tuple of float
+        Residual max-norm at every evaluation.
+    message : str
+        The solver's own message.
+    """
+
+    method: str
+    converged: bool
+    iterations: int
+    evaluations: int
+    residual_norm: float
+    tolerance: float
+    seconds: float
+    history: tuple = ()
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method, "converged": self.converged, "iterations": self.iterations,
+            "evaluations": self.evaluations, "residual_norm": self.residual_norm,
+            "tolerance": self.tolerance, "seconds": self.seconds, "message": self.message,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Equilibrium:
+    """Prices that clear every market, the agents' responses there, aggregates and a report."""
+
+    prices: dict = attrs.field(eq=False)
+    responses: dict = attrs.field(eq=False)
+    aggregates: dict = attrs.field(eq=False)
+    excess_demands: dict = attrs.field(eq=False)
+    report: SolveReport
+
+    def price(self, name: str) -> np.ndarray:
+        return self.prices[name]

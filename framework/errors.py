@@ -1,0 +1,63 @@
+"""Errors raised by equilibria.
+
+Two kinds of failure are distinguished everywhere, in Python and on the command line:
+
+* :class:`ParameterError` — the input breaks a rule (command-line exit status 2);
+* :class:`ConvergenceError` — a solver did not converge (command-line exit status 3).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["EquilibriaError", "ParameterError", "ConvergenceError"]
+
+
+class EquilibriaError(Exception):
+    """Base class of the errors equilibria raises on purpose."""
+
+
+def _short(value, limit: int = 60) -> str:
+    text = np.array2string(np.asarray(value), threshold=8) if isinstance(value, (list, tuple, np.ndarray)) else repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ParameterError(EquilibriaError, ValueError):
+    """A parameter breaks a rule.
+
+    Parameters
+    ----------
+    parameter : str
+        Name of the offending parameter (as the user spells it).
+    rule : str
+        The rule it breaks, phrased as what is required ("must be positive").
+    value : object, optional
+        The offending value, shown abbreviated in the message.
+    """
+
+    _NO_VALUE = object()
+
+    def __init__(self, parameter: str, rule: str, value=_NO_VALUE):
+        self.parameter = parameter
+        self.rule = rule
+        self.value = None if value is self._NO_VALUE else value
+        message = f"parameter '{parameter}': {rule}"
+        if value is not self._NO_VALUE:
+            message += f" (got {_short(value)})"
+        super().__init__(message)
+
+
+class ConvergenceError(EquilibriaError, RuntimeError):
+    """A solver stopped without meeting its tolerance.
+
+    Attributes
+    ----------
+    history : list of float
+        The residual norm at every evaluation, oldest first.
+    """
+
+    def __init__(self, message: str, history=None):
+        self.history = list(history or [])
+        if self.history:
+            message += f" (last residual norm {self.history[-1]:.3g} after {len(self.history)} evaluations)"
+        super().__init__(message)

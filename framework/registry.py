@@ -1,0 +1,102 @@
+"""Plugins, their experiments, and discovery through the entry-point group ``equilibria.plugins``.
+
+A plugin package exposes a :class:`Plugin` instance and registers it in its own packaging::
+
+    entry_points={"equilibria.plugins": ["mymodel = mypackage.mymodel:plugin"]}
+
+Plugins are discovered only through that group, this repository's own included.
+"""
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any, Callable, Mapping, Sequence
+
+import attrs
+
+from .errors import ParameterError
+
+__all__ = ["Plugin", "Experiment", "ENTRY_POINT_GROUP", "discover", "get_plugin", "PluginLoadError"]
+
+ENTRY_POINT_GROUP = "equilibria.plugins"
+
+
+class PluginLoadError(RuntimeError):
+    """A registered plugin could not be imported or is not a :class:`Plugin`."""
+
+
+@attrs.frozen(kw_only=True)
+class Experiment:
+    """A named experiment: one of the paper's tables or figures, or a counterfactual.
+
+    ``run(params, options)`` returns a :class:`~equilibria.results.Result`. ``options`` holds
+    command-line settings (``out``: folder or None, ``progress``: bool). ``parameters`` is the
+    parameter class read by ``--params``/``--set`` when it differs from the plugin's.
+    ``headline`` experiments are part of ``equilibria replicate``.
+    """
+
+    name: str
+    description: str
+    run: Callable[[Any, Mapping[str, Any]], Any]
+    headline: bool = False
+    parameters: type | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Plugin:
+    """A paper's model: parameters, a baseline solve, experiments and theorems."""
+
+    name: str
+    paper: str
+    description: str
+    parameters: type
+    solve: Callable[[Any], Any]
+    experiments: Sequence[Experiment] = ()
+    theorems: Sequence[Any] = ()
+    doc: str = ""
+
+    def experiment(self, name: str) -> Experiment:
+        for experiment in self.experiments:
+            if experiment.name == name:
+                return experiment
+        known = ", ".join(e.name for e in self.experiments) or "none"
+        raise ParameterError("EXPERIMENT", f"{self.name} has no experiment {name!r} (known: {known})")
+
+    def theorem(self, name: str):
+        for theorem in self.theorems:
+            if theorem.name == name:
+                return theorem
+        raise ParameterError("--theorem", f"{self.name} has no theorem {name!r}")
+
+
+def _entry_points():
+    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+
+
+def plugin_names() -> list[str]:
+    """Names registered in the entry-point group (without importing the plugins)."""
+    return [ep.name for ep in _entry_points()]
+
+
+def _load(entry_point) -> Plugin:
+    try:
+        plugin = entry_point.load()
+    except Exception as exc:
+        raise PluginLoadError(f"plugin {entry_point.name!r} ({entry_point.value}) failed to load: "
+                              f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(plugin, Plugin):
+        raise PluginLoadError(f"plugin {entry_point.name!r} ({entry_point.value}) is not an equilibria.Plugin")
+    return plugin
+
+
+def discover() -> dict[str, Plugin]:
+    """Every plugin registered under ``equilibria.plugins``, by name."""
+    return {ep.name: _load(ep) for ep in _entry_points()}
+
+
+def get_plugin(name: str) -> Plugin:
+    """The plugin registered as ``name``; ``ParameterError`` if there is none."""
+    for entry_point in _entry_points():
+        if entry_point.name == name:
+            return _load(entry_point)
+    known = ", ".join(plugin_names()) or "none installed"
+    raise ParameterError("PLUGIN", f"no plugin named {name!r} (known: {known})")
