@@ -88,9 +88,21 @@ def _load(entry_point) -> Plugin:
     return plugin
 
 
-def discover() -> dict[str, Plugin]:
-    """Every plugin registered under ``equilibria.plugins``, by name."""
-    return {ep.name: _load(ep) for ep in _entry_points()}
+def discover(strict: bool = True):
+    """Every plugin registered under ``equilibria.plugins``, by name.
+
+    With ``strict=False`` a plugin that fails to load does not stop the others: the return value
+    is ``(plugins, failures)`` with ``failures`` mapping names to :class:`PluginLoadError`.
+    """
+    plugins, failures = {}, {}
+    for entry_point in _entry_points():
+        try:
+            plugins[entry_point.name] = _load(entry_point)
+        except PluginLoadError as exc:
+            if strict:
+                raise
+            failures[entry_point.name] = exc
+    return plugins if strict else (plugins, failures)
 
 
 def get_plugin(name: str) -> Plugin:

@@ -1,0 +1,93 @@
+"""``equilibria replicate``: every plugin's baseline, headline experiments and theorems, as a report.
+
+The report folder holds ``report.md`` (tables inline, figures linked), ``report.json`` (status,
+timings and every result's data) and one sub-folder per plugin and step with that step's
+``result.json``, ``result.md`` and PNG figures. A failing step is recorded (with its traceback in
+``error.txt``) and the run goes on; the command exits non-zero if any step failed.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from .registry import discover, get_plugin
+from .results import (Table, atomic_write_json, atomic_write_text, result_markdown, to_jsonable,
+                      write_result)
+from .validation import check_theorem
+
+__all__ = ["replicate"]
+
+
+def _steps(plugin, examples):
+    yield "baseline", lambda: plugin.solve(plugin.parameters())
+    for experiment in plugin.experiments:
+        if experiment.headline:
+            cls = experiment.parameters or plugin.parameters
+            yield experiment.name, (lambda e=experiment, c=cls: e.run(c(), {"out": None, "progress": False}))
+    if examples and plugin.theorems:
+        yield "theorems", lambda: [check_theorem(t, examples=examples, derandomize=True) for t in plugin.theorems]
+
+
+def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool = True) -> dict:
+    """Run the replication and write the report; returns a summary dict."""
+    from tqdm import tqdm
+
+    out = Path(out)
+    plugins = {name: get_plugin(name) for name in plugin_names} if plugin_names else discover()
+    plan = [(name, step, fn) for name, plugin in plugins.items() for step, fn in _steps(plugin, examples)]
+    records, markdown = [], ["# equilibria replication report\n"]
+    current = None
+    bar = tqdm(plan, desc="replicate", unit="step", disable=not progress, file=None)
+    for name, step, fn in bar:
+        bar.set_postfix_str(f"{name}: {step}")
+        if name != current:
+            current = name
+            plugin = plugins[name]
+            markdown.append(f"\n## {name}\n\n{plugin.paper}\n\n{plugin.description}\n")
+        folder = out / name / step
+        started = time.perf_counter()
+        record = {"plugin": name, "step": step}
+        try:
+            produced = fn()
+            record["seconds"] = time.perf_counter() - started
+            if step == "theorems":
+                outcomes = produced
+                record["status"] = "ok" if all(o.held for o in outcomes) else "failed"
+                record["theorems"] = [o.to_dict() for o in outcomes]
+                table = Table(columns=["theorem", "held", "examples", "seconds", "counterexample / message"],
+                              rows=[[o.name, o.held, o.examples, o.seconds, o.message or ""] for o in outcomes],
+                              caption="Hypothesis search for counterexamples (derandomized).")
+                atomic_write_json(folder / "result.json", record["theorems"])
+                markdown.append(f"### Theorems\n\n{table.to_markdown()}\n")
+            else:
+                written = write_result(produced, folder)
+                record["status"] = "ok"
+                record["data"] = to_jsonable(produced.data)
+                body = result_markdown(produced, {k: Path(step) / Path(v).name for k, v in written.items()}, level=4)
+                title = "Baseline" if step == "baseline" else f"Experiment `{step}`"
+                markdown.append(f"### {title}\n\n{body}")
+        except Exception as exc:  # a failing step is reported, the others still run
+            record.update(status="failed", seconds=time.perf_counter() - started,
+                          error=f"{type(exc).__name__}: {exc}")
+            atomic_write_text(folder / "error.txt", traceback.format_exc())
+            markdown.append(f"### `{step}` FAILED\n\n`{type(exc).__name__}: {exc}`\n")
+        records.append(record)
+    bar.close()
+    _relink(markdown, out)
+    failed = sum(r["status"] != "ok" for r in records)
+    lines = "\n".join(markdown)
+    report = atomic_write_text(out / "report.md", lines + f"\n\n---\n{len(records) - failed} of {len(records)} "
+                                                          f"steps succeeded.\n")
+    atomic_write_json(out / "report.json", {"steps": records})
+    return {"report": str(report), "steps": len(records), "failed": failed, "records": records}
+
+
+def _relink(markdown: list[str], out: Path) -> None:
+    """Figure links in step results are relative to the step folder; make them relative to the report."""
+    current = None
+    for k, text in enumerate(markdown):
+        if text.startswith("\n## "):
+            current = text.split("\n")[1][3:].strip()
+        elif current and "](" in text:
+            markdown[k] = text.replace("](", f"]({current}/")
