@@ -1,0 +1,155 @@
+"""The decentralized equilibrium (Definition 1, Lemma 2) as a core :class:`~equilibria.Economy`.
+
+Unknowns: the risk-adjusted prices ``R = E[p] + Cov[p, lambda]`` (one price block of n entries).
+
+* Agents: one :class:`SectorFirm` per sector. At prices ``R`` firm i solves eq. (12),
+  ``max_{alpha_i in A_i} a_i(alpha_i) - R' alpha_i``, and reports its technique.
+* Market: :class:`RiskAdjustedPricing` -- risk-adjusted unit-cost pricing. Taking expectations
+  and covariances with ``lambda = -(rho - 1) y`` of the pricing condition (8),
+  ``p = alpha p - eps - a`` (Lemma 1), gives for the network the firms chose
+  ``R = alpha R - mu - a(alpha) + (rho - 1) Sigma omega(alpha)``, ``omega = L(alpha)' beta``.
+  Its residual ``G(R) = (I - alpha) R + mu + a - (rho - 1) Sigma omega`` is zero exactly when
+  ``R = -L (mu + a) + (rho - 1) L Sigma L' beta = E[p] + Cov[p, lambda]`` (Lemma 2).
+
+Nothing here calls the planner. Besides the core's SciPy root finders the economy offers
+``method="newton"``, Newton's method with the exact Jacobian
+``dG/dR = (I - alpha) - (rho - 1) Sigma L' J``, ``J = sum_i omega_i d alpha_i / d R`` (the terms in
+``d alpha`` cancel by the firms' first-order conditions), with a backtracking line search on ``|G|``.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from equilibria import Agent, ConvergenceError, Economy, Equilibrium, Market, SolveReport
+
+from .network import domar_weights, moments
+from .technology import Choice
+
+__all__ = ["SectorFirm", "RiskAdjustedPricing", "NetworkEconomy", "PRICE"]
+
+PRICE = "risk_adjusted_prices"
+
+
+class SectorFirm(Agent):
+    """The representative firm of sector ``i``: technique choice (12) at risk-adjusted prices."""
+
+    def __init__(self, index, model):
+        self.index = int(index)
+        self.model = model
+        self.name = f"firm_{index}"
+
+    def respond(self, prices):
+        R = prices[PRICE]
+        tech = self.model.technology
+        choice = tech.best_response_sector(self.index, R, self.model.alpha_bar[self.index])
+        return choice
+
+
+class RiskAdjustedPricing(Market):
+    """Risk-adjusted unit-cost pricing: ``G(R) = (I - alpha) R + mu + a(alpha) - (rho - 1) Sigma omega``."""
+
+    name = "risk-adjusted unit-cost pricing"
+    price = PRICE
+
+    def __init__(self, model):
+        self.model = model
+
+    def network(self, responses) -> np.ndarray:
+        return np.array([responses[f"firm_{i}"].x for i in range(self.model.n)])
+
+    def excess_demand(self, responses, prices):
+        m = self.model
+        alpha = self.network(responses)
+        R = prices[PRICE]
+        omega = domar_weights(alpha, m.beta)
+        a = m.technology.log_productivity(alpha)
+        return R - alpha @ R + m.mu + a - (m.rho - 1.0) * m.sigma @ omega
+
+
+class NetworkEconomy(Economy):
+    """Firms choosing techniques, cleared by risk-adjusted pricing (no numeraire: the wage is 1)."""
+
+    def __init__(self, model, guess=None):
+        self.model = model
+        firms = [SectorFirm(i, model) for i in range(model.n)]
+        self.pricing = RiskAdjustedPricing(model)
+        if guess is None:
+            guess = self.ideal_network_prices()
+        super().__init__(firms, [self.pricing], {PRICE: guess})
+
+    def ideal_network_prices(self) -> np.ndarray:
+        """``R`` of the ideal network ``alpha°`` (Lemma 2 at a fixed network): the starting guess."""
+        m = self.model
+        alpha = m.technology.ideal
+        return moments(alpha, m.technology.log_productivity(alpha), m.mu, m.sigma, m.beta, m.rho).risk_adjusted_prices
+
+    def choice(self, responses) -> Choice:
+        n = self.model.n
+        sols = [responses[f"firm_{i}"] for i in range(n)]
+        return Choice(np.array([s.x for s in sols]), np.array([s.at_lower for s in sols]),
+                      np.array([s.budget_binds for s in sols]), sum(s.iterations for s in sols))
+
+    def aggregates(self, responses, prices):
+        m = self.model
+        alpha = self.pricing.network(responses)
+        fm = m.fixed_network(alpha)
+        return {"network": alpha, "domar_weights": fm.domar_weights, "moments": fm}
+
+    def jacobian(self, prices, responses) -> np.ndarray:
+        """``dG/dR = (I - alpha) - (rho - 1) Sigma L' J``."""
+        m = self.model
+        choice = self.choice(responses)
+        alpha = choice.alpha
+        omega = domar_weights(alpha, m.beta)
+        J = m.technology.response_jacobian(choice, omega)
+        LtJ = np.linalg.solve((np.eye(m.n) - alpha).T, J)
+        return np.eye(m.n) - alpha - (m.rho - 1.0) * m.sigma @ LtJ
+
+    def solve(self, method="newton", tol=1e-11, maxiter=None, guess=None, **kw) -> Equilibrium:
+        """``method="newton"`` (exact Jacobian, default) or any method of :meth:`Economy.solve`."""
+        if method != "newton":
+            return super().solve(method=method, tol=tol, maxiter=maxiter, guess=guess, **kw)
+        maxiter = 100 if maxiter is None else int(maxiter)
+        t0 = time.perf_counter()
+        R = np.array(guess[PRICE] if guess else self.price_guess[PRICE], dtype=float)
+        history = []
+        evaluations = 0
+
+        def evaluate(R):
+            nonlocal evaluations
+            evaluations += 1
+            prices = {PRICE: R}
+            responses = self.respond(prices)
+            G = self.pricing.excess_demand(responses, prices)
+            return responses, G
+
+        responses, G = evaluate(R)
+        norm = float(np.abs(G).max())
+        history.append(norm)
+        iterations = 0
+        while norm > tol:
+            if iterations >= maxiter:
+                raise ConvergenceError(f"NetworkEconomy: newton did not clear markets to tol {tol:g}",
+                                       history=history)
+            iterations += 1
+            step = np.linalg.solve(self.jacobian({PRICE: R}, responses), -G)
+            t = 1.0
+            while True:
+                trial = evaluate(R + t * step)
+                trial_norm = float(np.abs(trial[1]).max())
+                if trial_norm <= (1.0 - 1e-4 * t) * norm or t < 1e-8:
+                    break
+                t *= 0.5
+            R = R + t * step
+            responses, G = trial
+            norm = trial_norm
+            history.append(norm)
+        prices = {PRICE: R}
+        report = SolveReport(method="newton (exact Jacobian)", converged=True, iterations=iterations,
+                             evaluations=evaluations, residual_norm=norm, tolerance=tol,
+                             seconds=time.perf_counter() - t0, history=tuple(history), message="")
+        excess = {PRICE: G}
+        return Equilibrium(prices=prices, responses=responses, aggregates=self.aggregates(responses, prices),
+                           excess_demands=excess, report=report)

@@ -1,0 +1,238 @@
+"""The planner over Domar weights: Lemma 3, eqs. (14)-(15), Corollary 2 and Lemma 4.
+
+Inner problem, eq. (14): for Domar weights ``omega``,
+
+    a_bar(omega) = max_{alpha in A} sum_i omega_i a_i(alpha_i)   s.t.  omega' = beta' L(alpha),
+
+i.e. ``alpha' omega = omega - beta``. Its Lagrangian dual separates by sector: with multipliers
+``lam`` on the n constraints, ``alpha_i(lam) = argmax_{A_i} a_i(alpha_i) - lam' alpha_i`` -- the firm's
+problem (12) at prices ``lam`` -- and ``lam`` minimises the convex dual
+``g(lam) = sum_i omega_i [a_i(alpha_i(lam)) - lam' alpha_i(lam)] + lam'(omega - beta)``.
+For quadratic shifters at an interior solution this gives the slides' closed form
+``lam = (sum_j omega_j H_j^{-1})^{-1} (omega - beta - sum_j omega_j alpha°_j)``,
+``alpha_i = alpha°_i + H_i^{-1} lam`` (:func:`closed_form_inner`); otherwise Newton's method on the
+dual with the firms' corner solutions (:func:`solve_inner`).
+
+Envelope results used by the outer Newton method:
+
+* ``grad a_bar(omega) = a(alpha) + (I - alpha) lam``;
+* ``hess a_bar(omega) = (I - alpha) J^{-1} (I - alpha)'`` with ``J = sum_i omega_i d alpha_i / d lam``.
+
+Outer problem, eq. (15) (Corollary 2): maximise
+``f(omega) = omega' mu + a_bar(omega) - (rho - 1) omega' Sigma omega / 2`` over
+``O = {omega >= beta, omega'(1 - alpha_bar) <= 1}``; strictly concave (Lemma 4), solved by Newton
+steps whose quadratic subproblem over ``O`` is the active-set QP of :mod:`.qp`, with a backtracking
+line search. At the optimum the multipliers ``lam`` equal the risk-adjusted prices ``R`` (Lemma 2).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from equilibria import ConvergenceError, Planner, PlannerSolution, SolveReport
+
+from .qp import maximize_quadratic
+from .technology import Choice, QuadraticTechnology
+
+__all__ = ["InnerSolution", "closed_form_inner", "solve_inner", "DomarPlanner", "planner_objective"]
+
+
+class InnerSolution:
+    """The solution of eq. (14) at ``omega``.
+
+    Attributes
+    ----------
+    omega, alpha, multipliers (lam), choice (:class:`~.technology.Choice`),
+    value (``a_bar(omega)``), jacobian (``J``), method ("closed form" or "dual newton"), iterations.
+    """
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def gradient(self, log_shifters) -> np.ndarray:
+        """``grad a_bar = a(alpha) + (I - alpha) lam`` (envelope theorem)."""
+        lam = self.multipliers
+        return log_shifters + lam - self.alpha @ lam
+
+    def hessian(self) -> np.ndarray:
+        """``hess a_bar = (I - alpha) J^{-1} (I - alpha)'``."""
+        n = self.alpha.shape[0]
+        C = np.eye(n) - self.alpha
+        X = _solve_negative(self.jacobian, C.T)
+        out = C @ X
+        return 0.5 * (out + out.T)
+
+
+def _solve_negative(J, rhs):
+    """Solve ``J x = rhs`` for a negative semi-definite ``J``, regularising a singular one."""
+    try:
+        c = np.linalg.cholesky(-J)
+    except np.linalg.LinAlgError:
+        delta = 1e-10 * (1.0 + np.abs(J).max())
+        c = np.linalg.cholesky(-J + delta * np.eye(J.shape[0]))
+    from scipy.linalg import cho_solve
+
+    return -cho_solve((c, True), rhs)
+
+
+def closed_form_inner(technology: QuadraticTechnology, omega, beta):
+    """The slides' closed form of eq. (14) for quadratic shifters (valid at interior solutions).
+
+    Returns ``(alpha, lam, a_bar)`` with
+    ``lam = (sum_j omega_j H_j^{-1})^{-1} (omega - beta - sum_j omega_j alpha°_j)``,
+    ``alpha_i - alpha°_i = H_i^{-1} lam`` and
+    ``a_bar = sum_i omega_i (alpha_i - alpha°_i)' H_i (alpha_i - alpha°_i) / 2``.
+    Interior-ness (``alpha in int A``) is not checked here.
+    """
+    omega = np.asarray(omega, dtype=float)
+    M = np.tensordot(omega, technology.inverse_hessians, axes=1)
+    lam = np.linalg.solve(M, omega - beta - technology.ideal.T @ omega)
+    alpha = technology.unconstrained_choice(lam)
+    d = alpha - technology.ideal
+    a_bar = 0.5 * float(omega @ np.einsum("ij,ijk,ik->i", d, technology.hessians, d))
+    return alpha, lam, a_bar
+
+
+def _interior(alpha, alpha_bar) -> bool:
+    return bool(np.all(alpha > 0) and np.all(alpha.sum(axis=1) < alpha_bar))
+
+
+def solve_inner(model, omega, start=None, *, tol=1e-13, maxiter=100) -> InnerSolution:
+    """Solve eq. (14) at ``omega`` (closed form when it applies, else Newton on the dual).
+
+    Parameters
+    ----------
+    start : (n,) array, optional
+        Initial multipliers for the dual Newton method (a warm start).
+    """
+    tech = model.technology
+    beta = model.beta
+    omega = np.asarray(omega, dtype=float)
+    n = model.n
+    lam = None
+    if isinstance(tech, QuadraticTechnology):
+        alpha, lam, a_bar = closed_form_inner(tech, omega, beta)
+        if _interior(alpha, model.alpha_bar):
+            choice = Choice(alpha, np.zeros((n, n), bool), np.zeros(n, bool))
+            J = np.tensordot(omega, tech.inverse_hessians, axes=1)
+            return InnerSolution(omega=omega, alpha=alpha, multipliers=lam, choice=choice, value=a_bar,
+                                 jacobian=J, method="closed form", iterations=0)
+    if start is not None:
+        lam = np.asarray(start, dtype=float).copy()
+    elif lam is None:
+        lam = np.zeros(n)
+    target = omega - beta
+    scale = 1.0 + np.abs(omega).max()
+
+    def dual(lam):
+        choice = tech.best_response(lam, model.alpha_bar)
+        a = tech.log_productivity(choice.alpha)
+        value = float(omega @ (a - choice.alpha @ lam) + lam @ target)
+        residual = choice.alpha.T @ omega - target  # = -grad g
+        return choice, a, value, residual
+
+    choice, a, value, residual = dual(lam)
+    for iteration in range(1, maxiter + 1):
+        if np.abs(residual).max() <= tol * scale:
+            break
+        J = tech.response_jacobian(choice, omega)
+        step = -_solve_negative(J, residual)
+        slope = -residual @ step  # grad g . step  (< 0 for a descent direction)
+        t = 1.0
+        while True:
+            trial = dual(lam + t * step)
+            if trial[2] <= value + 1e-4 * t * slope + 1e-15 * (1 + abs(value)) or t < 1e-12:
+                break
+            t *= 0.5
+        lam = lam + t * step
+        choice, a, value, residual = trial
+    else:
+        raise ConvergenceError(f"inner problem (14) did not converge: residual {np.abs(residual).max():.3g}",
+                               history=[float(np.abs(residual).max())])
+    a_bar = float(omega @ a)
+    J = tech.response_jacobian(choice, omega)
+    return InnerSolution(omega=omega, alpha=choice.alpha, multipliers=lam, choice=choice, value=a_bar,
+                         jacobian=J, method="dual newton", iterations=iteration)
+
+
+def planner_objective(model, omega, inner=None):
+    """``f(omega) = omega' mu + a_bar(omega) - (rho - 1) omega' Sigma omega / 2`` (eq. 15)."""
+    inner = solve_inner(model, omega) if inner is None else inner
+    return float(omega @ model.mu + inner.value - 0.5 * (model.rho - 1.0) * omega @ model.sigma @ omega)
+
+
+class DomarPlanner(Planner):
+    """Maximise eq. (15) over Domar weights by a projected Newton method.
+
+    Parameters
+    ----------
+    model : Model
+    tol : float
+        Stop when the Newton step over ``O`` is below ``tol`` in max-norm.
+    """
+
+    def __init__(self, model, tol=1e-11, maxiter=100):
+        self.model = model
+        self.tol = tol
+        self.maxiter = maxiter
+
+    def starting_point(self) -> np.ndarray:
+        """Domar weights of the ideal network ``alpha°`` (in ``O`` because ``alpha° in A``)."""
+        from .network import domar_weights
+
+        return domar_weights(self.model.technology.ideal, self.model.beta)
+
+    def _evaluate(self, omega, start=None):
+        inner = solve_inner(self.model, omega, start=start)
+        a = self.model.technology.log_productivity(inner.alpha)
+        value = planner_objective(self.model, omega, inner)
+        return inner, a, value
+
+    def solve(self, omega0=None) -> PlannerSolution:
+        m = self.model
+        t0 = time.perf_counter()
+        omega = self.starting_point() if omega0 is None else np.asarray(omega0, dtype=float)
+        slack_w = 1.0 - m.alpha_bar
+        inner, a, value = self._evaluate(omega)
+        history = []
+        inner_iterations = inner.iterations
+        for iteration in range(1, m.n * 0 + self.maxiter + 1):
+            grad = m.mu + inner.gradient(a) - (m.rho - 1.0) * m.sigma @ omega
+            hess = inner.hessian() - (m.rho - 1.0) * m.sigma
+            try:
+                np.linalg.cholesky(-hess)
+            except np.linalg.LinAlgError:
+                raise ConvergenceError(
+                    "planner: the Hessian of eq. (15) is not negative definite at the current Domar weights "
+                    f"(rho = {m.rho:g} < 1 can break the strict concavity of Lemma 4)", history=history) from None
+            qp = maximize_quadratic(hess, grad, m.beta - omega, slack_w, max(0.0, 1.0 - omega @ slack_w))
+            step = qp.x
+            size = float(np.abs(step).max())
+            history.append(size)
+            if size <= self.tol:
+                break
+            slope = float(grad @ step)
+            t = 1.0
+            while True:
+                trial_omega = omega + t * step
+                trial = self._evaluate(trial_omega, start=inner.multipliers)
+                inner_iterations += trial[0].iterations
+                if trial[2] >= value + 1e-4 * t * slope - 1e-14 * (1 + abs(value)) or t < 1e-10:
+                    break
+                t *= 0.5
+            omega = trial_omega
+            inner, a, value = trial
+        else:
+            raise ConvergenceError(f"planner: no convergence in {self.maxiter} Newton steps", history=history)
+        report = SolveReport(method="projected newton over Domar weights (eq. 15)", converged=True,
+                             iterations=iteration, evaluations=inner_iterations, residual_norm=history[-1],
+                             tolerance=self.tol, seconds=time.perf_counter() - t0, history=tuple(history),
+                             message=f"inner: {inner.method}")
+        allocation = {
+            "domar_weights": omega,
+            "network": inner.alpha,
+            "risk_adjusted_prices": inner.multipliers,
+            "inner": inner,
+        }
+        return PlannerSolution(allocation=allocation, objective=value, report=report)

@@ -1,0 +1,240 @@
+"""TFP shifters ``a_i(alpha_i)`` and the firms' technique choice (eq. 2 and eq. 12).
+
+A *technology* holds the n log productivity shifters ``a_i(alpha_i) = log A_i(alpha_i)``
+(Assumption 1: smooth, strictly concave) and answers the firms' question of Lemma 2, eq. (12):
+
+    alpha_i(R) = argmax_{alpha_i in A_i}  a_i(alpha_i) - R' alpha_i,
+    A_i = {alpha_i in [0, 1]^n : sum_j alpha_ij <= alpha_bar_i},
+
+together with its derivative ``d alpha_i / d R`` (``H_i^{-1}`` at an interior choice, the
+reduced inverse on the free inputs at a corner). The same map is the inner problem of the
+planner's eq. (14) in dual form (its multipliers are the risk-adjusted prices).
+
+Two implementations share one interface:
+
+* :class:`QuadraticTechnology` -- eq. (2), ``a_i = (alpha_i - ideal_i)' H_i (alpha_i - ideal_i)/2``,
+  batched over sectors with NumPy (``H_i^{-1}`` is factorised once);
+* :class:`GeneralTechnology` -- any per-sector objects with ``value``, ``gradient``, ``hessian``
+  (for instance :class:`~equilibria.plugins.kmnt2024.symbolic.SymbolicFunction` built by sympy),
+  solved by sequential quadratic programming with the active-set QP of
+  :mod:`~equilibria.plugins.kmnt2024.qp`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .qp import QPSolution, maximize_quadratic
+
+__all__ = ["Choice", "QuadraticTechnology", "GeneralTechnology", "reduced_inverse"]
+
+
+class Choice:
+    """Technique choices of all firms at given risk-adjusted prices.
+
+    Attributes
+    ----------
+    alpha : (n, n) ndarray
+        Row i is firm i's technique alpha_i.
+    at_zero : (n, n) ndarray of bool
+        ``alpha_ij = 0`` binds.
+    budget_binds : (n,) ndarray of bool
+        ``sum_j alpha_ij = alpha_bar_i`` binds.
+    iterations : int
+        Total QP/SQP iterations spent on corner solutions (0 if every choice is interior).
+    """
+
+    __slots__ = ("alpha", "at_zero", "budget_binds", "iterations")
+
+    def __init__(self, alpha, at_zero, budget_binds, iterations=0):
+        self.alpha = alpha
+        self.at_zero = at_zero
+        self.budget_binds = budget_binds
+        self.iterations = iterations
+
+    @property
+    def corner_rows(self) -> np.ndarray:
+        """Indices of firms with some binding constraint."""
+        return np.flatnonzero(self.at_zero.any(axis=1) | self.budget_binds)
+
+
+def reduced_inverse(hessian, at_zero, budget_binds):
+    """``d alpha_i / d R`` at a (possibly corner) technique choice.
+
+    With free inputs F (those not at zero), differentiating the KKT conditions of eq. (12) gives
+    ``d alpha_F / d R_F = (H_FF)^{-1}`` without a binding budget, and the upper-left block of the
+    inverse of ``[[H_FF, 1], [1', 0]]`` with one; rows and columns of inputs at zero are 0.
+    """
+    n = hessian.shape[0]
+    out = np.zeros((n, n))
+    free = ~at_zero
+    nf = int(free.sum())
+    if nf == 0:
+        return out
+    Hff = hessian[np.ix_(free, free)]
+    if budget_binds:
+        if nf == 1:
+            return out  # the single free input is pinned by the budget
+        kkt = np.zeros((nf + 1, nf + 1))
+        kkt[:nf, :nf] = Hff
+        kkt[:nf, nf] = 1.0
+        kkt[nf, :nf] = 1.0
+        block = np.linalg.inv(kkt)[:nf, :nf]
+    else:
+        block = np.linalg.inv(Hff)
+    out[np.ix_(free, free)] = block
+    return out
+
+
+class QuadraticTechnology:
+    """Quadratic shifters of eq. (2): ``a_i(x) = (x - ideal_i)' H_i (x - ideal_i) / 2``.
+
+    Parameters
+    ----------
+    hessians : (n, n, n) ndarray
+        ``hessians[i]`` is ``H_i``, symmetric negative definite.
+    ideal : (n, n) ndarray
+        Row i is the ideal technique ``alpha_i°`` (the maximiser of ``a_i``, where ``a_i = 0``).
+    """
+
+    def __init__(self, hessians, ideal):
+        self.hessians = np.ascontiguousarray(hessians, dtype=float)
+        self.ideal = np.ascontiguousarray(ideal, dtype=float)
+        self.n = self.ideal.shape[0]
+        self.inverse_hessians = np.linalg.inv(self.hessians)
+        # H_i alpha_i°, used for the linear term of the QPs.
+        self._h_ideal = np.einsum("ijk,ik->ij", self.hessians, self.ideal)
+
+    def log_productivity(self, alpha) -> np.ndarray:
+        """``a(alpha) = (a_1(alpha_1), ..., a_n(alpha_n))``."""
+        d = np.asarray(alpha) - self.ideal
+        return 0.5 * np.einsum("ij,ijk,ik->i", d, self.hessians, d)
+
+    def gradients(self, alpha) -> np.ndarray:
+        """Row i is ``grad a_i(alpha_i) = H_i (alpha_i - ideal_i)``."""
+        return np.einsum("ijk,ik->ij", self.hessians, np.asarray(alpha) - self.ideal)
+
+    def hessian(self, i, alpha_i=None) -> np.ndarray:
+        return self.hessians[i]
+
+    def unconstrained_choice(self, R) -> np.ndarray:
+        """``ideal_i + H_i^{-1} R`` for every firm (the interior solution of eq. 12)."""
+        return self.ideal + np.einsum("ijk,k->ij", self.inverse_hessians, R)
+
+    def best_response_sector(self, i, R, cap) -> QPSolution:
+        """Solve eq. (12) for firm ``i`` alone (what a :class:`~.equilibrium.SectorFirm` does)."""
+        x = self.ideal[i] + self.inverse_hessians[i] @ R
+        if np.all(x >= 0) and x.sum() <= cap:
+            return QPSolution(x, np.zeros(self.n, bool), False, 0)
+        return maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, np.zeros(self.n), np.ones(self.n), cap)
+
+    def best_response(self, R, alpha_bar) -> Choice:
+        """Solve eq. (12) for every firm: interior closed form, active-set QP at corners."""
+        R = np.asarray(R, dtype=float)
+        alpha = self.unconstrained_choice(R)
+        n = self.n
+        at_zero = np.zeros((n, n), bool)
+        budget = np.zeros(n, bool)
+        bad = np.flatnonzero((alpha < 0).any(axis=1) | (alpha.sum(axis=1) > alpha_bar))
+        iterations = 0
+        zeros = np.zeros(n)
+        ones = np.ones(n)
+        for i in bad:
+            sol = maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, zeros, ones, alpha_bar[i])
+            alpha[i] = sol.x
+            at_zero[i] = sol.at_lower
+            budget[i] = sol.budget_binds
+            iterations += sol.iterations
+        return Choice(alpha, at_zero, budget, iterations)
+
+    def response_jacobian(self, choice: Choice, weights) -> np.ndarray:
+        """``J = sum_i weights_i d alpha_i / d R`` (n x n, negative semi-definite)."""
+        weights = np.asarray(weights, dtype=float)
+        corner = choice.corner_rows
+        w = weights.copy()
+        w[corner] = 0.0
+        J = np.tensordot(w, self.inverse_hessians, axes=1)
+        for i in corner:
+            J += weights[i] * reduced_inverse(self.hessians[i], choice.at_zero[i], choice.budget_binds[i])
+        return J
+
+
+class GeneralTechnology:
+    """Any smooth strictly concave shifters, one object per sector.
+
+    Parameters
+    ----------
+    shifters : sequence
+        ``shifters[i]`` has methods ``value(x)``, ``gradient(x)`` and ``hessian(x)`` for
+        ``x`` an n-vector (e.g. :func:`~equilibria.plugins.kmnt2024.symbolic.differentiate`).
+    ideal : (n, n) ndarray
+        The maximisers ``alpha_i°`` (used as starting points and for reporting).
+    """
+
+    def __init__(self, shifters, ideal, *, tol=1e-12, maxiter=100):
+        self.shifters = list(shifters)
+        self.ideal = np.asarray(ideal, dtype=float)
+        self.n = len(self.shifters)
+        self.tol = tol
+        self.maxiter = maxiter
+
+    def log_productivity(self, alpha) -> np.ndarray:
+        return np.array([s.value(a) for s, a in zip(self.shifters, np.asarray(alpha))])
+
+    def gradients(self, alpha) -> np.ndarray:
+        return np.array([s.gradient(a) for s, a in zip(self.shifters, np.asarray(alpha))])
+
+    def hessian(self, i, alpha_i) -> np.ndarray:
+        return self.shifters[i].hessian(alpha_i)
+
+    def _choose(self, i, R, cap, start):
+        """SQP for ``max a_i(x) - R'x`` over A_i with a backtracking line search."""
+        s = self.shifters[i]
+        n = self.n
+        x = np.clip(start, 0.0, None)
+        if x.sum() > cap:
+            x *= cap / x.sum()
+        zeros = np.zeros(n)
+        ones = np.ones(n)
+        total = 0
+        for _ in range(self.maxiter):
+            Q = s.hessian(x)
+            g = s.gradient(x) - Q @ x - R
+            sol = maximize_quadratic(Q, g, zeros, ones, cap)
+            total += sol.iterations
+            step = sol.x - x
+            if np.abs(step).max() <= self.tol:
+                return sol, total
+            f0 = s.value(x) - R @ x
+            slope = (s.gradient(x) - R) @ step
+            t = 1.0
+            while t > 1e-10 and s.value(x + t * step) - R @ (x + t * step) < f0 + 1e-4 * t * slope:
+                t *= 0.5
+            x = x + t * step
+        raise RuntimeError(f"SQP for sector {i} did not converge in {self.maxiter} iterations")
+
+    def best_response_sector(self, i, R, cap) -> QPSolution:
+        """Solve eq. (12) for firm ``i`` by SQP."""
+        sol, iterations = self._choose(i, np.asarray(R, dtype=float), cap, self.ideal[i])
+        return QPSolution(sol.x, sol.at_lower, sol.budget_binds, iterations)
+
+    def best_response(self, R, alpha_bar) -> Choice:
+        R = np.asarray(R, dtype=float)
+        n = self.n
+        alpha = np.empty((n, n))
+        at_zero = np.zeros((n, n), bool)
+        budget = np.zeros(n, bool)
+        iterations = 0
+        for i in range(n):
+            sol, it = self._choose(i, R, alpha_bar[i], self.ideal[i])
+            alpha[i] = sol.x
+            at_zero[i] = sol.at_lower
+            budget[i] = sol.budget_binds
+            iterations += it
+        return Choice(alpha, at_zero, budget, iterations)
+
+    def response_jacobian(self, choice: Choice, weights) -> np.ndarray:
+        J = np.zeros((self.n, self.n))
+        for i in range(self.n):
+            H = self.shifters[i].hessian(choice.alpha[i])
+            J += weights[i] * reduced_inverse(H, choice.at_zero[i], choice.budget_binds[i])
+        return J
