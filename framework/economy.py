@@ -198,7 +198,7 @@ class Economy:
 
         opts = dict(options or {})
         if maxiter is not None:
-            opts.setdefault("maxfev" if method in ("hybr", "lm") else "maxiter", int(maxiter))
+            opts.setdefault({"hybr": "maxfev", "lm": "maxiter"}.get(method, "maxiter"), int(maxiter))
         if method in ("hybr", "lm"):
             opts.setdefault("xtol", 1e-13)
         else:

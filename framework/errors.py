@@ -17,7 +17,11 @@ class EquilibriaError(Exception):
 
 
 def _short(value, limit: int = 60) -> str:
-    text = np.array2string(np.asarray(value), threshold=8) if isinstance(value, (list, tuple, np.ndarray)) else repr(value)
+    try:
+        text = np.array2string(np.asarray(value), threshold=8) if isinstance(value, (list, tuple, np.ndarray)) \
+            else repr(value)
+    except ValueError:  # ragged nested lists
+        text = repr(value)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

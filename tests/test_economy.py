@@ -1,0 +1,102 @@
+"""The core solver on economies with closed-form equilibria."""
+import numpy as np
+import pytest
+
+from equilibria import Agent, ConvergenceError, Economy, Market, ParameterError
+
+
+class CobbDouglasConsumers(Agent):
+    """Consumers with Cobb-Douglas shares ``alpha`` (rows) and endowments ``endowment`` (rows)."""
+
+    name = "consumers"
+
+    def __init__(self, alpha, endowment):
+        self.alpha, self.endowment = np.asarray(alpha), np.asarray(endowment)
+
+    def respond(self, prices):
+        p = prices["goods"]
+        income = self.endowment @ p
+        return {"demand": (self.alpha * income[:, None] / p[None, :]).sum(axis=0), "supply": self.endowment.sum(0)}
+
+
+class GoodsMarket(Market):
+    name, price = "goods", "goods"
+
+    def excess_demand(self, responses, prices):
+        r = responses["consumers"]
+        return r["demand"] - r["supply"]
+
+
+def exchange_economy(n_goods=3, seed=0):
+    rng = np.random.default_rng(seed)
+    alpha = rng.dirichlet(np.ones(n_goods), size=4)
+    endowment = rng.uniform(0.5, 2.0, size=(4, n_goods))
+    return alpha, endowment, Economy([CobbDouglasConsumers(alpha, endowment)], [GoodsMarket()],
+                                     prices={"goods": np.ones(n_goods)}, numeraire=("goods", 0), positive={"goods"})
+
+
+def closed_form_prices(alpha, endowment):
+    """Cobb-Douglas exchange: p is the Perron vector of p_j = Σ_h α_hj (e_h · p) / E_j."""
+    matrix = (alpha.T @ endowment) / endowment.sum(0)[:, None]
+    values, vectors = np.linalg.eig(matrix)
+    p = np.real(vectors[:, np.argmax(np.real(values))])
+    return p / p[0]
+
+
+@pytest.mark.parametrize("method", ["hybr", "lm", "krylov", "broyden1"])
+def test_exchange_economy_matches_closed_form(method):
+    alpha, endowment, economy = exchange_economy()
+    eq = economy.solve(method=method, tol=1e-9, maxiter=2000)
+    assert np.allclose(eq.prices["goods"], closed_form_prices(alpha, endowment), rtol=1e-7)
+    assert eq.report.converged and eq.report.residual_norm <= 1e-9 and eq.report.method == method
+    assert eq.report.iterations > 0 and eq.report.seconds > 0 and len(eq.report.history) == eq.report.evaluations
+    # Walras' law: the numeraire's market, dropped from the solve, clears too
+    assert abs(eq.excess_demands["goods"][0]) < 1e-8
+
+
+def test_residuals_drop_the_numeraire_market():
+    _, _, economy = exchange_economy()
+    prices = {"goods": np.array([1.0, 2.0, 0.5])}
+    assert economy.residuals(prices).shape == (2,)
+    excess = economy.excess_demands(prices)["goods"]
+    assert np.allclose(economy.residuals(prices), excess[1:])
+    assert abs(excess @ prices["goods"]) < 1e-12  # value of excess demand is zero at any prices
+
+
+def test_brentq_on_one_unknown():
+    alpha, endowment, economy = exchange_economy(n_goods=2, seed=3)
+    eq = economy.solve(method="brentq", bracket=(1e-3, 1e3), tol=1e-12)
+    assert np.allclose(eq.prices["goods"], closed_form_prices(alpha, endowment), rtol=1e-10)
+
+
+class NoRootMarket(Market):
+    name, price = "impossible", "x"
+
+    def excess_demand(self, responses, prices):
+        return 1.0 + prices["x"] ** 2   # never zero
+
+
+class Nobody(Agent):
+    name = "nobody"
+
+    def respond(self, prices):
+        return None
+
+
+def test_failure_raises_convergence_error_with_history():
+    economy = Economy([Nobody()], [NoRootMarket()], prices={"x": [0.3]})
+    with pytest.raises(ConvergenceError) as info:
+        economy.solve(maxiter=50)
+    assert len(info.value.history) > 1 and min(info.value.history) >= 1.0
+    with pytest.raises(ConvergenceError, match="same sign"):
+        economy.solve(method="brentq", bracket=(-1, 1))
+
+
+def test_bad_solver_options_are_parameter_errors():
+    _, _, economy = exchange_economy()
+    with pytest.raises(ParameterError, match="method"):
+        economy.solve(method="newton-magic")
+    with pytest.raises(ParameterError, match="tol"):
+        economy.solve(tol=-1)
+    with pytest.raises(ParameterError, match="brentq"):
+        economy.solve(method="brentq", bracket=(0.1, 10))
