@@ -1,0 +1,293 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# distutils: extra_compile_args = -march=native
+"""Batched dynamic programs of Tyazhelnikov (2016), "Production Clusters and Offshoring".
+
+One call solves the cost-minimisation problem of many firms that share a production
+technology (a snake or a tree) and trade costs, but each has its own matrix of production
+costs ``a[v, j]`` (node ``v``, country ``j``).
+
+The recursion is the *reversed* induction of section 2.2 (eq. 4 and 6): nodes are visited
+from the most upstream to the final node, and the value of node ``v`` in country ``c`` is
+
+    unit (per-unit) trade costs, eq. (6):
+        V_v(c) = a_v(c) + sum_{u child of v} min_j [ V_u(j) + tau_u T(j, c) ]
+    ad-valorem tariff / iceberg costs, eq. (7)-(9) read with the "1 +" of eq. (8):
+        V_v(c) = a_v(c) + sum_{u child of v} min_j [ V_u(j) * (1 + tau_u T(j, c)) ]
+
+The snake (eq. 1-2) is the tree whose parent array is ``0 -> 1 -> ... -> N-1``.
+The marginal cost is ``min_c V_root(c) (+) final(c)`` where ``final(c) = tau^F T^F(c, d)``
+is the shipment cost of the final good to its destination ``d`` (section 3.3; added for
+unit costs, applied as ``* (1 + final(c))`` for ad-valorem costs).
+
+Layout: within a block of ``block`` firms the values are stored ``V[node][country][firm]``
+so that the innermost loop runs over firms and vectorises.  The forward pass only computes
+minima; the optimal locations are recovered afterwards, firm by firm, by recomputing the
+``argmin`` for the parent's chosen country (``N * M`` work per firm instead of ``N * M^2``).
+The comparison uses the very same stored numbers (``S`` holds ``tau_v T`` or
+``1 + tau_v T``, precomputed once), so the recovered path attains the minimum exactly.
+Ties go to the lowest country index.
+
+The NumPy twin is ``equilibria.plugins.tyazhelnikov2016.reference``.
+"""
+from cython.parallel cimport prange, parallel
+from libc.stdlib cimport malloc, free
+from libc.stdint cimport int32_t
+
+import numpy as np
+
+
+cdef inline void _message_unit(const double* Vv, double* Vp, const double* Sv, double* tmp,
+                               Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
+    """Vp[c][f] += min_j Vv[j][f] + Sv[j][c] (one child's message, eq. 6)."""
+    cdef Py_ssize_t c, j, f
+    cdef double s, x, t
+    cdef const double* row
+    cdef double* out
+    for c in range(M):
+        s = Sv[c]
+        row = Vv
+        for f in range(nb):
+            tmp[f] = row[f] + s
+        for j in range(1, M):
+            s = Sv[j * M + c]
+            row = Vv + j * B
+            for f in range(nb):
+                x = row[f] + s
+                t = tmp[f]
+                tmp[f] = x if x < t else t
+        out = Vp + c * B
+        for f in range(nb):
+            out[f] += tmp[f]
+
+
+cdef inline void _message_advalorem(const double* Vv, double* Vp, const double* Sv, double* tmp,
+                                    Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
+    """Vp[c][f] += min_j Vv[j][f] * Sv[j][c], with Sv = 1 + tau_v T (eq. 8-9)."""
+    cdef Py_ssize_t c, j, f
+    cdef double s, x, t
+    cdef const double* row
+    cdef double* out
+    for c in range(M):
+        s = Sv[c]
+        row = Vv
+        for f in range(nb):
+            tmp[f] = row[f] * s
+        for j in range(1, M):
+            s = Sv[j * M + c]
+            row = Vv + j * B
+            for f in range(nb):
+                x = row[f] * s
+                t = tmp[f]
+                tmp[f] = x if x < t else t
+        out = Vp + c * B
+        for f in range(nb):
+            out[f] += tmp[f]
+
+
+cdef void _solve_block(const double* A, Py_ssize_t f0, Py_ssize_t nb,
+                       Py_ssize_t N, Py_ssize_t M, Py_ssize_t B,
+                       const double* S, const double* T, const int32_t* parent,
+                       const double* final, int advalorem,
+                       double* V, double* tmp, int32_t* loc,
+                       double* mc, int32_t* path, double* ntmc, double* tq, double* trade_cost,
+                       double* final_cost, int32_t* crossings) noexcept nogil:
+    """Solve firms ``f0 .. f0 + nb - 1``; every inner loop runs over the firms of the block.
+
+    ``V`` holds ``N * M * B`` values, ``tmp`` ``B`` values and ``loc`` ``N * B`` locations.
+    """
+    cdef Py_ssize_t f, v, c, j, p, root = N - 1, MB = M * B, MM = M * M, NM = N * M
+    cdef int32_t k, cp
+    cdef double x, t, s, weight, moved
+    cdef const double* a
+    cdef double* row
+    cdef const double* Sv
+    cdef int32_t* lv
+    cdef const int32_t* lp
+    # 1. V[v][c][f] = a[f0 + f, v, c]: the block transposed so that firms are innermost
+    for v in range(N):
+        for c in range(M):
+            a = A + f0 * NM + v * M + c
+            row = V + v * MB + c * B
+            for f in range(nb):
+                row[f] = a[f * NM]
+    # 2. forward pass in topological order (children have smaller indices than parents)
+    if advalorem:
+        for v in range(root):
+            _message_advalorem(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb)
+    else:
+        for v in range(root):
+            _message_unit(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb)
+    # 3. the final node: argmin over countries of V_root (+ or *) the final shipment cost
+    lv = loc + root * B
+    row = V + root * MB
+    for f in range(nb):
+        tmp[f] = row[f] * (1.0 + final[0]) if advalorem else row[f] + final[0]
+        lv[f] = 0
+    for c in range(1, M):
+        row = V + root * MB + c * B
+        s = final[c]
+        k = <int32_t> c
+        if advalorem:
+            for f in range(nb):
+                x = row[f] * (1.0 + s)
+                t = tmp[f]
+                lv[f] = k if x < t else lv[f]
+                tmp[f] = x if x < t else t
+        else:
+            for f in range(nb):
+                x = row[f] + s
+                t = tmp[f]
+                lv[f] = k if x < t else lv[f]
+                tmp[f] = x if x < t else t
+    for f in range(nb):
+        mc[f0 + f] = tmp[f]
+        final_cost[f0 + f] = final[lv[f]] * V[root * MB + lv[f] * B + f] if advalorem else final[lv[f]]
+    # 4. the other nodes, parents before children: argmin_j V_v(j) (+ or *) S_v(j, c_parent)
+    for v in range(root - 1, -1, -1):
+        lv = loc + v * B
+        lp = loc + parent[v] * B
+        Sv = S + v * MM
+        row = V + v * MB
+        for f in range(nb):
+            tmp[f] = row[f] * Sv[lp[f]] if advalorem else row[f] + Sv[lp[f]]
+            lv[f] = 0
+        for j in range(1, M):
+            row = V + v * MB + j * B
+            k = <int32_t> j
+            if advalorem:
+                for f in range(nb):
+                    x = row[f] * Sv[j * M + lp[f]]
+                    t = tmp[f]
+                    lv[f] = k if x < t else lv[f]
+                    tmp[f] = x if x < t else t
+            else:
+                for f in range(nb):
+                    x = row[f] + Sv[j * M + lp[f]]
+                    t = tmp[f]
+                    lv[f] = k if x < t else lv[f]
+                    tmp[f] = x if x < t else t
+    # 5. path statistics: NTMC, transport quantity, trade cost, border crossings
+    for f in range(nb):
+        ntmc[f0 + f] = 0.0
+        tq[f0 + f] = 0.0
+        trade_cost[f0 + f] = 0.0
+        crossings[f0 + f] = 0
+    for v in range(N):
+        lv = loc + v * B
+        a = A + f0 * NM + v * M
+        for f in range(nb):
+            ntmc[f0 + f] += a[f * NM + lv[f]]
+            path[(f0 + f) * N + v] = lv[f]
+        if v == root:
+            continue
+        lp = loc + parent[v] * B
+        Sv = S + v * MM
+        if advalorem:
+            for f in range(nb):
+                moved = 1.0 if lv[f] != lp[f] else 0.0
+                weight = V[v * MB + lv[f] * B + f]
+                tq[f0 + f] += moved * T[lv[f] * M + lp[f]] * weight
+                trade_cost[f0 + f] += moved * (Sv[lv[f] * M + lp[f]] - 1.0) * weight
+                crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
+        else:
+            for f in range(nb):
+                moved = 1.0 if lv[f] != lp[f] else 0.0
+                tq[f0 + f] += moved * T[lv[f] * M + lp[f]]
+                trade_cost[f0 + f] += moved * Sv[lv[f] * M + lp[f]]
+                crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
+
+
+def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
+                     const double[:, ::1] trade_costs, const int32_t[::1] parent,
+                     const double[::1] final, bint advalorem, int block=64, int threads=0):
+    """Solve ``F`` firms' problems on one tree (eq. 5-9 of Tyazhelnikov 2016).
+
+    Parameters
+    ----------
+    costs : (F, N, M) float64, C-contiguous
+        Production costs ``a[f, v, j]``; nodes in topological order (every node's parent has
+        a larger index, the final node is ``N - 1``).
+    step : (N, M, M) float64
+        ``step[v, j, c]`` is ``tau_v T(j, c)`` (unit costs) or ``1 + tau_v T(j, c)``
+        (ad-valorem); ``step[N-1]`` is unused.
+    trade_costs : (M, M) float64
+        The unscaled matrix ``T`` (used for the transport quantity TQ).
+    parent : (N,) int32
+        ``parent[v] > v`` for ``v < N - 1``; ``parent[N-1] = -1``.
+    final : (M,) float64
+        Final-good shipment cost ``tau^F T^F(c, d)`` by country of the final node.
+    advalorem : bool
+    block : int
+        Firms per block (the vector length of the inner loops).
+    threads : int
+        OpenMP threads, 0 for the runtime default.
+
+    Returns
+    -------
+    dict with ``mc``, ``path`` (F, N) int32, ``ntmc``, ``tq``, ``trade_cost``,
+    ``final_cost``, ``crossings`` (int32).
+    """
+    cdef Py_ssize_t F = costs.shape[0], N = costs.shape[1], M = costs.shape[2]
+    cdef Py_ssize_t B = block, nblocks, blk, f0, nb
+    if B < 1:
+        raise ValueError("block must be positive")
+    if N < 1 or M < 1:
+        raise ValueError("need at least one node and one country")
+    if step.shape[0] != N or step.shape[1] != M or step.shape[2] != M:
+        raise ValueError("step must have shape (N, M, M)")
+    if trade_costs.shape[0] != M or trade_costs.shape[1] != M:
+        raise ValueError("trade_costs must have shape (M, M)")
+    if parent.shape[0] != N or final.shape[0] != M:
+        raise ValueError("parent must have N entries and final M entries")
+    cdef Py_ssize_t v
+    for v in range(N - 1):
+        if parent[v] <= v or parent[v] >= N:
+            raise ValueError("parent must be topologically ordered (parent[v] > v)")
+    if parent[N - 1] != -1:
+        raise ValueError("the last node must be the final node (parent -1)")
+    mc_a = np.empty(F, dtype=np.float64)
+    path_a = np.empty((F, N), dtype=np.int32)
+    ntmc_a = np.empty(F, dtype=np.float64)
+    tq_a = np.empty(F, dtype=np.float64)
+    trade_a = np.empty(F, dtype=np.float64)
+    final_a = np.empty(F, dtype=np.float64)
+    cross_a = np.empty(F, dtype=np.int32)
+    cdef double[::1] mc = mc_a, ntmc = ntmc_a, tq = tq_a, trade = trade_a, fin = final_a
+    cdef int32_t[:, ::1] path = path_a
+    cdef int32_t[::1] cross = cross_a
+    cdef const double* S = &step[0, 0, 0]
+    cdef const double* A
+    cdef const double* T = &trade_costs[0, 0]
+    cdef const int32_t* P = &parent[0]
+    cdef const double* FIN = &final[0]
+    cdef int adv = 1 if advalorem else 0
+    cdef double* V
+    cdef double* tmp
+    cdef int32_t* loc
+    cdef int nt = threads
+    if F == 0:
+        return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
+                    final_cost=final_a, crossings=cross_a)
+    A = &costs[0, 0, 0]
+    nblocks = (F + B - 1) // B
+    if nt <= 0:
+        import os
+        nt = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if nt > nblocks:
+        nt = <int> nblocks
+    with nogil, parallel(num_threads=nt):
+        V = <double*> malloc(N * M * B * sizeof(double))
+        tmp = <double*> malloc(B * sizeof(double))
+        loc = <int32_t*> malloc(N * B * sizeof(int32_t))
+        for blk in prange(nblocks, schedule="static"):
+            f0 = blk * B
+            nb = F - f0
+            if nb > B:
+                nb = B
+            _solve_block(A, f0, nb, N, M, B, S, T, P, FIN, adv, V, tmp, loc,
+                         &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0])
+        free(V)
+        free(tmp)
+        free(loc)
+    return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
+                final_cost=final_a, crossings=cross_a)

@@ -1,0 +1,167 @@
+"""Firm problem of Tyazhelnikov (2016): Cython kernel vs NumPy twin vs brute force."""
+import numpy as np
+import pytest
+
+from equilibria.errors import ParameterError
+from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem, solve_firms
+from equilibria.plugins.tyazhelnikov2016.reference import brute_force, evaluate_paths
+from equilibria.plugins.tyazhelnikov2016.technology import Technology, chain_parents, validate_parents
+
+KEYS = ("mc", "ntmc", "tq", "trade_cost", "final_cost")
+
+
+def random_tree(rng, n):
+    """A random tree with ``n`` nodes in a random labelling."""
+    topo = [int(rng.integers(v + 1, n)) for v in range(n - 1)] + [-1]
+    perm = rng.permutation(n)  # node v of the topological tree gets label perm[v]
+    parents = np.empty(n, dtype=int)
+    for v in range(n):
+        parents[perm[v]] = -1 if topo[v] == -1 else perm[topo[v]]
+    return parents
+
+
+def random_case(rng, n_max=6, m_max=4):
+    n = int(rng.integers(1, n_max + 1))
+    m = int(rng.integers(1, m_max + 1))
+    T = rng.random((m, m)) * rng.choice([0.3, 1.0, 3.0])
+    np.fill_diagonal(T, 0.0)
+    tree = rng.random() < 0.6
+    parents = random_tree(rng, n) if tree else None
+    tau = float(rng.random() * 2) if rng.random() < 0.6 else rng.random(n) * 2
+    tariff = str(rng.choice(["unit", "ad_valorem"]))
+    kw = {}
+    if rng.random() < 0.5:
+        kw = dict(destination=int(rng.integers(m)), final_trade_costs=T * rng.random(), tau_final=float(rng.random() * 2))
+    costs = rng.random((int(rng.integers(1, 40)), n, m)) * rng.choice([1.0, 10.0])
+    return costs, T, tau, parents, tariff, kw
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_cython_matches_numpy_twin_and_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    costs, T, tau, parents, tariff, kw = random_case(rng)
+    problem = FirmProblem.create(costs.shape[1], T, tau, parents, tariff, **kw)
+    cy = problem.solve(costs, backend="cython", block=int(rng.choice([1, 3, 8, 64])), threads=int(rng.integers(1, 3)))
+    py = problem.solve(costs, backend="numpy")
+    for key in KEYS:
+        np.testing.assert_allclose(getattr(cy, key), getattr(py, key), rtol=1e-12, atol=1e-12, err_msg=key)
+    np.testing.assert_array_equal(cy.path, py.path)
+    np.testing.assert_array_equal(cy.crossings, py.crossings)
+    # brute force over all M**N paths finds the same minimum
+    pars = chain_parents(costs.shape[1]) if parents is None else parents
+    bf = brute_force(costs, pars, T, tau, tariff, problem.final)
+    np.testing.assert_allclose(cy.mc, bf["mc"], rtol=1e-12, atol=1e-12)
+    # and the DP's path really costs what the DP says, by the paper's objective (eq. 1/5/7-8)
+    direct = evaluate_paths(costs, cy.path, pars, T, tau, tariff, problem.final)
+    for key in KEYS:
+        np.testing.assert_allclose(getattr(cy, key), direct[key], rtol=1e-11, atol=1e-11, err_msg=key)
+    np.testing.assert_array_equal(cy.crossings, direct["crossings"])
+    # decomposition MC = NTMC + TTMC + final shipment (section 3.1)
+    np.testing.assert_allclose(cy.mc, cy.ntmc + cy.trade_cost + cy.final_cost, rtol=1e-12)
+    if np.ndim(tau) == 0:
+        np.testing.assert_allclose(cy.trade_cost, tau * cy.tq, rtol=1e-12, atol=1e-12)
+
+
+def test_large_batch_block_and_thread_independence():
+    rng = np.random.default_rng(5)
+    costs = rng.random((5003, 8, 5))
+    T = rng.random((5, 5))
+    np.fill_diagonal(T, 0)
+    problem = FirmProblem.create(8, T, 0.4, parents=[2, 2, 4, 4, 7, 7, 7, -1])
+    ref = problem.solve(costs, backend="numpy")
+    for block in (1, 16, 64, 256):
+        for threads in (1, 2):
+            out = problem.solve(costs, block=block, threads=threads)
+            np.testing.assert_array_equal(out.mc, ref.mc)
+            np.testing.assert_array_equal(out.path, ref.path)
+
+
+def test_proposition_4_example_paths():
+    """Proposition 4: a1 = 4,4,4,4,4; a2 = 10,2,5,2,10 (countries 0 and 1 here)."""
+    a = np.array([[4, 10], [4, 2], [4, 5], [4, 2], [4, 10]], dtype=float)
+    T = np.array([[0.0, 1.0], [1.0, 0.0]])
+    expected = {3.0: [0, 0, 0, 0, 0], 1.6: [0, 0, 0, 0, 0], 1.4: [0, 1, 1, 1, 0], 0.6: [0, 1, 1, 1, 0],
+                0.4: [0, 1, 0, 1, 0], 0.0: [0, 1, 0, 1, 0]}
+    for tau, path in expected.items():
+        assert solve_firms(a, T, tau).path[0].tolist() == path, tau
+
+
+def test_snake_is_the_chain_tree_and_spider_is_separable():
+    rng = np.random.default_rng(2)
+    costs = rng.random((50, 4, 3))
+    T = rng.random((3, 3))
+    np.fill_diagonal(T, 0)
+    chain = solve_firms(costs, T, 0.7)
+    explicit = solve_firms(costs, T, 0.7, parents=[1, 2, 3, -1])
+    np.testing.assert_array_equal(chain.mc, explicit.mc)
+    # spider: legs 0..2 assembled at node 3; given the assembly location each leg is independent
+    spider = solve_firms(costs, T, 0.7, parents=[3, 3, 3, -1])
+    legs = costs[:, :3, :, None] + 0.7 * T[None, None]  # (F, leg, j, c)
+    by_assembly = costs[:, 3, :] + legs.min(axis=2).sum(axis=1)
+    np.testing.assert_allclose(spider.mc, by_assembly.min(axis=1), rtol=1e-12)
+
+
+def test_limiting_cases_tau_zero_and_huge():
+    """Section 3.2: tau = 0 gives the sum of node-wise minima, tau = inf the best single country."""
+    rng = np.random.default_rng(3)
+    costs = rng.random((100, 6, 3))
+    T = np.ones((3, 3)) - np.eye(3)
+    parents = [2, 2, 5, 4, 5, -1]
+    free = solve_firms(costs, T, 0.0, parents=parents)
+    np.testing.assert_allclose(free.mc, costs.min(axis=2).sum(axis=1), rtol=1e-12)
+    closed = solve_firms(costs, T, 1e6, parents=parents)
+    np.testing.assert_allclose(closed.mc, costs.sum(axis=1).min(axis=1), rtol=1e-12)
+    assert (closed.crossings == 0).all()
+
+
+def test_destination_large_final_cost_moves_final_node():
+    """Proposition 6: with a large tau^F the final node is produced in the destination."""
+    rng = np.random.default_rng(4)
+    costs = rng.random((30, 5, 3))
+    T = np.ones((3, 3)) - np.eye(3)
+    for d in range(3):
+        out = solve_firms(costs, T, 0.2, destination=d, tau_final=100.0)
+        assert (out.path[:, -1] == d).all()
+        assert (out.final_cost == 0).all()
+
+
+def test_iceberg_equals_ad_valorem():
+    """Section 2.3.1: iceberg matrix T_ice = 1 + tau T gives the ad-valorem solution."""
+    rng = np.random.default_rng(6)
+    costs = rng.random((20, 5, 3))
+    T = rng.random((3, 3))
+    np.fill_diagonal(T, 0)
+    parents = [1, 4, 3, 4, -1]
+    adval = solve_firms(costs, T, 0.8, parents=parents, tariff="ad_valorem")
+    iceberg = brute_force(costs, parents, 1.0 + 0.8 * T, None, tariff="iceberg")
+    np.testing.assert_allclose(adval.mc, iceberg["mc"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad, name", [
+    (dict(costs=[[1.0, -1.0]]), "costs"),
+    (dict(costs=[[1.0, float("nan")]]), "costs"),
+    (dict(trade_costs=[[1.0, 1.0], [1.0, 0.0]]), "trade_costs"),
+    (dict(trade_costs=[[0.0, -1.0], [1.0, 0.0]]), "trade_costs"),
+    (dict(trade_costs=[[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]), "trade_costs"),
+    (dict(tau=-1.0), "tau"),
+    (dict(tau=float("nan")), "tau"),
+    (dict(parents=[1, 0]), "parents"),
+    (dict(parents=[-1, -1]), "parents"),
+    (dict(parents=[1, 5]), "parents"),
+    (dict(tariff="specific"), "tariff"),
+    (dict(destination=2), "destination"),
+])
+def test_invalid_input_names_the_parameter(bad, name):
+    args = dict(costs=[[1.0, 2.0], [3.0, 1.0]], trade_costs=[[0.0, 1.0], [1.0, 0.0]], tau=1.0)
+    args.update(bad)
+    with pytest.raises(ParameterError) as info:
+        solve_firms(**args)
+    assert info.value.parameter == name
+
+
+def test_tree_validation_detects_cycles():
+    with pytest.raises(ParameterError, match="cycle"):
+        validate_parents([1, 2, 1, -1])
+    tech = Technology.from_parents([3, 3, -1, 2])
+    assert tech.sorted_parents.tolist()[-1] == -1
+    assert all(p > k for k, p in enumerate(tech.sorted_parents[:-1]))
