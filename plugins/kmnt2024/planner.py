@@ -98,7 +98,7 @@ def _interior(alpha, alpha_bar) -> bool:
     return bool(np.all(alpha > 0) and np.all(alpha.sum(axis=1) < alpha_bar))
 
 
-def solve_inner(model, omega, start=None, *, tol=1e-13, maxiter=100) -> InnerSolution:
+def solve_inner(model, omega, start=None, *, tol=1e-12, maxiter=100) -> InnerSolution:
     """Solve eq. (14) at ``omega`` (closed form when it applies, else Newton on the dual).
 
     Parameters
@@ -124,12 +124,19 @@ def solve_inner(model, omega, start=None, *, tol=1e-13, maxiter=100) -> InnerSol
         lam = np.zeros(n)
     target = omega - beta
     scale = 1.0 + np.abs(omega).max()
+    # On the boundary omega_j = beta_j of O nobody may use good j: fix those inputs at zero and
+    # drop their constraints (their multipliers are set afterwards, see _threshold_prices).
+    unused = target <= 1e-14 * scale
+    allowed = None if not unused.any() else ~unused
+    keep = ~unused
 
     def dual(lam):
-        choice = tech.best_response(lam, model.alpha_bar)
+        choice = tech.best_response(lam, model.alpha_bar, allowed) if allowed is not None else \
+            tech.best_response(lam, model.alpha_bar)
         a = tech.log_productivity(choice.alpha)
         value = float(omega @ (a - choice.alpha @ lam) + lam @ target)
         residual = choice.alpha.T @ omega - target  # = -grad g
+        residual[unused] = 0.0
         return choice, a, value, residual
 
     choice, a, value, residual = dual(lam)
@@ -137,7 +144,8 @@ def solve_inner(model, omega, start=None, *, tol=1e-13, maxiter=100) -> InnerSol
         if np.abs(residual).max() <= tol * scale:
             break
         J = tech.response_jacobian(choice, omega)
-        step = -_solve_negative(J, residual)
+        step = np.zeros(n)
+        step[keep] = -_solve_negative(J[np.ix_(keep, keep)], residual[keep])
         slope = -residual @ step  # grad g . step  (< 0 for a descent direction)
         t = 1.0
         while True:
@@ -145,15 +153,50 @@ def solve_inner(model, omega, start=None, *, tol=1e-13, maxiter=100) -> InnerSol
             if trial[2] <= value + 1e-4 * t * slope + 1e-15 * (1 + abs(value)) or t < 1e-12:
                 break
             t *= 0.5
+        if t < 1e-12 and np.abs(trial[3]).max() >= np.abs(residual).max():
+            # No more progress in floating point: accept if the constraints hold to rounding.
+            if np.abs(residual).max() <= 1e-9 * scale:
+                break
+            raise ConvergenceError("inner problem (14): line search failed, residual "
+                                   f"{np.abs(residual).max():.3g}", history=[float(np.abs(residual).max())])
         lam = lam + t * step
         choice, a, value, residual = trial
     else:
         raise ConvergenceError(f"inner problem (14) did not converge: residual {np.abs(residual).max():.3g}",
                                history=[float(np.abs(residual).max())])
     a_bar = float(omega @ a)
+    if unused.any():
+        lam, choice = _threshold_prices(tech, choice, lam, unused)
     J = tech.response_jacobian(choice, omega)
     return InnerSolution(omega=omega, alpha=choice.alpha, multipliers=lam, choice=choice, value=a_bar,
                          jacobian=J, method="dual newton", iterations=iteration)
+
+
+def _threshold_prices(tech, choice, lam, unused):
+    """Multipliers of unused goods on the boundary of O, and the right-hand active sets.
+
+    For a good j nobody uses (``omega_j = beta_j``), firm i stays out of j as long as
+    ``lam_j >= d a_i / d alpha_ij - nu_i`` (``nu_i`` its budget multiplier). The right derivative
+    of ``a_bar`` in ``omega_j`` uses the smallest such price, ``max_i (d a_i / d alpha_ij - nu_i)``; the
+    firm attaining it is the one that starts buying j, so it is treated as free in j for the
+    (right-hand) Hessian.
+    """
+    alpha = choice.alpha
+    grads = tech.gradients(alpha)
+    lam = lam.copy()
+    n = alpha.shape[0]
+    nu = np.zeros(n)
+    for i in range(n):
+        if choice.budget_binds[i]:
+            free = ~choice.at_zero[i]
+            nu[i] = float(np.mean(grads[i, free] - lam[free])) if free.any() else 0.0
+    at_zero = choice.at_zero.copy()
+    for j in np.flatnonzero(unused):
+        entry = grads[:, j] - nu
+        i_star = int(np.argmax(entry))
+        lam[j] = float(entry[i_star])
+        at_zero[i_star, j] = False
+    return lam, Choice(alpha, at_zero, choice.budget_binds, choice.iterations)
 
 
 def planner_objective(model, omega, inner=None):

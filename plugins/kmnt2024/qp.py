@@ -43,7 +43,7 @@ class QPSolution:
         self.iterations = iterations
 
 
-def _equality_step(Q, g, x, free, weights, budget_active):
+def _equality_step(Q, g, x, free, weights, budget, budget_active):
     """Maximise the quadratic over the free variables with the working set held as equalities.
 
     Returns the new point and the budget multiplier (0 when the budget is not in the working set).
@@ -121,7 +121,7 @@ def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None)
         budget_active = False  # dependent working set: keep the bounds only
     for iteration in range(1, maxiter + 1):
         free = ~at_lower
-        x_eq, nu = _equality_step(Q, g, x, free, weights, budget_active)
+        x_eq, nu = _equality_step(Q, g, x, free, weights, budget, budget_active)
         step = x_eq - x
         if np.abs(step).max(initial=0.0) <= tol * (1.0 + np.abs(x).max(initial=0.0)):
             x = x_eq

@@ -85,6 +85,22 @@ def reduced_inverse(hessian, at_zero, budget_binds):
     return out
 
 
+def _restricted_qp(Q, g, cap, allowed) -> QPSolution:
+    """``max g'x + x'Qx/2`` over ``A_i`` with the inputs outside ``allowed`` fixed at zero."""
+    n = g.size
+    if allowed is None or allowed.all():
+        return maximize_quadratic(Q, g, np.zeros(n), np.ones(n), cap)
+    x = np.zeros(n)
+    at_lower = np.ones(n, bool)
+    if not allowed.any():
+        return QPSolution(x, at_lower, False, 0)
+    k = int(allowed.sum())
+    sol = maximize_quadratic(Q[np.ix_(allowed, allowed)], g[allowed], np.zeros(k), np.ones(k), cap)
+    x[allowed] = sol.x
+    at_lower[allowed] = sol.at_lower
+    return QPSolution(x, at_lower, sol.budget_binds, sol.iterations)
+
+
 class QuadraticTechnology:
     """Quadratic shifters of eq. (2): ``a_i(x) = (x - ideal_i)' H_i (x - ideal_i) / 2``.
 
@@ -127,19 +143,24 @@ class QuadraticTechnology:
             return QPSolution(x, np.zeros(self.n, bool), False, 0)
         return maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, np.zeros(self.n), np.ones(self.n), cap)
 
-    def best_response(self, R, alpha_bar) -> Choice:
-        """Solve eq. (12) for every firm: interior closed form, active-set QP at corners."""
+    def best_response(self, R, alpha_bar, allowed=None) -> Choice:
+        """Solve eq. (12) for every firm: interior closed form, active-set QP at corners.
+
+        ``allowed`` (bool mask over inputs, optional) fixes the other inputs at zero for all firms.
+        """
         R = np.asarray(R, dtype=float)
         alpha = self.unconstrained_choice(R)
         n = self.n
         at_zero = np.zeros((n, n), bool)
         budget = np.zeros(n, bool)
-        bad = np.flatnonzero((alpha < 0).any(axis=1) | (alpha.sum(axis=1) > alpha_bar))
+        if allowed is not None and not allowed.all():
+            bad = np.arange(n)
+        else:
+            allowed = None
+            bad = np.flatnonzero((alpha < 0).any(axis=1) | (alpha.sum(axis=1) > alpha_bar))
         iterations = 0
-        zeros = np.zeros(n)
-        ones = np.ones(n)
         for i in bad:
-            sol = maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, zeros, ones, alpha_bar[i])
+            sol = _restricted_qp(self.hessians[i], -self._h_ideal[i] - R, alpha_bar[i], allowed)
             alpha[i] = sol.x
             at_zero[i] = sol.at_lower
             budget[i] = sol.budget_binds
@@ -186,20 +207,19 @@ class GeneralTechnology:
     def hessian(self, i, alpha_i) -> np.ndarray:
         return self.shifters[i].hessian(alpha_i)
 
-    def _choose(self, i, R, cap, start):
+    def _choose(self, i, R, cap, start, allowed=None):
         """SQP for ``max a_i(x) - R'x`` over A_i with a backtracking line search."""
         s = self.shifters[i]
-        n = self.n
         x = np.clip(start, 0.0, None)
+        if allowed is not None:
+            x[~allowed] = 0.0
         if x.sum() > cap:
             x *= cap / x.sum()
-        zeros = np.zeros(n)
-        ones = np.ones(n)
         total = 0
         for _ in range(self.maxiter):
             Q = s.hessian(x)
             g = s.gradient(x) - Q @ x - R
-            sol = maximize_quadratic(Q, g, zeros, ones, cap)
+            sol = _restricted_qp(Q, g, cap, allowed)
             total += sol.iterations
             step = sol.x - x
             if np.abs(step).max() <= self.tol:
@@ -217,7 +237,7 @@ class GeneralTechnology:
         sol, iterations = self._choose(i, np.asarray(R, dtype=float), cap, self.ideal[i])
         return QPSolution(sol.x, sol.at_lower, sol.budget_binds, iterations)
 
-    def best_response(self, R, alpha_bar) -> Choice:
+    def best_response(self, R, alpha_bar, allowed=None) -> Choice:
         R = np.asarray(R, dtype=float)
         n = self.n
         alpha = np.empty((n, n))
@@ -225,7 +245,7 @@ class GeneralTechnology:
         budget = np.zeros(n, bool)
         iterations = 0
         for i in range(n):
-            sol, it = self._choose(i, R, alpha_bar[i], self.ideal[i])
+            sol, it = self._choose(i, R, alpha_bar[i], self.ideal[i], allowed)
             alpha[i] = sol.x
             at_zero[i] = sol.at_lower
             budget[i] = sol.budget_binds
