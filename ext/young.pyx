@@ -1,0 +1,120 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# distutils: extra_compile_args = -march=native
+"""Young's (2010) lottery method for the stationary distribution over (exogenous state, asset).
+
+Households at (z, a_k) choose option j with probability ``probabilities[j, z, k]`` and then
+save ``savings[j, z, k]``, which lies between two grid points; the mass is split between them
+in proportion to the distance ("lottery"), then the exogenous state moves with the Markov
+matrix. This is eq. (12) of Waugh (2022) on a grid, but nothing here is specific to the paper.
+
+The NumPy twin is ``equilibria.plugins.waugh2022.distribution.forward_numpy``.
+"""
+import numpy as np
+cimport numpy as cnp
+from cython.parallel cimport prange
+from libc.math cimport fabs
+
+cnp.import_array()
+
+
+def lottery(const double[::1] grid, const double[:, :, ::1] savings):
+    """Bracket index ``i`` (grid[i] <= a' <= grid[i+1]) and weight on ``grid[i]`` for every policy.
+
+    Policies outside the grid are clipped to its ends. Returns (index int64, weight float64),
+    both shaped like ``savings``.
+    """
+    cdef Py_ssize_t m = savings.shape[0], nz = savings.shape[1], na = savings.shape[2]
+    cdef Py_ssize_t n = grid.shape[0]
+    index_arr = np.empty((m, nz, na), dtype=np.int64)
+    weight_arr = np.empty((m, nz, na))
+    cdef cnp.int64_t[:, :, ::1] index = index_arr
+    cdef double[:, :, ::1] weight = weight_arr
+    cdef Py_ssize_t j, z, k, i
+    cdef double a
+    with nogil:
+        for j in range(m):
+            for z in range(nz):
+                i = 0
+                for k in range(na):
+                    a = savings[j, z, k]
+                    if a <= grid[0]:
+                        index[j, z, k] = 0
+                        weight[j, z, k] = 1.0
+                        continue
+                    if a >= grid[n - 1]:
+                        index[j, z, k] = n - 2
+                        weight[j, z, k] = 0.0
+                        continue
+                    while i > 0 and grid[i] > a:
+                        i -= 1
+                    while i < n - 2 and grid[i + 1] < a:
+                        i += 1
+                    index[j, z, k] = i
+                    weight[j, z, k] = (grid[i + 1] - a) / (grid[i + 1] - grid[i])
+    return index_arr, weight_arr
+
+
+cdef void _scatter(Py_ssize_t z, const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
+                   const double[:, :, ::1] probabilities, bint single, const double[:, ::1] dist,
+                   double[:, ::1] moved) noexcept nogil:
+    cdef Py_ssize_t m = index.shape[0], na = index.shape[2], n = moved.shape[1]
+    cdef Py_ssize_t j, k, i
+    cdef double mass, wt
+    for k in range(n):
+        moved[z, k] = 0.0
+    for j in range(m):
+        for k in range(na):
+            mass = dist[z, k]
+            if not single:
+                mass = mass * probabilities[j, z, k]
+            i = index[j, z, k]
+            wt = weight[j, z, k]
+            moved[z, i] += wt * mass
+            moved[z, i + 1] += (1.0 - wt) * mass
+
+
+def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
+               const double[:, :, ::1] probabilities, const double[:, ::1] transition,
+               double[:, ::1] dist, double tol, int maxiter, int check_every=1, int threads=1):
+    """Iterate the lottery law of motion (eq. 12) from ``dist`` (overwritten) to a fixed point.
+
+    ``dist[z, k]`` is the mass at the beginning of the period; one step moves mass by the
+    choice probabilities and asset lotteries and then by the Markov matrix. Convergence: the
+    sup-norm change below ``tol`` (tested every ``check_every`` steps).
+    Returns (iterations, distance). ``maxiter = 1`` performs one step.
+    """
+    cdef Py_ssize_t nz = dist.shape[0], n = dist.shape[1]
+    cdef Py_ssize_t z, zp, k
+    cdef int it = 0
+    cdef double d = 1e300, diff, pz
+    cdef bint single = probabilities.shape[0] == 1
+    moved_arr = np.zeros((nz, n))
+    new_arr = np.zeros((nz, n))
+    cdef double[:, ::1] moved = moved_arr
+    cdef double[:, ::1] new = new_arr
+    cdef bint check
+    with nogil:
+        while it < maxiter:
+            it += 1
+            for z in prange(nz, num_threads=threads, schedule="static"):
+                _scatter(z, index, weight, probabilities, single, dist, moved)
+            check = (it % check_every == 0) or it == maxiter
+            d = 0.0
+            for zp in range(nz):
+                for k in range(n):
+                    new[zp, k] = 0.0
+                for z in range(nz):
+                    pz = transition[z, zp]
+                    if pz != 0.0:
+                        for k in range(n):
+                            new[zp, k] += pz * moved[z, k]
+                if check:
+                    for k in range(n):
+                        diff = fabs(new[zp, k] - dist[zp, k])
+                        if diff > d:
+                            d = diff
+                for k in range(n):
+                    dist[zp, k] = new[zp, k]
+            if check and d < tol:
+                break
+    return it, d

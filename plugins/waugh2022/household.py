@@ -1,0 +1,322 @@
+"""The household problem of Waugh (2022), eq. (4)-(11), by the discrete-choice EGM of Appendix B.
+
+A household in country i holds assets ``a >= -phi_i`` (the first point of the asset grid), has
+efficiency units ``z`` on a Markov chain, receives type-1 extreme-value taste shocks with
+dispersion ``sigma`` over the M national varieties and picks one variety ``j`` at unit price
+``p_ij`` (eq. 3) and next period's assets (budget constraint eq. 7)::
+
+    a' + p_ij c = R_i a + w_i z + T_i.
+
+``solve_household`` wraps the Cython kernel ``equilibria.ext.dcegm``; ``egm_step_numpy`` is its
+NumPy twin (the specification, compared with the kernel in tests) and ``solve_household_vfi``
+a brute-force value-function iteration used as an independent reference. Nothing here is
+specific to trade: ``prices`` are just the unit costs of the M discrete options.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from equilibria.errors import ConvergenceError
+
+__all__ = [
+    "HouseholdSolution",
+    "solve_household",
+    "solve_household_numpy",
+    "egm_step_numpy",
+    "solve_household_vfi",
+    "initial_guess",
+    "utility",
+    "euler_errors",
+    "natural_borrowing_limit",
+]
+
+
+def utility(c, gamma):
+    """CRRA utility c^(1-gamma)/(1-gamma), log c when gamma == 1 (eq. 5 without the shock)."""
+    c = np.asarray(c, dtype=float)
+    if gamma == 1.0:
+        return np.log(c)
+    return c ** (1.0 - gamma) / (1.0 - gamma)
+
+
+def natural_borrowing_limit(income, R):
+    """The largest debt repayable for sure, min(income) / (R - 1) (infinite when R <= 1)."""
+    return np.inf if R <= 1.0 else float(np.min(income)) / (R - 1.0)
+
+
+@dataclass
+class HouseholdSolution:
+    """Policies on the grid; arrays indexed [variety j, state z, asset point k].
+
+    ``value`` is the expected value before taste shocks (eq. 11) and ``choice_value`` the
+    choice-specific values v_j (eq. 9), both in utils (levels restored, see ``dcegm``).
+    """
+
+    grid: np.ndarray
+    prices: np.ndarray
+    savings: np.ndarray
+    spending: np.ndarray
+    choice_value: np.ndarray | None
+    probabilities: np.ndarray
+    value: np.ndarray | None
+    marginal: np.ndarray
+    iterations: int
+    distance: float
+
+    @property
+    def consumption(self):
+        """Units of the chosen variety, c_j = spending_j / p_j."""
+        return self.spending / self.prices[:, None, None]
+
+
+def initial_guess(grid, income, prices, R, gamma):
+    """Marginal value R (0.1 x)^(-gamma) with x the cash above the borrowing limit; value 0."""
+    cash = R * grid[None, :] + income[:, None] - grid[0]
+    marginal = R * (0.1 * cash + 1e-3) ** (-gamma)
+    return np.ascontiguousarray(marginal), np.zeros_like(marginal)
+
+
+def _check_inputs(grid, income, transition, prices, R, beta, gamma, sigma):
+    grid = np.ascontiguousarray(grid, dtype=float)
+    income = np.ascontiguousarray(income, dtype=float)
+    transition = np.ascontiguousarray(transition, dtype=float)
+    prices = np.ascontiguousarray(np.atleast_1d(prices), dtype=float)
+    if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
+        raise ValueError("grid must be strictly increasing with at least two points")
+    if np.any(income <= 0) or np.any(prices <= 0):
+        raise ValueError("income and prices must be positive")
+    if transition.shape != (income.size, income.size):
+        raise ValueError("transition must be square with one row per income state")
+    if not (0 < beta < 1 and gamma > 0 and sigma > 0 and R > 0):
+        raise ValueError("need 0 < beta < 1, gamma > 0, sigma > 0, R > 0")
+    if -grid[0] >= natural_borrowing_limit(income, R):
+        raise ValueError("the borrowing limit -grid[0] is not below the natural borrowing limit")
+    return grid, income, transition, prices
+
+
+def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, values=True,
+                    tol=1e-10, maxiter=20_000, guess=None, threads=1):
+    """Solve the household problem (eq. 8-11) by DC-EGM with the Cython kernel.
+
+    Parameters
+    ----------
+    grid : (n_a,) increasing asset grid; ``grid[0]`` is the borrowing limit -phi (eq. 6).
+    income : (n_z,) non-asset income w z + T in each efficiency state.
+    transition : (n_z, n_z) Markov matrix P(z, z').
+    prices : (M,) unit prices p_ij of the M varieties (eq. 3).
+    R, beta, gamma, sigma : gross return, discount factor, CRRA, taste-shock dispersion.
+    values : also iterate the values (needed for M > 1 and for welfare).
+    guess : optional (marginal, value) warm start, e.g. ``solution.marginal, solution.value``.
+
+    Raises ``ConvergenceError`` when ``maxiter`` is reached or when the endogenous grid is not
+    monotone (a non-concave continuation value, which this EGM without upper envelope cannot
+    handle).
+    """
+    from equilibria.ext import dcegm
+
+    grid, income, transition, prices = _check_inputs(grid, income, transition, prices, R, beta,
+                                                     gamma, sigma)
+    m, nz, n = prices.size, income.size, grid.size
+    values = bool(values or m > 1)
+    if guess is None:
+        marginal, value = initial_guess(grid, income, prices, R, gamma)
+    else:
+        marginal = np.array(guess[0], dtype=float, order="C")
+        value = np.zeros((nz, n)) if guess[1] is None else np.array(guess[1], dtype=float, order="C")
+    savings = np.zeros((m, nz, n))
+    spending = np.empty((m, nz, n))
+    choice_value = np.zeros((m, nz, n))
+    probabilities = np.empty((m, nz, n))
+    it, dist, shift, bad = dcegm.egm_iterate(grid, income, transition, prices, float(R), float(beta),
+                                             float(gamma), float(sigma), values, marginal, value,
+                                             savings, spending, choice_value, probabilities,
+                                             float(tol), int(maxiter), int(threads))
+    if bad:
+        raise ConvergenceError(
+            f"DC-EGM: endogenous grid not monotone at {bad} points (non-concave continuation "
+            "value; an upper envelope would be needed)", history=[dist])
+    if not dist < tol:
+        raise ConvergenceError(f"DC-EGM did not converge in {it} iterations (distance {dist:.3e})",
+                               history=[dist])
+    if not (np.all(np.isfinite(spending)) and np.all(np.isfinite(marginal))):
+        raise ConvergenceError("DC-EGM produced non-finite policies", history=[dist])
+    level = shift / (1.0 - beta)
+    return HouseholdSolution(
+        grid=grid, prices=prices, savings=savings, spending=spending,
+        choice_value=(choice_value + beta * level) if values else None,
+        probabilities=probabilities, value=(value + level) if values else None,
+        marginal=marginal, iterations=int(it), distance=float(dist))
+
+
+# ----------------------------------------------------------------------------------------------
+# NumPy twin: the specification of one kernel step
+# ----------------------------------------------------------------------------------------------
+
+def egm_step_numpy(grid, income, transition, prices, R, beta, gamma, sigma, marginal, value,
+                   values=True):
+    """One DC-EGM step (App. B, steps 1-5; eq. 72, 73, 10, 11, 69) in NumPy.
+
+    Returns ``savings, spending, choice_value, probabilities, marginal_new, value_new`` where
+    ``value_new`` is the log-sum (eq. 11) of the new choice values (not shifted) and the
+    choice values use the continuation ``beta E[value]`` of the given (relative) ``value``.
+    """
+    grid = np.asarray(grid, float)
+    prices = np.atleast_1d(np.asarray(prices, float))
+    n, m, nz = grid.size, prices.size, len(income)
+    wa = beta * transition @ marginal                      # beta E[dV/da'(a', z') | z]
+    w = beta * transition @ value if values else np.zeros((nz, n))
+    base = wa ** (-1.0 / gamma)
+    cash = R * grid[None, :] + np.asarray(income, float)[:, None]
+    savings = np.empty((m, nz, n))
+    spending = np.empty((m, nz, n))
+    choice_value = np.zeros((m, nz, n))
+    for j, p in enumerate(prices):
+        e_endog = p ** (1.0 - 1.0 / gamma) * base          # eq. (72): p u'^(-1)(p W_a)
+        x_endog = e_endog + grid[None, :]
+        v_endog = utility(e_endog / p, gamma) + w
+        for z in range(nz):
+            x = cash[z]
+            idx = np.clip(np.searchsorted(x_endog[z], x, side="left") - 1, 0, n - 2)
+            t = (x - x_endog[z, idx]) / (x_endog[z, idx + 1] - x_endog[z, idx])
+            a_next = np.maximum(grid[idx] + t * (grid[idx + 1] - grid[idx]), grid[0])
+            v = v_endog[z, idx] + t * (v_endog[z, idx + 1] - v_endog[z, idx])
+            constrained = x <= x_endog[z, 0]                # eq. (71)
+            a_next = np.where(constrained, grid[0], a_next)
+            v = np.where(constrained, utility(np.maximum(x - grid[0], 1e-300) / p, gamma) + w[z, 0], v)
+            savings[j, z] = a_next
+            spending[j, z] = x - a_next
+            choice_value[j, z] = v
+    if m == 1:
+        probabilities = np.ones((1, nz, n))
+        value_new = choice_value[0].copy()
+    else:
+        vmax = choice_value.max(axis=0)
+        expo = np.exp((choice_value - vmax) / sigma)
+        total = expo.sum(axis=0)
+        value_new = vmax + sigma * np.log(total)           # eq. (11)
+        probabilities = expo / total                       # eq. (10)
+    marginal_new = R * np.sum(probabilities * prices[:, None, None] ** (gamma - 1.0)
+                              * spending ** (-gamma), axis=0)   # eq. (69)
+    return savings, spending, choice_value, probabilities, marginal_new, value_new
+
+
+def solve_household_numpy(grid, income, transition, prices, R, beta, gamma, sigma, *,
+                          values=True, tol=1e-10, maxiter=20_000):
+    """Iterate ``egm_step_numpy`` with the kernel's convergence rule (slow; for tests)."""
+    grid, income, transition, prices = _check_inputs(grid, income, transition, prices, R, beta,
+                                                     gamma, sigma)
+    values = bool(values or prices.size > 1)
+    marginal, value = initial_guess(grid, income, prices, R, gamma)
+    savings_old = np.zeros((prices.size, income.size, grid.size))
+    shift = 0.0
+    for it in range(1, maxiter + 1):
+        savings, spending, cv, prob, marginal, value_new = egm_step_numpy(
+            grid, income, transition, prices, R, beta, gamma, sigma, marginal, value, values)
+        dist = np.max(np.abs(savings - savings_old))
+        savings_old = savings
+        if values:
+            shift = value_new[0, -1]
+            dist = max(dist, np.max(np.abs(value_new - shift - value)))
+            value = value_new - shift
+        if dist < tol:
+            break
+    else:
+        raise ConvergenceError("NumPy DC-EGM did not converge", history=[dist])
+    level = shift / (1.0 - beta)
+    return HouseholdSolution(grid=grid, prices=prices, savings=savings, spending=spending,
+                             choice_value=(cv + beta * level) if values else None,
+                             probabilities=prob, value=(value + level) if values else None,
+                             marginal=marginal, iterations=it, distance=float(dist))
+
+
+# ----------------------------------------------------------------------------------------------
+# Independent reference: value-function iteration with a' on a fine grid
+# ----------------------------------------------------------------------------------------------
+
+def solve_household_vfi(grid, income, transition, prices, R, beta, gamma, sigma, *,
+                        choice_points=2000, tol=1e-9, maxiter=5000):
+    """Brute-force VFI of eq. (8)-(11): a' searched on a fine grid, V interpolated linearly.
+
+    Returns (value (n_z, n_a), choice_value (M, n_z, n_a), savings (M, n_z, n_a)). Accuracy is
+    limited by the spacing of the choice grid (policies) and is second order for values.
+    """
+    grid = np.asarray(grid, float)
+    prices = np.atleast_1d(np.asarray(prices, float))
+    income = np.asarray(income, float)
+    fine = np.linspace(grid[0], grid[-1], choice_points)
+    cash = R * grid[None, :] + income[:, None]
+    m, nz, n = prices.size, income.size, grid.size
+    value = np.zeros((nz, n))
+    shift = 0.0
+    for it in range(maxiter):
+        cont = beta * transition @ value                        # (nz, n)
+        cont_fine = np.array([np.interp(fine, grid, cont[z]) for z in range(nz)])
+        cv = np.empty((m, nz, n))
+        pol = np.empty((m, nz, n))
+        for j, p in enumerate(prices):
+            for z in range(nz):
+                spend = cash[z][:, None] - fine[None, :]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    obj = np.where(spend > 0, utility(np.maximum(spend, 1e-300) / p, gamma), -np.inf)
+                obj = obj + cont_fine[z][None, :]
+                best = np.argmax(obj, axis=1)
+                cv[j, z] = obj[np.arange(n), best]
+                pol[j, z] = fine[best]
+        vmax = cv.max(axis=0)
+        new = vmax + sigma * np.log(np.exp((cv - vmax) / sigma).sum(axis=0)) if m > 1 else cv[0]
+        shift = new[0, -1]
+        dist = np.max(np.abs(new - shift - value))
+        value = new - shift
+        if dist < tol:
+            break
+    level = shift / (1.0 - beta)
+    return value + level, cv + beta * level, pol
+
+
+def euler_errors(solution, income, transition, R, beta, gamma, sigma, points, skip_kink=True):
+    """Relative Euler-equation errors (eq. 70-71) at arbitrary asset levels ``points``.
+
+    For variety j, state z and asset level a (off the grid) the savings policy is interpolated
+    linearly, spending is the budget residual, the right-hand side
+    ``RHS = beta R E[sum_j' pi_j'(a', z') u'(c_j'(a', z')) / p_j']`` is evaluated with the
+    policies interpolated at a', and the error is ``|1 - e_implied / e|`` with the implied
+    spending ``e_implied = p_j^(1 - 1/gamma) RHS^(-1/gamma)``. Where the policy is at the
+    borrowing limit only the inequality ``u'(c)/p_j >= RHS`` is required (error
+    ``max(0, e / e_implied - 1)``). With ``skip_kink`` the one grid interval per (j, z) where
+    the constraint stops binding is excluded (linear interpolation cannot represent the kink;
+    its error shrinks only with the grid spacing). Returns an array (M, n_z, len(points)),
+    NaN where skipped.
+    """
+    grid, prices = solution.grid, solution.prices
+    m, nz = prices.size, len(income)
+    points = np.asarray(points, float)
+    errors = np.zeros((m, nz, points.size))
+    cell = np.clip(np.searchsorted(grid, points, side="right") - 1, 0, grid.size - 2)
+    for j in range(m):
+        for z in range(nz):
+            pol = solution.savings[j, z]
+            a_next = np.interp(points, grid, pol)
+            spend = R * points + income[z] - a_next
+            rhs = np.zeros_like(points)
+            for zp in range(nz):
+                if transition[z, zp] == 0:
+                    continue
+                mu = np.zeros_like(points)
+                for jp in range(m):
+                    prob = np.interp(a_next, grid, solution.probabilities[jp, zp])
+                    sp = np.interp(a_next, grid, solution.spending[jp, zp])
+                    mu += prob * prices[jp] ** (gamma - 1.0) * sp ** (-gamma)
+                rhs += transition[z, zp] * mu
+            rhs *= beta * R
+            implied = prices[j] ** (1.0 - 1.0 / gamma) * rhs ** (-1.0 / gamma)
+            err = np.abs(1.0 - implied / spend)
+            bound = pol <= grid[0] + 1e-12
+            at_limit = bound[cell] & bound[cell + 1]
+            err = np.where(at_limit, np.maximum(0.0, spend / implied - 1.0), err)
+            if skip_kink:
+                kink = bound[cell] != bound[cell + 1]
+                err = np.where(kink, np.nan, err)
+            errors[j, z] = err
+    return errors
