@@ -1,0 +1,173 @@
+"""DC-EGM and Young's lottery kernels of waugh2022 against their NumPy twins and references."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from equilibria.numerics import exponential_grid, rouwenhorst, stationary_distribution as markov_stationary
+from equilibria.plugins.waugh2022.distribution import (forward_numpy, household_aggregates, lottery_numpy,
+                                                       stationary_distribution, stationary_numpy)
+from equilibria.plugins.waugh2022.household import (egm_step_numpy, euler_errors, initial_guess,
+                                                    solve_household, solve_household_numpy,
+                                                    solve_household_vfi, utility)
+
+
+def chain(n=3, rho=0.8, sigma=0.2):
+    log_z, transition = rouwenhorst(n, rho, sigma)
+    z = np.exp(log_z)
+    return z / (markov_stationary(transition) @ z), transition
+
+
+def problem(draw_seed, m=3, n=40):
+    rng = np.random.default_rng(draw_seed)
+    z, transition = chain(int(rng.integers(2, 5)), rng.uniform(0.0, 0.95), rng.uniform(0.05, 0.4))
+    R = rng.uniform(0.97, 1.03)
+    phi = rng.uniform(0, 0.8) * min(z.min() / (R - 1), 3.0) if R > 1 else rng.uniform(0, 2)
+    grid = exponential_grid(-phi, rng.uniform(5, 30), n, curvature=rng.uniform(0.5, 4))
+    prices = rng.uniform(0.6, 1.6, size=m)
+    return dict(grid=grid, income=z * rng.uniform(0.5, 2), transition=transition, prices=prices, R=R,
+                beta=rng.uniform(0.8, 0.95), gamma=rng.uniform(0.5, 4), sigma=rng.uniform(0.05, 1.0))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 4), steps=st.integers(1, 3))
+def test_egm_kernel_matches_numpy_twin(seed, m, steps):
+    """A few steps of the kernel equal the same steps of the NumPy specification."""
+    from equilibria.ext import dcegm
+    p = problem(seed, m=m)
+    args = [p[k] for k in ("grid", "income", "transition", "prices", "R", "beta", "gamma", "sigma")]
+    marginal, value = initial_guess(p["grid"], p["income"], p["prices"], p["R"], p["gamma"])
+    rng = np.random.default_rng(seed)
+    value = rng.normal(size=value.shape).cumsum(axis=1) * 0.01   # any value function
+    mk, vk = marginal.copy(), value.copy()
+    nz, n = marginal.shape
+    out = [np.zeros((m, nz, n)) for _ in range(4)]
+    mn, vn = marginal, value
+    for _ in range(steps):
+        sav, sp, cv, prob, mn, vnew = egm_step_numpy(*args, mn, vn, values=True)
+        vn = vnew - vnew[0, -1]
+    dcegm.egm_iterate(*args[:4], p["R"], p["beta"], p["gamma"], p["sigma"], True, mk, vk, *out, 0.0, steps)
+    assert np.allclose(out[0], sav, rtol=1e-11, atol=1e-11)
+    assert np.allclose(out[1], sp, rtol=1e-11, atol=1e-11)
+    assert np.allclose(out[2], cv, rtol=1e-10, atol=1e-10)
+    assert np.allclose(out[3], prob, rtol=1e-10, atol=1e-12)
+    assert np.allclose(mk, mn, rtol=1e-10)
+    assert np.allclose(vk, vn, rtol=1e-10, atol=1e-10)
+
+
+def test_fixed_point_matches_numpy_twin():
+    p = problem(7, m=3, n=50)
+    a = solve_household(**p, tol=1e-11)
+    b = solve_household_numpy(**p, tol=1e-11)
+    assert a.iterations == b.iterations
+    for name in ("savings", "spending", "probabilities", "value", "choice_value", "marginal"):
+        assert np.allclose(getattr(a, name), getattr(b, name), rtol=1e-9, atol=1e-9), name
+
+
+def test_dcegm_agrees_with_value_function_iteration():
+    """Independent check: VFI with a' on a fine grid gives the same values and policies."""
+    z, transition = chain(2, 0.7, 0.25)
+    grid = exponential_grid(-0.5, 12.0, 120, curvature=2.0)
+    kw = dict(income=z, transition=transition, prices=np.array([1.0, 1.25]), R=1.02, beta=0.9,
+              gamma=2.0, sigma=0.3)
+    sol = solve_household(grid, **kw, tol=1e-11)
+    value, choice_value, savings = solve_household_vfi(grid, **kw, choice_points=3000, tol=1e-10)
+    spacing = (grid[-1] - grid[0]) / 2999
+    assert np.max(np.abs(value - sol.value)) < 2e-3 * np.max(np.abs(value))
+    assert np.max(np.abs(choice_value - sol.choice_value)) < 2e-3 * np.max(np.abs(value))
+    # policies agree to a few choice-grid spacings plus the EGM interpolation error
+    assert np.max(np.abs(savings - sol.savings)[:, :, :100]) < 10 * spacing + 0.02
+
+
+def test_euler_errors_shrink_with_the_grid():
+    z, transition = chain(3, 0.8, 0.2)
+    kw = dict(income=z, transition=transition, prices=np.array([1.0, 1.3, 0.9]), R=1.02, beta=0.93,
+              gamma=2.0, sigma=0.3)
+    worst = []
+    for n in (50, 200):
+        grid = exponential_grid(-0.5, 15.0, n, curvature=3.0)
+        sol = solve_household(grid, **kw, tol=1e-11)
+        err = euler_errors(sol, z, transition, kw["R"], kw["beta"], kw["gamma"], kw["sigma"],
+                           np.linspace(grid[0], 12.0, 997))
+        worst.append(np.nanmax(err))
+    assert worst[1] < 1e-3
+    assert worst[1] < worst[0] / 3
+
+
+def test_log_utility_probabilities_are_gravity_shares():
+    """gamma = 1: v_j = v - log p_j, so pi_j = p_j^(-1/sigma) / sum (eq. 43) at every state."""
+    p = problem(3, m=4)
+    p["gamma"] = 1.0
+    sol = solve_household(**p, tol=1e-11)
+    share = p["prices"] ** (-1 / p["sigma"])
+    share /= share.sum()
+    assert np.allclose(sol.probabilities, share[:, None, None], atol=1e-8)
+
+
+def test_single_variety_without_values_matches_with_values():
+    p = problem(11, m=1)
+    a = solve_household(**p, values=False, tol=1e-11)
+    b = solve_household(**p, values=True, tol=1e-11)
+    assert np.allclose(a.savings, b.savings, atol=1e-9)
+    assert a.value is None and b.value is not None
+
+
+def test_value_level_is_the_bellman_fixed_point():
+    """The restored level satisfies V = logsum_j(u + beta E V) exactly (no shift left)."""
+    p = problem(5, m=2)
+    sol = solve_household(**p, tol=1e-12)
+    sav, sp, cv, prob, mn, vnew = egm_step_numpy(p["grid"], p["income"], p["transition"], p["prices"],
+                                                 p["R"], p["beta"], p["gamma"], p["sigma"],
+                                                 sol.marginal, sol.value)
+    assert np.allclose(vnew, sol.value, atol=1e-8 * np.abs(sol.value).max())
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 3))
+def test_lottery_and_forward_step_match_numpy(seed, m):
+    from equilibria.ext import young
+    rng = np.random.default_rng(seed)
+    grid = np.sort(rng.uniform(-1, 10, size=30))
+    grid = np.unique(grid)
+    nz = 3
+    savings = rng.uniform(-1.5, 11, size=(m, nz, grid.size))
+    index, weight = young.lottery(grid, savings)
+    i2, w2 = lottery_numpy(grid, savings)
+    assert np.array_equal(index, i2) and np.allclose(weight, w2, atol=1e-14)
+    prob = rng.dirichlet(np.ones(m), size=(nz, grid.size)).transpose(2, 0, 1).copy()
+    transition = rng.dirichlet(np.ones(nz), size=nz)
+    dist = rng.dirichlet(np.ones(nz * grid.size)).reshape(nz, grid.size)
+    expected = forward_numpy(i2, w2, prob, transition, dist)
+    d = dist.copy()
+    young.stationary(index, weight, prob, transition, d, 0.0, 1)
+    assert np.allclose(d, expected, atol=1e-15)
+    assert abs(d.sum() - 1) < 1e-12
+
+
+def test_stationary_distribution_kernel_vs_numpy_and_fixed_point():
+    p = problem(13, m=3, n=60)
+    sol = solve_household(**p, tol=1e-11)
+    dist = stationary_distribution(p["grid"], sol.savings, sol.probabilities, p["transition"], tol=1e-13)
+    ref = stationary_numpy(p["grid"], sol.savings, sol.probabilities, p["transition"], tol=1e-13)
+    assert np.allclose(dist, ref, atol=1e-11)
+    index, weight = lottery_numpy(p["grid"], sol.savings)
+    assert np.allclose(forward_numpy(index, weight, sol.probabilities, p["transition"], dist), dist, atol=1e-12)
+    assert abs(dist.sum() - 1) < 1e-12 and dist.min() >= 0
+    # the z-marginal is the Markov chain's stationary distribution
+    assert np.allclose(dist.sum(axis=1), markov_stationary(p["transition"]), atol=1e-10)
+
+
+def test_aggregates_obey_the_stationary_budget_constraint():
+    """Summing eq. (7) over the stationary distribution: expenditure = income + (R - 1) assets."""
+    p = problem(17, m=3, n=80)
+    sol = solve_household(**p, tol=1e-12)
+    dist = stationary_distribution(p["grid"], sol.savings, sol.probabilities, p["transition"], tol=1e-14)
+    agg = household_aggregates(sol, dist, p["income"], mass=2.0)
+    income = 2.0 * np.sum(dist * p["income"][:, None])
+    assert np.isclose(agg["expenditure"], income + (p["R"] - 1) * agg["assets"], rtol=1e-9)
+    assert np.isclose(agg["assets"], agg["asset_holdings"], rtol=1e-6, atol=1e-9)
+    assert np.isclose(agg["trade_shares"].sum(), 1.0)
+
+
+def test_utility_log_and_crra():
+    assert np.isclose(utility(np.e, 1.0), 1.0)
+    assert np.isclose(utility(2.0, 2.0), -0.5)
