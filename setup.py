@@ -84,7 +84,8 @@ setup(
         "hypothesis>=6.100",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "pytest-benchmark>=4", "dask[distributed]>=2024.1"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "pytest-benchmark>=4", "dask[distributed]>=2024.1",
+                 "sphinx>=7", "myst-parser>=2"],
         "docs": ["sphinx>=7", "myst-parser>=2"],
         "dask": ["dask[distributed]>=2024.1"],
         "bench": ["numba>=0.59", "pytest-benchmark>=4"],
