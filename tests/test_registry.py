@@ -22,6 +22,24 @@ THIRD_PARTY = textwrap.dedent('''
     plugin = Plugin(name="thirdparty", paper="none", description="a third-party plugin", parameters=Params,
                     solve=lambda p: Result(data={"price": 1.0 / p.endowment}))
     not_a_plugin = 42
+
+    from equilibria import Agent, Economy, Market
+
+    class Nobody(Agent):
+        name = "nobody"
+        def respond(self, prices):
+            return None
+
+    class Impossible(Market):
+        name, price = "impossible", "x"
+        def excess_demand(self, responses, prices):
+            return 1.0 + prices["x"] ** 2
+
+    def never(p):
+        Economy([Nobody()], [Impossible()], prices={"x": [p.endowment]}).solve(maxiter=20)
+
+    nonconvergent = Plugin(name="nonconvergent", paper="none", description="no equilibrium", parameters=Params,
+                           solve=never)
 ''')
 
 
@@ -32,7 +50,8 @@ def third_party(tmp_path, monkeypatch):
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: thirdparty\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(f"[{ENTRY_POINT_GROUP}]\nthirdparty = thirdparty_plugin:plugin\n"
-                                           "broken = thirdparty_plugin:not_a_plugin\n")
+                                           "broken = thirdparty_plugin:not_a_plugin\n"
+                                           "nonconvergent = thirdparty_plugin:nonconvergent\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     return tmp_path
 
@@ -56,6 +75,9 @@ def test_third_party_plugin_on_the_command_line(third_party):
                              "--json"], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"price": 0.25}
+    failing = subprocess.run([sys.executable, "-m", "equilibria.cli", "solve", "nonconvergent"],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert failing.returncode == 3 and "did not converge" in failing.stderr and "Traceback" not in failing.stderr
     listing = subprocess.run([sys.executable, "-m", "equilibria.cli", "list"], capture_output=True, text=True,
                              env=env, timeout=120)
     assert "thirdparty: a third-party plugin" in listing.stdout
