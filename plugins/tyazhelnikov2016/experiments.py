@@ -1,0 +1,112 @@
+"""Experiments of the tyazhelnikov2016 plugin (``equilibria run tyazhelnikov2016 NAME``)."""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria import Experiment, Result, Table
+
+from .examples import PROP4_CLAIM, prop4_breakpoints, prop4_paths, prop7_analysis
+from .params import EconomyParameters, FirmParameters
+
+__all__ = ["EXPERIMENTS", "run_firm"]
+
+
+def run_firm(params: FirmParameters, options=None) -> Result:
+    """One firm's problem from a parameter file (section 2; section 3.3 with a destination)."""
+    problem = params.problem()
+    costs = problem.check_costs(params.costs)
+    sol = problem.solve(costs)
+    data = sol.firm(0)
+    data.update(tariff=params.tariff, n_nodes=problem.n_nodes, n_countries=problem.n_countries,
+                parents=[int(p) for p in problem.technology.parents])
+    table = Table(columns=["node", "parent", "country"],
+                  rows=[[v, int(problem.technology.parents[v]), data["path"][v]] for v in range(problem.n_nodes)],
+                  caption=f"optimal locations (0-based); MC = {data['marginal_cost']:.6g}, NTMC = {data['ntmc']:.6g}, "
+                          f"TQ = {data['tq']:.6g}, crossings = {data['crossings']}")
+    return Result(data=data, tables={"path": table})
+
+
+def run_prop4(params, options=None) -> Result:
+    """Proposition 4: re-shoring in the 2-country, 5-stage example at several tau."""
+    taus = [3.0, 2.0, 1.5, 1.25, 1.0, 0.75, 0.5, 0.4, 0.25, 0.0]
+    rows = prop4_paths(taus)
+    breaks = prop4_breakpoints()
+
+    def claim(tau):
+        for low, high, path in PROP4_CLAIM:
+            if low <= tau < high:
+                return list(path)
+        return None
+
+    for row in rows:
+        row["paper_path"] = claim(row["tau"])
+        row["agrees"] = row["path"] == row["paper_path"] or row["n_optimal_paths"] > 1
+    table = Table(columns=["tau", "optimal path (1-based)", "paper", "MC", "NTMC", "TQ", "optimal paths"],
+                  rows=[[r["tau"], "".join(map(str, r["path"])), "".join(map(str, r["paper_path"])), r["marginal_cost"],
+                         r["ntmc"], r["tq"], r["n_optimal_paths"]] for r in rows],
+                  caption="Proposition 4 (a1 = 4,4,4,4,4; a2 = 10,2,5,2,10; T = 1 off the diagonal). "
+                          "At tau = 1.5 and 0.5 two paths tie; the DP breaks ties towards the lowest "
+                          "country index, deciding from the final node upstream.")
+    third = [r["path"][2] for r in sorted(rows, key=lambda r: -r["tau"])]
+    return Result(data={"rows": rows, "breakpoints": breaks, "all_agree": all(r["agrees"] for r in rows),
+                        "part3_country_as_tau_falls": third},
+                  tables={"prop4": table},
+                  notes=[f"The optimal path changes at tau = {', '.join(f'{b:g}' for b in breaks)} (paper: 1.5 and 0.5).",
+                         "Part 3 moves 1 -> 2 -> 1 as tau falls: re-shoring."])
+
+
+def run_prop7(params, options=None) -> Result:
+    """Proposition 7: liberalisation between countries 1 and 2 raises production in country 3."""
+    analysis = prop7_analysis()
+    rows = []
+    for reading, entry in analysis.items():
+        for when in ("before", "after"):
+            e = entry[when]
+            rows.append([reading, when, "".join(map(str, e["path"])), e["marginal_cost"],
+                         "".join(map(str, e["claimed_path"])), e["claimed_path_cost"], e["claim_is_unique_optimum"]])
+    table = Table(columns=["reading of a_jk", "trade costs", "optimal path", "MC", "paper's path", "its cost",
+                           "paper's path uniquely optimal"], rows=rows,
+                  caption="Proposition 7 by DP and by enumerating all 27 paths (countries 1-based).")
+    cp = analysis["country_part"]
+    notes = [f"Reading a_jk = cost of part k in country j (as the text says 'for country 1'): the printed paths are "
+             f"{'the unique optima' if cp['before']['claim_is_unique_optimum'] and cp['after']['claim_is_unique_optimum'] else 'NOT optimal'}"
+             f" (MC {cp['before']['marginal_cost']:g} before, {cp['after']['marginal_cost']:g} after).",
+             "Reading a_jk = cost of part j in country k (section 2's notation): the optimal path is 3-2-3 both before "
+             "and after, so the example only works with the first reading."]
+    return Result(data=analysis, tables={"prop7": table}, notes=notes)
+
+
+def run_solve(params: EconomyParameters) -> Result:
+    """Baseline: simulate the population and compute the free-entry equilibrium of section 4."""
+    from .population import CostDistribution, simulate
+    from .ge import general_equilibrium
+
+    problem = params.problem()
+    pop = simulate(problem, CostDistribution.from_params(params), params.wages, params.n_firms, params.seed)
+    ge = general_equilibrium(pop.mc, params.sigma, params.zeta, params.sunk_cost, params.expenditure)
+    sol = pop.solution
+    data = ge.to_dict()
+    data.update(mean_mc=float(sol.mc.mean()), median_mc=float(np.median(sol.mc)),
+                share_offshoring=float(np.mean(sol.crossings > 0)), mean_crossings=float(sol.crossings.mean()),
+                labor_demand=(pop.labor * (sol.mc ** -params.sigma)[:, None]).mean(axis=0).tolist(),
+                n_firms=params.n_firms)
+    table = Table(columns=["quantity", "value"], rows=[[k, v] for k, v in data.items() if np.ndim(v) == 0],
+                  caption="Free-entry equilibrium with quasilinear CES demand (section 4.4)")
+    return Result(data=data, tables={"equilibrium": table})
+
+
+def _lazy(name):
+    def run(params, options):
+        from . import experiments_ge
+        return getattr(experiments_ge, name)(params, options)
+    return run
+
+
+EXPERIMENTS = [
+    Experiment(name="firm", description="one firm's problem from a parameter file (costs, trade_costs, tau, "
+               "parents, tariff, destination, final_trade_costs, tau_final)", run=run_firm, parameters=FirmParameters),
+    Experiment(name="prop4", description="Proposition 4: re-shoring example at several tau", run=run_prop4,
+               headline=True, parameters=FirmParameters),
+    Experiment(name="prop7", description="Proposition 7: three-country FTA example, printed paths verified by "
+               "enumeration", run=run_prop7, headline=True, parameters=FirmParameters),
+]

@@ -1,0 +1,123 @@
+"""Parameter classes of the tyazhelnikov2016 plugin.
+
+* :class:`FirmParameters` -- one firm's problem (section 2), read by ``equilibria run
+  tyazhelnikov2016 firm --params FILE``;
+* :class:`EconomyParameters` -- a population of firms with random costs and the general
+  equilibrium of section 4, used by ``solve`` and the other experiments.
+"""
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from equilibria.errors import ParameterError
+from equilibria.params import Parameters, as_float, as_int, as_str, nonnegative, one_of, param, positive
+
+from .firm import TARIFFS, FirmProblem
+
+__all__ = ["FirmParameters", "EconomyParameters", "DISTRIBUTIONS"]
+
+DISTRIBUTIONS = ("pareto", "frechet", "lognormal", "gengamma")
+
+_PROP4_COSTS = [[4.0, 10.0], [4.0, 2.0], [4.0, 5.0], [4.0, 2.0], [4.0, 10.0]]
+
+
+@attrs.frozen(kw_only=True)
+class FirmParameters(Parameters):
+    """One firm's cost-minimisation problem (eq. 1-9; section 3.3 for the destination).
+
+    Indices are 0-based.  ``costs[v][j]`` is the cost of node ``v`` in country ``j``;
+    ``trade_costs[j][k]`` the cost of moving a part from country ``j`` (upstream) to ``k``.
+    The default is the example of Proposition 4 at ``tau = 1``.
+    """
+
+    costs = param(factory=lambda: [row[:] for row in _PROP4_COSTS],
+                  description="production costs a[v][j], nodes x countries (a chain: stages in production order)")
+    trade_costs = param(factory=lambda: [[0.0, 1.0], [1.0, 0.0]],
+                        description="T[j][k]: cost of moving a part from country j to country k; zero diagonal")
+    tau = param(1.0, description="trade-cost multiplier tau (a number, or one per node for stage-dependent tau_i)")
+    parents = param(None, description="tree: parents[v] is the node v is assembled into, -1 for the final node; "
+                                      "default the chain 0 -> 1 -> ... -> N-1")
+    tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS),
+                   description="'unit' (eq. 1, 5) or 'ad_valorem' (eq. 7-9: crossings scale with the value crossing)")
+    destination = param(None, description="country the final good is shipped to (section 3.3); none: third country")
+    final_trade_costs = param(None, description="T^F[c][d]: final-good shipment costs; default trade_costs")
+    tau_final = param(None, description="tau^F: multiplier of the final-good shipment cost; default tau")
+
+    def check(self):
+        problem = self.problem()
+        problem.check_costs(self.costs)
+
+    def problem(self) -> FirmProblem:
+        try:
+            costs = np.asarray(self.costs, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError("costs", "must be a rectangular nodes x countries array of numbers", self.costs) from None
+        if costs.ndim != 2:
+            raise ParameterError("costs", "must be a nodes x countries matrix", self.costs)
+        T = np.asarray(self.trade_costs, dtype=object)
+        if T.ndim == 2 and T.shape[0] != costs.shape[1]:
+            raise ParameterError("trade_costs", f"must be {costs.shape[1]} x {costs.shape[1]} (one row per country of costs)",
+                                 self.trade_costs)
+        return FirmProblem.create(costs.shape[0], self.trade_costs, self.tau, self.parents, self.tariff,
+                                  self.destination, self.final_trade_costs, self.tau_final)
+
+
+def _default_trade_costs(m):
+    return (np.ones((m, m)) - np.eye(m)).tolist()
+
+
+@attrs.frozen(kw_only=True)
+class EconomyParameters(Parameters):
+    """A population of firms (section 4.2) and the general equilibrium of section 4.
+
+    Costs: every firm draws ``N x M`` i.i.d. costs ``scale * X`` with ``X`` from
+    ``distribution(shape)`` (scipy.stats), and country ``j``'s draws are multiplied by its
+    relative wage ``wages[j]`` (section 5.3: ``F_C = w F_W``).  The defaults are Table 1's
+    2000 estimates (Pareto, shape 0.42, scale 0.13, tau 0.49, w 1.18, sigma 4, zeta 0.5).
+    """
+
+    n_stages = param(10, converter=as_int, validator=positive, description="N, nodes of the chain")
+    n_firms = param(20000, converter=as_int, validator=positive, description="simulated firms")
+    distribution = param("pareto", converter=as_str, validator=one_of(*DISTRIBUTIONS),
+                         description="cost distribution: pareto, frechet, lognormal or gengamma")
+    shape = param(0.42, converter=as_float, validator=positive, description="shape parameter of the cost distribution")
+    shape2 = param(1.0, converter=as_float, validator=positive,
+                   description="second shape parameter (gengamma's c); ignored by the others")
+    scale = param(0.13, converter=as_float, validator=positive, description="scale parameter of the cost distribution")
+    tau = param(0.49, converter=as_float, validator=nonnegative, description="trade-cost multiplier tau")
+    wages = param(factory=lambda: [1.0, 1.18], description="relative wage (cost scaling) of each country; M = len(wages)")
+    trade_costs = param(None, description="T[j][k]; default 1 off the diagonal")
+    tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS), description="'unit' or 'ad_valorem'")
+    sigma = param(4.0, converter=as_float, description="elasticity of substitution sigma > 1 (eq. 11)")
+    zeta = param(0.5, converter=as_float, description="quasilinear curvature, 0 < zeta < (sigma-1)/sigma")
+    sunk_cost = param(1.0, converter=as_float, validator=positive, description="f_s, sunk cost of entry")
+    expenditure = param(10.0, converter=as_float, validator=positive, description="E, income of the consumer")
+    seed = param(12345, converter=as_int, validator=nonnegative, description="seed of the cost draws")
+
+    def check(self):
+        if not self.sigma > 1:
+            raise ParameterError("sigma", "must be greater than 1", self.sigma)
+        if not 0 < self.zeta < (self.sigma - 1) / self.sigma:
+            raise ParameterError("zeta", "must lie in (0, (sigma - 1) / sigma)", self.zeta)
+        w = np.asarray(self.wages, dtype=float)
+        if w.ndim != 1 or w.size < 1 or not np.all(np.isfinite(w)) or np.any(w <= 0):
+            raise ParameterError("wages", "must be a list of positive numbers, one per country", self.wages)
+        self.problem()
+
+    @property
+    def n_countries(self) -> int:
+        return len(self.wages)
+
+    def trade_matrix(self) -> np.ndarray:
+        if self.trade_costs is None:
+            return np.asarray(_default_trade_costs(self.n_countries))
+        return np.asarray(self.trade_costs, dtype=float)
+
+    def problem(self) -> FirmProblem:
+        T = self.trade_costs if self.trade_costs is not None else _default_trade_costs(self.n_countries)
+        problem = FirmProblem.create(self.n_stages, T, self.tau, None, self.tariff)
+        if problem.n_countries != self.n_countries:
+            raise ParameterError("trade_costs", f"must be {self.n_countries} x {self.n_countries} (one row per wage)",
+                                 self.trade_costs)
+        return problem
