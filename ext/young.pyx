@@ -12,7 +12,8 @@ The NumPy twin is ``equilibria.plugins.waugh2022.distribution.forward_numpy``.
 import numpy as np
 cimport numpy as cnp
 from cython.parallel cimport prange
-from libc.math cimport fabs
+from libc.math cimport fabs, fmax
+from libc.string cimport memcpy
 
 cnp.import_array()
 
@@ -54,23 +55,60 @@ def lottery(const double[::1] grid, const double[:, :, ::1] savings):
     return index_arr, weight_arr
 
 
-cdef void _scatter(Py_ssize_t z, const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
-                   const double[:, :, ::1] probabilities, bint single, const double[:, ::1] dist,
-                   double[:, ::1] moved) noexcept nogil:
-    cdef Py_ssize_t m = index.shape[0], na = index.shape[2], n = moved.shape[1]
-    cdef Py_ssize_t j, k, i
-    cdef double mass, wt
+cdef void _scatter_row(const cnp.int64_t* index, const double* weight, const double* prob,
+                       const double* dist, double* moved, Py_ssize_t na) noexcept nogil:
+    """Add the lotteries of one (option, state) row to ``moved``.
+
+    The policy is usually monotone, so runs of equal bracket indices are summed in registers
+    and written once (a read-modify-write per point would serialise on store forwarding).
+    """
+    cdef Py_ssize_t k, i, cur = index[0]
+    cdef double mass, lo = 0.0, hi = 0.0
+    for k in range(na):
+        i = index[k]
+        mass = dist[k] if prob == NULL else dist[k] * prob[k]
+        if i != cur:
+            moved[cur] += lo
+            moved[cur + 1] += hi
+            cur = i
+            lo = 0.0
+            hi = 0.0
+        lo += weight[k] * mass
+        hi += mass - weight[k] * mass
+    moved[cur] += lo
+    moved[cur + 1] += hi
+
+
+cdef double _sup_change(const double* a, const double* b, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef double d = 0.0
     for k in range(n):
-        moved[z, k] = 0.0
-    for j in range(m):
-        for k in range(na):
-            mass = dist[z, k]
-            if not single:
-                mass = mass * probabilities[j, z, k]
-            i = index[j, z, k]
-            wt = weight[j, z, k]
-            moved[z, i] += wt * mass
-            moved[z, i + 1] += (1.0 - wt) * mass
+        d = fmax(d, fabs(a[k] - b[k]))
+    return d
+
+
+cdef void _markov(const double* transition, const double* moved, double* out, Py_ssize_t nz,
+                  Py_ssize_t n) noexcept nogil:
+    """out[z', k] = sum_z P[z, z'] moved[z, k], in register blocks of 8 asset points."""
+    cdef Py_ssize_t kb, kk, z, zp, top = n - n % 8
+    cdef double acc[8]
+    cdef double p
+    for kb in range(0, top, 8):
+        for zp in range(nz):
+            for kk in range(8):
+                acc[kk] = 0.0
+            for z in range(nz):
+                p = transition[z * nz + zp]
+                for kk in range(8):
+                    acc[kk] += p * moved[z * n + kb + kk]
+            for kk in range(8):
+                out[zp * n + kb + kk] = acc[kk]
+    for zp in range(nz):
+        for kk in range(top, n):
+            p = 0.0
+            for z in range(nz):
+                p += transition[z * nz + zp] * moved[z * n + kk]
+            out[zp * n + kk] = p
 
 
 def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
@@ -83,8 +121,8 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     sup-norm change below ``tol`` (tested every ``check_every`` steps).
     Returns (iterations, distance). ``maxiter = 1`` performs one step.
     """
-    cdef Py_ssize_t nz = dist.shape[0], n = dist.shape[1]
-    cdef Py_ssize_t z, zp, k
+    cdef Py_ssize_t m = index.shape[0], nz = dist.shape[0], n = dist.shape[1]
+    cdef Py_ssize_t z, zp, k, j
     cdef int it = 0
     cdef double d = 1e300, diff, pz
     cdef bint single = probabilities.shape[0] == 1
@@ -92,29 +130,26 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     new_arr = np.zeros((nz, n))
     cdef double[:, ::1] moved = moved_arr
     cdef double[:, ::1] new = new_arr
+    cdef double* mv
+    cdef double* nw
+    cdef double* ds
     cdef bint check
     with nogil:
         while it < maxiter:
             it += 1
             for z in prange(nz, num_threads=threads, schedule="static"):
-                _scatter(z, index, weight, probabilities, single, dist, moved)
+                mv = &moved[z, 0]
+                for k in range(n):
+                    mv[k] = 0.0
+                for j in range(m):
+                    _scatter_row(&index[j, z, 0], &weight[j, z, 0],
+                                 NULL if single else &probabilities[j, z, 0], &dist[z, 0], mv, n)
             check = (it % check_every == 0) or it == maxiter
+            _markov(&transition[0, 0], &moved[0, 0], &new[0, 0], nz, n)
             d = 0.0
-            for zp in range(nz):
-                for k in range(n):
-                    new[zp, k] = 0.0
-                for z in range(nz):
-                    pz = transition[z, zp]
-                    if pz != 0.0:
-                        for k in range(n):
-                            new[zp, k] += pz * moved[z, k]
-                if check:
-                    for k in range(n):
-                        diff = fabs(new[zp, k] - dist[zp, k])
-                        if diff > d:
-                            d = diff
-                for k in range(n):
-                    dist[zp, k] = new[zp, k]
+            if check:
+                d = _sup_change(&new[0, 0], &dist[0, 0], nz * n)
+            memcpy(&dist[0, 0], &new[0, 0], nz * n * sizeof(double))
             if check and d < tol:
                 break
     return it, d

@@ -48,7 +48,7 @@ def stationary_numpy(grid, savings, probabilities, transition, tol=1e-10, maxite
 
 
 def stationary_distribution(grid, savings, probabilities, transition, *, tol=1e-10,
-                            maxiter=200_000, guess=None, check_every=1, threads=1):
+                            maxiter=200_000, guess=None, check_every=10, threads=1):
     """Stationary lambda(z, a) on the grid for given policies (eq. 12), by the Cython kernel.
 
     ``savings`` and ``probabilities`` are (M, n_z, n_a) as returned by
