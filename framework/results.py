@@ -135,12 +135,13 @@ def write_result(result: Result, folder, stem: str = "result") -> dict[str, Path
     for name, figure in result.figures.items():
         written[name] = atomic_save_figure(folder / f"{stem}_{name}.png" if stem != "result" else folder / f"{name}.png",
                                            figure)
-    written["markdown"] = atomic_write_text(folder / f"{stem}.md", result_markdown(result, written))
+    links = {name: Path(path).name for name, path in written.items()}
+    written["markdown"] = atomic_write_text(folder / f"{stem}.md", result_markdown(result, links))
     return written
 
 
 def result_markdown(result: Result, written: dict | None = None, level: int = 2) -> str:
-    """Tables, notes and figure links of a result as Markdown."""
+    """Tables, notes and figure links of a result as Markdown (``written`` maps figure names to link paths)."""
     hashes = "#" * level
     parts = []
     for name, table in result.tables.items():
@@ -149,5 +150,5 @@ def result_markdown(result: Result, written: dict | None = None, level: int = 2)
         parts.append(f"- {note}")
     if written:
         for name in result.figures:
-            parts.append(f"\n![{name}]({Path(written[name]).name})\n")
+            parts.append(f"\n![{name}]({Path(written[name]).as_posix()})\n")
     return "\n".join(parts) + "\n"

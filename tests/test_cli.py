@@ -88,5 +88,6 @@ def test_replicate_writes_report(tmp_path):
     report = (tmp_path / "r" / "report.md").read_text()
     assert "## waugh2022" in report and "Trade elasticities" in report and "| gravity | True" in report
     assert (tmp_path / "r" / "waugh2022" / "gains" / "gains.png").exists()
+    assert "](waugh2022/gains/gains.png)" in report and "](waugh2022/baseline/trade_shares.png)" in report
     summary = json.loads((tmp_path / "r" / "report.json").read_text())
     assert all(step["status"] == "ok" for step in summary["steps"])
