@@ -9,6 +9,7 @@ Set ``EQUILIBRIA_BUILD_ONLY=name1,name2`` to compile only some kernels (a develo
 """
 import glob
 import os
+import platform
 
 import numpy
 from Cython.Build import cythonize
@@ -25,7 +26,16 @@ def _packages(root, package):
     return found
 
 
+def _vector_math():
+    """libmvec (glibc's vector math) on Linux/x86-64; see ext/vecmath.h."""
+    if platform.system() == "Linux" and platform.machine() in ("x86_64", "AMD64") \
+            and platform.libc_ver()[0] == "glibc":
+        return [("EQUILIBRIA_LIBMVEC", "1")], ["m"]
+    return [], []
+
+
 def _extensions():
+    macros, libraries = _vector_math()
     only = {n for n in os.environ.get("EQUILIBRIA_BUILD_ONLY", "").split(",") if n}
     extensions = []
     for source in sorted(glob.glob(os.path.join("ext", "*.pyx"))):
@@ -36,8 +46,9 @@ def _extensions():
             Extension(
                 f"equilibria.ext.{name}",
                 [source],
-                include_dirs=[numpy.get_include()],
-                define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+                include_dirs=[numpy.get_include(), "ext"],
+                define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), *macros],
+                libraries=libraries,
                 extra_compile_args=["-O3", "-fopenmp", "-ffast-math", "-fno-finite-math-only"],
                 extra_link_args=["-fopenmp"],
             )
@@ -71,7 +82,7 @@ setup(
     packages=_packages("framework", "equilibria")
     + _packages("plugins", "equilibria.plugins")
     + ["equilibria.ext"],
-    package_data={"equilibria.ext": ["*.pyx", "*.pxd"], "equilibria.plugins": ["*/data/*"]},
+    package_data={"equilibria.ext": ["*.pyx", "*.pxd", "*.h"], "equilibria.plugins": ["*/data/*"]},
     ext_modules=_extensions(),
     install_requires=[
         "numpy>=1.26",

@@ -15,28 +15,39 @@ from cython.parallel cimport prange
 from libc.math cimport exp, log, isnan
 
 
+cdef extern from "vecmath.h":
+    void eq_exp_scaled_inplace(double* x, Py_ssize_t n, double factor) noexcept nogil
+
+
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef int _rows(const double[:, ::1] values, double inv_scale, double scale,
                double[:, ::1] probabilities, double[::1] logsum,
                Py_ssize_t start, Py_ssize_t stop) noexcept nogil:
+    """Rows ``start:stop``: shift by the row maximum, exponentiate in one flat (vectorized) pass,
+    normalize; returns 1 if a log-sum is NaN."""
     cdef Py_ssize_t r, j, m = values.shape[1]
-    cdef double top, total, e
+    cdef double top, total, inv_total
     cdef int bad = 0
+    if stop <= start:
+        return 0
     for r in range(start, stop):
         top = values[r, 0]
         for j in range(1, m):
             if values[r, j] > top:
                 top = values[r, j]
+        logsum[r] = top
+        for j in range(m):
+            probabilities[r, j] = values[r, j] - top
+    eq_exp_scaled_inplace(&probabilities[start, 0], (stop - start) * m, inv_scale)
+    for r in range(start, stop):
         total = 0.0
         for j in range(m):
-            e = exp((values[r, j] - top) * inv_scale)
-            probabilities[r, j] = e
-            total = total + e
-        e = 1.0 / total
+            total = total + probabilities[r, j]
+        inv_total = 1.0 / total
         for j in range(m):
-            probabilities[r, j] = probabilities[r, j] * e
-        logsum[r] = top + scale * log(total)
+            probabilities[r, j] = probabilities[r, j] * inv_total
+        logsum[r] = logsum[r] + scale * log(total)
         if isnan(logsum[r]):
             bad = 1
     return bad
@@ -65,7 +76,7 @@ def logit(const double[:, ::1] values, double scale, int threads=0):
     cdef double[:, ::1] probabilities = probabilities_arr
     cdef double[::1] logsum = logsum_arr
     cdef double inv_scale = 1.0 / scale
-    cdef Py_ssize_t block = 4096, nblocks = (n + block - 1) // block, b
+    cdef Py_ssize_t block = 1024, nblocks = (n + block - 1) // block, b
     cdef int bad = 0
     cdef int nthreads = threads
     if nthreads <= 0:

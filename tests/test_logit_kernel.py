@@ -52,3 +52,11 @@ def test_bad_input():
         logit(np.zeros((2, 2)), 0.0)
     with pytest.raises(FloatingPointError, match="NaN"):
         logit(np.array([[np.nan, 1.0]]), 1.0)
+
+
+def test_unavailable_choices_with_minus_infinity():
+    values = np.array([[0.0, -np.inf, 1.0], [-np.inf, 2.0, -np.inf]])
+    p, s = logit(values, 0.5)
+    q, t = logit_numpy(values, 0.5)
+    assert np.allclose(p, q) and np.allclose(s, t)
+    assert p[0, 1] == 0.0 and p[1, 1] == 1.0 and s[1] == 2.0
