@@ -32,8 +32,31 @@ from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
 
 # --------------------------------------------------------------------------- numba rivals
 @numba.njit(fastmath=True, cache=False)
-def numba_snake_per_firm(costs, step, mc, path):
-    """Careful per-firm numba kernel: forward min-plus with argmin table, then backtrack."""
+def numba_stats(costs, T, step, path, f, ntmc, tq, trade, cross):
+    """The same path statistics as the Cython kernel: NTMC, TQ, trade cost, crossings."""
+    N = costs.shape[1]
+    a = 0.0
+    q = 0.0
+    t = 0.0
+    k = 0
+    for v in range(N):
+        c = path[f, v]
+        a += costs[f, v, c]
+        if v < N - 1:
+            cp = path[f, v + 1]
+            if c != cp:
+                q += T[c, cp]
+                t += step[v, c, cp]
+                k += 1
+    ntmc[f] = a
+    tq[f] = q
+    trade[f] = t
+    cross[f] = k
+
+
+@numba.njit(fastmath=True, cache=False)
+def numba_snake_per_firm(costs, step, T, mc, path, ntmc, tq, trade, cross):
+    """Careful per-firm numba kernel: forward min-plus with argmin table, backtrack, statistics."""
     F, N, M = costs.shape
     V = np.empty(M)
     W = np.empty(M)
@@ -65,10 +88,11 @@ def numba_snake_per_firm(costs, step, mc, path):
         for v in range(N - 1, 0, -1):
             bc = arg[v, bc]
             path[f, v - 1] = bc
+        numba_stats(costs, T, step, path, f, ntmc, tq, trade, cross)
 
 
 @numba.njit(fastmath=True, cache=False)
-def numba_snake_blocked(costs, step, mc, path):
+def numba_snake_blocked(costs, step, T, mc, path, ntmc, tq, trade, cross):
     """numba with the Cython kernel's layout: blocks of 64 firms, firms innermost."""
     F, N, M = costs.shape
     B = 64
@@ -110,6 +134,7 @@ def numba_snake_blocked(costs, step, mc, path):
                         bj = j
                 bc = bj
                 path[f0 + f, v] = bc
+            numba_stats(costs, T, step, path, f0 + f, ntmc, tq, trade, cross)
 
 
 @numba.njit(fastmath=True)
@@ -141,57 +166,71 @@ def _timeit(fn):
     return time.perf_counter() - t0
 
 
-def median_time(fn, repeats):
-    fn()
-    return float(np.median([_timeit(fn) for _ in range(repeats)]))
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--firms", type=int, default=100_000)
-    parser.add_argument("--block", type=int, default=64)
+    parser.add_argument("--block", type=int, default=128)
     args = parser.parse_args()
-    repeats = 3 if args.quick else 7
+    repeats = 5 if args.quick else 15
     F, N = args.firms, 10
     rng = np.random.default_rng(1)
     ops_rate, bandwidth = machine_rates()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}; "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"measured min-plus throughput {ops_rate / 1e9:.2f} Gop/s (one core), copy bandwidth {bandwidth / 1e9:.1f} GB/s")
+    print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
-    header = ("M", "cython 1t ms", "cython 2t ms", "speed-up", "numba/firm ms", "numba/blocked ms",
-              "ns/op", "vs best numba", "bound ms", "vs bound", "tree/node", "adval/node")
-    print(" | ".join(header))
+    header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",
+              "ns/op", "vs best numba", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
     for M in (2, 5, 20):
         costs = rng.random((F, N, M)) + 0.1
+        costs_t = np.ascontiguousarray(costs.transpose(1, 2, 0))
         T = rng.random((M, M)) * 0.5
         np.fill_diagonal(T, 0.0)
         snake = FirmProblem.create(N, T, 1.0)
         tree = FirmProblem.create(N, T, 1.0, parents=[2, 2, 6, 5, 5, 6, 9, 8, 9, -1])
         adval = FirmProblem.create(N, T, 0.2, tariff="ad_valorem")
-        mc = np.empty(F)
-        path = np.empty((F, N), dtype=np.int32)
+        outs = dict(mc=np.empty(F), path=np.empty((F, N), dtype=np.int32), ntmc=np.empty(F), tq=np.empty(F),
+                    trade=np.empty(F), cross=np.empty(F, dtype=np.int32))
 
-        def run(problem, threads):
-            return solve_tree_batch(costs, problem.step, problem.trade_costs, problem.technology.sorted_parents,
-                                    problem.final, problem.tariff == "ad_valorem", block=args.block, threads=threads)
-        t1 = median_time(lambda: run(snake, 1), repeats)
-        t2 = median_time(lambda: run(snake, 2), repeats)
-        tt = median_time(lambda: run(tree, 1), repeats)
-        ta = median_time(lambda: run(adval, 1), repeats)
-        numba.set_num_threads(1)
-        tn1 = median_time(lambda: numba_snake_per_firm(costs, snake.step, mc, path), repeats)
-        check1 = mc.copy()
-        tn2 = median_time(lambda: numba_snake_blocked(costs, snake.step, mc, path), repeats)
+        def run(problem, threads, data=costs, last=False, out=None):
+            return solve_tree_batch(data, problem.step, problem.trade_costs, problem.technology.sorted_parents,
+                                    problem.final, problem.tariff == "ad_valorem", block=args.block, threads=threads,
+                                    out=out, firms_last=last)
         ref = run(snake, 1)
-        assert np.allclose(ref["mc"], check1) and np.allclose(ref["mc"], mc), "numba and cython disagree"
+        t_fnm = timings(lambda: run(snake, 1, out=ref), repeats)
+        t_nmf = timings(lambda: run(snake, 1, costs_t, True, out=ref), repeats)
+        t_nmf2 = timings(lambda: run(snake, 2, costs_t, True, out=ref), repeats)
+        t_tree = timings(lambda: run(tree, 1, costs_t, True, out=ref), repeats)
+        t_adv = timings(lambda: run(adval, 1, costs_t, True, out=ref), repeats)
+        ref = run(snake, 1)
+        o = outs
+        t_n1 = timings(lambda: numba_snake_per_firm(costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"],
+                                                     o["trade"], o["cross"]), repeats)
+        assert np.allclose(o["mc"], ref["mc"]) and np.allclose(o["ntmc"], ref["ntmc"]), "numba and cython disagree"
+        t_n2 = timings(lambda: numba_snake_blocked(costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"],
+                                                    o["trade"], o["cross"]), repeats)
+        assert np.allclose(o["mc"], ref["mc"]) and np.array_equal(o["path"], ref["path"]), "numba and cython disagree"
         n_ops = F * (N - 1) * M * M
         bytes_moved = costs.nbytes + F * N * 4 + F * (5 * 8 + 4)
         bound = max(n_ops / ops_rate, bytes_moved / bandwidth)
-        best_numba = min(tn1, tn2)
-        print(f"{M} | {t1 * 1e3:.2f} | {t2 * 1e3:.2f} | {t1 / t2:.2f} | {tn1 * 1e3:.2f} | {tn2 * 1e3:.2f} | "
-              f"{t1 / n_ops * 1e9:.3f} | {t1 / best_numba:.2f} | {bound * 1e3:.2f} | {t1 / bound:.2f} | "
-              f"{tt / t1:.2f} | {ta / t1:.2f}")
+        best = min(t_fnm[0], t_nmf[0])
+        best_numba = min(t_n1[0], t_n2[0])
+        fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
+        print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
+              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bound * 1e3:.2f} | {best / bound:.2f} | "
+              f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} |")
+    print()
+    print("2-thread speed-up (N,M,F layout): see the columns above (one-thread time / two-thread time).")
+
+
+def timings(fn, repeats):
+    fn()
+    ts = [_timeit(fn) for _ in range(repeats)]
+    return float(np.min(ts)), float(np.median(ts))
 
 
 if __name__ == "__main__":

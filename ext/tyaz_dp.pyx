@@ -35,8 +35,16 @@ from libc.stdint cimport int32_t
 
 import numpy as np
 
+cdef extern from *:
+    # restrict-qualified pointers: the block's buffers and outputs never alias, which lets the
+    # compiler vectorise the gathers of the backtracking and statistics loops
+    ctypedef double* dptr "double *__restrict__"
+    ctypedef const double* cdptr "const double *__restrict__"
+    ctypedef int32_t* iptr "int32_t *__restrict__"
+    ctypedef const int32_t* ciptr "const int32_t *__restrict__"
 
-cdef inline void _message_unit(const double* Vv, double* Vp, const double* Sv, double* tmp,
+
+cdef inline void _message_unit(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
                                Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
     """Vp[c][f] += min_j Vv[j][f] + Sv[j][c] (one child's message, eq. 6)."""
     cdef Py_ssize_t c, j, f
@@ -60,7 +68,7 @@ cdef inline void _message_unit(const double* Vv, double* Vp, const double* Sv, d
             out[f] += tmp[f]
 
 
-cdef inline void _message_advalorem(const double* Vv, double* Vp, const double* Sv, double* tmp,
+cdef inline void _message_advalorem(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
                                     Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
     """Vp[c][f] += min_j Vv[j][f] * Sv[j][c], with Sv = 1 + tau_v T (eq. 8-9)."""
     cdef Py_ssize_t c, j, f
@@ -84,13 +92,13 @@ cdef inline void _message_advalorem(const double* Vv, double* Vp, const double* 
             out[f] += tmp[f]
 
 
-cdef void _solve_block(const double* A, Py_ssize_t f0, Py_ssize_t nb,
+cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_ssize_t nb,
                        Py_ssize_t N, Py_ssize_t M, Py_ssize_t B,
-                       const double* S, const double* T, const int32_t* parent,
-                       const double* final, int advalorem,
-                       double* V, double* tmp, int32_t* loc,
-                       double* mc, int32_t* path, double* ntmc, double* tq, double* trade_cost,
-                       double* final_cost, int32_t* crossings) noexcept nogil:
+                       cdptr S, cdptr T, ciptr parent,
+                       cdptr final, int advalorem,
+                       dptr V, dptr tmp, iptr loc,
+                       dptr mc, iptr path, dptr ntmc, dptr tq, dptr trade_cost,
+                       dptr final_cost, iptr crossings) noexcept nogil:
     """Solve firms ``f0 .. f0 + nb - 1``; every inner loop runs over the firms of the block.
 
     ``V`` holds ``N * M * B`` values, ``tmp`` ``B`` values and ``loc`` ``N * B`` locations.
@@ -98,18 +106,26 @@ cdef void _solve_block(const double* A, Py_ssize_t f0, Py_ssize_t nb,
     cdef Py_ssize_t f, v, c, j, p, root = N - 1, MB = M * B, MM = M * M, NM = N * M
     cdef int32_t k, cp
     cdef double x, t, s, weight, moved
-    cdef const double* a
-    cdef double* row
-    cdef const double* Sv
-    cdef int32_t* lv
-    cdef const int32_t* lp
-    # 1. V[v][c][f] = a[f0 + f, v, c]: the block transposed so that firms are innermost
+    cdef cdptr a
+    cdef dptr row
+    cdef cdptr Sv
+    cdef iptr lv
+    cdef ciptr lp
+    # 1. V[v][c][f] = a[f0 + f, v, c]: the block with firms innermost (a transpose unless the
+    #    costs are already laid out (nodes, countries, firms))
+    cdef Py_ssize_t cstride = F if firms_last else 1    # distance between countries
+    cdef Py_ssize_t fstride = 1 if firms_last else NM   # distance between firms
+    cdef Py_ssize_t vstride = M * F if firms_last else M
     for v in range(N):
         for c in range(M):
-            a = A + f0 * NM + v * M + c
+            a = A + f0 * fstride + v * vstride + c * cstride
             row = V + v * MB + c * B
-            for f in range(nb):
-                row[f] = a[f * NM]
+            if firms_last:
+                for f in range(nb):
+                    row[f] = a[f]
+            else:
+                for f in range(nb):
+                    row[f] = a[f * NM]
     # 2. forward pass in topological order (children have smaller indices than parents)
     if advalorem:
         for v in range(root):
@@ -174,10 +190,15 @@ cdef void _solve_block(const double* A, Py_ssize_t f0, Py_ssize_t nb,
         crossings[f0 + f] = 0
     for v in range(N):
         lv = loc + v * B
-        a = A + f0 * NM + v * M
-        for f in range(nb):
-            ntmc[f0 + f] += a[f * NM + lv[f]]
-            path[(f0 + f) * N + v] = lv[f]
+        a = A + f0 * fstride + v * vstride
+        if firms_last:
+            for f in range(nb):
+                ntmc[f0 + f] += a[f + lv[f] * F]
+                path[(f0 + f) * N + v] = lv[f]
+        else:
+            for f in range(nb):
+                ntmc[f0 + f] += a[f * NM + lv[f]]
+                path[(f0 + f) * N + v] = lv[f]
         if v == root:
             continue
         lp = loc + parent[v] * B
@@ -199,14 +220,16 @@ cdef void _solve_block(const double* A, Py_ssize_t f0, Py_ssize_t nb,
 
 def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
                      const double[:, ::1] trade_costs, const int32_t[::1] parent,
-                     const double[::1] final, bint advalorem, int block=64, int threads=0):
+                     const double[::1] final, bint advalorem, int block=128, int threads=0, dict out=None,
+                     bint firms_last=False):
     """Solve ``F`` firms' problems on one tree (eq. 5-9 of Tyazhelnikov 2016).
 
     Parameters
     ----------
-    costs : (F, N, M) float64, C-contiguous
+    costs : (F, N, M) float64, C-contiguous, or (N, M, F) with ``firms_last=True``
         Production costs ``a[f, v, j]``; nodes in topological order (every node's parent has
-        a larger index, the final node is ``N - 1``).
+        a larger index, the final node is ``N - 1``).  The ``(N, M, F)`` layout skips the
+        in-kernel transpose (firms are innermost in the computation).
     step : (N, M, M) float64
         ``step[v, j, c]`` is ``tau_v T(j, c)`` (unit costs) or ``1 + tau_v T(j, c)``
         (ad-valorem); ``step[N-1]`` is unused.
@@ -221,6 +244,8 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         Firms per block (the vector length of the inner loops).
     threads : int
         OpenMP threads, 0 for the runtime default.
+    out : dict, optional
+        Preallocated outputs (the arrays of a previous call with the same shapes) to write into.
 
     Returns
     -------
@@ -228,6 +253,8 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     ``final_cost``, ``crossings`` (int32).
     """
     cdef Py_ssize_t F = costs.shape[0], N = costs.shape[1], M = costs.shape[2]
+    if firms_last:
+        N, M, F = costs.shape[0], costs.shape[1], costs.shape[2]
     cdef Py_ssize_t B = block, nblocks, blk, f0, nb
     if B < 1:
         raise ValueError("block must be positive")
@@ -245,13 +272,19 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             raise ValueError("parent must be topologically ordered (parent[v] > v)")
     if parent[N - 1] != -1:
         raise ValueError("the last node must be the final node (parent -1)")
-    mc_a = np.empty(F, dtype=np.float64)
-    path_a = np.empty((F, N), dtype=np.int32)
-    ntmc_a = np.empty(F, dtype=np.float64)
-    tq_a = np.empty(F, dtype=np.float64)
-    trade_a = np.empty(F, dtype=np.float64)
-    final_a = np.empty(F, dtype=np.float64)
-    cross_a = np.empty(F, dtype=np.int32)
+    if out is None:
+        mc_a = np.empty(F, dtype=np.float64)
+        path_a = np.empty((F, N), dtype=np.int32)
+        ntmc_a = np.empty(F, dtype=np.float64)
+        tq_a = np.empty(F, dtype=np.float64)
+        trade_a = np.empty(F, dtype=np.float64)
+        final_a = np.empty(F, dtype=np.float64)
+        cross_a = np.empty(F, dtype=np.int32)
+    else:
+        mc_a, path_a, ntmc_a, tq_a = out["mc"], out["path"], out["ntmc"], out["tq"]
+        trade_a, final_a, cross_a = out["trade_cost"], out["final_cost"], out["crossings"]
+        if path_a.shape[0] != F or path_a.shape[1] != N or any(x.shape[0] != F for x in (mc_a, ntmc_a, tq_a, trade_a, final_a, cross_a)):
+            raise ValueError("out arrays do not match the number of firms and nodes")
     cdef double[::1] mc = mc_a, ntmc = ntmc_a, tq = tq_a, trade = trade_a, fin = final_a
     cdef int32_t[:, ::1] path = path_a
     cdef int32_t[::1] cross = cross_a
@@ -284,7 +317,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             nb = F - f0
             if nb > B:
                 nb = B
-            _solve_block(A, f0, nb, N, M, B, S, T, P, FIN, adv, V, tmp, loc,
+            _solve_block(A, firms_last, F, f0, nb, N, M, B, S, T, P, FIN, adv, V, tmp, loc,
                          &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0])
         free(V)
         free(tmp)

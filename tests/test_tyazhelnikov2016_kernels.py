@@ -165,3 +165,22 @@ def test_tree_validation_detects_cycles():
     tech = Technology.from_parents([3, 3, -1, 2])
     assert tech.sorted_parents.tolist()[-1] == -1
     assert all(p > k for k, p in enumerate(tech.sorted_parents[:-1]))
+
+
+def test_firms_last_layout_and_preallocated_outputs_match():
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+
+    rng = np.random.default_rng(8)
+    costs = rng.random((777, 6, 4))
+    T = rng.random((4, 4))
+    np.fill_diagonal(T, 0)
+    for tariff in ("unit", "ad_valorem"):
+        problem = FirmProblem.create(6, T, 0.3, parents=[1, 5, 3, 5, 5, -1], tariff=tariff)
+        args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final,
+                tariff == "ad_valorem")
+        a = solve_tree_batch(costs, *args)
+        b = solve_tree_batch(np.ascontiguousarray(costs.transpose(1, 2, 0)), *args, firms_last=True, block=32)
+        c = solve_tree_batch(costs, *args, out={k: np.zeros_like(v) for k, v in a.items()}, block=5)
+        for key in a:
+            np.testing.assert_array_equal(a[key], b[key])
+            np.testing.assert_array_equal(a[key], c[key])

@@ -183,7 +183,7 @@ class FirmProblem:
             raise ParameterError(name, "must be non-negative", costs)
         return a
 
-    def solve(self, costs, backend="cython", threads=0, block=64, validate=True) -> FirmSolution:
+    def solve(self, costs, backend="cython", threads=0, block=128, validate=True) -> FirmSolution:
         """Solve every firm's problem; ``costs`` is ``(F, N, M)`` in the user's node numbering.
 
         ``backend`` is ``"cython"`` (the compiled kernel) or ``"numpy"`` (its twin).
@@ -222,7 +222,7 @@ class FirmProblem:
 
 
 def solve_firms(costs, trade_costs, tau, parents=None, tariff="unit", destination=None,
-                final_trade_costs=None, tau_final=None, backend="cython", threads=0, block=64,
+                final_trade_costs=None, tau_final=None, backend="cython", threads=0, block=128,
                 validate=True) -> FirmSolution:
     """Solve the problems of a batch of firms (section 2 of Tyazhelnikov 2016).
 
