@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-# distutils: extra_compile_args = -march=native
+# distutils: extra_compile_args = -march=native -ffp-contract=off
 """Batched dynamic programs of Tyazhelnikov (2016), "Production Clusters and Offshoring".
 
 One call solves the cost-minimisation problem of many firms that share a production
@@ -205,16 +205,17 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
         Sv = S + v * MM
         if advalorem:
             for f in range(nb):
-                moved = 1.0 if lv[f] != lp[f] else 0.0
-                weight = V[v * MB + lv[f] * B + f]
-                tq[f0 + f] += moved * T[lv[f] * M + lp[f]] * weight
-                trade_cost[f0 + f] += moved * (Sv[lv[f] * M + lp[f]] - 1.0) * weight
+                # products of two numbers only, no contraction: identical in vector and scalar code
+                weight = V[v * MB + lv[f] * B + f] if lv[f] != lp[f] else 0.0
+                x = T[lv[f] * M + lp[f]] * weight
+                tq[f0 + f] += x
+                x = (Sv[lv[f] * M + lp[f]] - 1.0) * weight
+                trade_cost[f0 + f] += x
                 crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
         else:
             for f in range(nb):
-                moved = 1.0 if lv[f] != lp[f] else 0.0
-                tq[f0 + f] += moved * T[lv[f] * M + lp[f]]
-                trade_cost[f0 + f] += moved * Sv[lv[f] * M + lp[f]]
+                tq[f0 + f] += T[lv[f] * M + lp[f]] if lv[f] != lp[f] else 0.0
+                trade_cost[f0 + f] += Sv[lv[f] * M + lp[f]] if lv[f] != lp[f] else 0.0
                 crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
 
 
