@@ -95,6 +95,11 @@ def run_solve(params: EconomyParameters) -> Result:
     return Result(data=data, tables={"equilibrium": table})
 
 
+def _param_class(name):
+    from . import experiments_ge
+    return getattr(experiments_ge, name)
+
+
 def _lazy(name):
     def run(params, options):
         from . import experiments_ge
@@ -109,4 +114,13 @@ EXPERIMENTS = [
                headline=True, parameters=FirmParameters),
     Experiment(name="prop7", description="Proposition 7: three-country FTA example, printed paths verified by "
                "enumeration", run=run_prop7, headline=True, parameters=FirmParameters),
+    Experiment(name="fosd", description="Figure 5: MC distributions of 100,000 firms (N = 10) at two tau, PNG",
+               run=_lazy("run_fosd"), headline=True, parameters=_param_class("FosdParameters")),
+    Experiment(name="wages", description="Section 3.5: wages clearing labor markets with w_1 = 1 (Proposition 8)",
+               run=_lazy("run_wages"), headline=True, parameters=_param_class("WageParameters")),
+    Experiment(name="liberalization", description="Table 1: tau 0.49 -> 0.45 at the 2000 (and 2007) estimates; "
+               "welfare change and fragmentation share (section 5.3)", run=_lazy("run_liberalization"), headline=True),
+    Experiment(name="calibrate", description="fit (shape, scale, tau, w) to firm sales by KL/KS/CvM; --set data=FILE.csv "
+               "(default: sales simulated at known parameters)", run=_lazy("run_calibrate"),
+               parameters=_param_class("CalibrationParameters")),
 ]
