@@ -12,7 +12,7 @@ Distances (computed on log sales after dropping the largest ``trim`` share of fi
 and in the simulation, as in section 5.4):
 
 * ``kl``: Kullback-Leibler divergence of the simulated from the empirical histogram density
-  (common bins over the trimmed data range, simulated mass floored at ``1e-6``);
+  (linear binning on a common grid over the trimmed data range, simulated mass floored at ``1e-10``);
 * ``ks``: Kolmogorov-Smirnov distance between the two empirical CDFs;
 * ``cvm``: Cramer-von Mises ``integral (F_n - F)^2 dF`` with ``F`` the simulated CDF.
 
@@ -95,7 +95,7 @@ def distance(data_log_sales, model_log_sales_, measure="kl", bins=50):
     if measure == "kl":
         lo, hi = d[0], d[-1]
         p = _linear_binning(d, lo, hi, bins)
-        q = np.maximum(_linear_binning(m, lo, hi, bins), 1e-6)
+        q = np.maximum(_linear_binning(m, lo, hi, bins), 1e-10)
         mask = p > 0
         return float(np.sum(p[mask] * np.log(p[mask] / q[mask])))
     if measure == "ks":
