@@ -1,10 +1,12 @@
-"""Waugh (2022), "Heterogeneous Agent Trade": the static logit trade model (Appendix A).
+"""Waugh (2022), "Heterogeneous Agent Trade": the static logit model (Appendix A) and the
+heterogeneous-agent model (sections 1.2-1.7, Appendices B-C; switch ``model``).
 
 ``plugin`` is registered under the entry-point group ``equilibria.plugins`` as ``waugh2022``.
 """
 from equilibria import Plugin
 
 from .experiments import EXPERIMENTS, solve_baseline
+from .experiments_ha import HA_EXPERIMENTS
 from .params import WaughParameters
 from .theorems import THEOREMS
 
@@ -13,9 +15,10 @@ __all__ = ["plugin", "WaughParameters"]
 plugin = Plugin(
     name="waugh2022",
     paper='Waugh, M. E. (2022), "Heterogeneous Agent Trade", Federal Reserve Bank of Minneapolis',
-    description="Logit choice over national varieties; goods markets clear with wages (static model, Appendix A)",
+    description="Logit choice over national varieties; static model (Appendix A) and heterogeneous agents "
+                "(incomplete markets by DC-EGM, hand-to-mouth; goods and bond markets clear)",
     parameters=WaughParameters,
     solve=solve_baseline,
-    experiments=EXPERIMENTS,
+    experiments=list(EXPERIMENTS) + HA_EXPERIMENTS,
     theorems=THEOREMS,
 )

@@ -20,7 +20,14 @@ def _country_labels(params: WaughParameters):
 
 
 def solve_baseline(params: WaughParameters) -> Result:
-    """The static equilibrium (Appendix A): wages, trade shares (row = importer), welfare."""
+    """The static equilibrium (Appendix A): wages, trade shares (row = importer), welfare.
+
+    With ``model`` = ``"incomplete_markets"`` or ``"hand_to_mouth"`` the stationary equilibrium
+    of the heterogeneous-agent model is solved instead (``experiments_ha.solve_heterogeneous``).
+    """
+    if params.model != "static":
+        from .experiments_ha import solve_heterogeneous
+        return solve_heterogeneous(params)
     eq = solve_static(params)
     a = eq.aggregates
     data = {

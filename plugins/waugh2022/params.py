@@ -12,7 +12,8 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_float_array, as_str, ndim, nonnegative, one_of, positive, square
+from equilibria.params import (as_float, as_float_array, as_int, as_str, in_open_interval, ndim, nonnegative,
+                               one_of, positive, square)
 
 __all__ = ["WaughParameters"]
 
@@ -48,6 +49,36 @@ class WaughParameters(Parameters):
                                              "eq. 34); default 1 + 1/σ_ε, the CES–logit isomorphism (eq. 43)",
                            converter=attrs.converters.optional(as_float))
 
+    # ---------------------------------------------------------- heterogeneous agents (sections 1.2-1.7)
+    model = param("static", description="'static': Appendix A (log utility, no dynamics); 'hand_to_mouth': "
+                                        "CRRA households without assets (eq. 40-43); 'incomplete_markets': "
+                                        "the income-fluctuation problem with savings (eq. 4-27)",
+                  converter=as_str, validator=one_of("static", "hand_to_mouth", "incomplete_markets"))
+    risk_aversion = param(2.0, description="γ, coefficient of relative risk aversion of u(c), eq. (5)",
+                          converter=as_float, validator=positive)
+    discount = param(0.92, description="β, discount factor, eq. (4)", converter=as_float,
+                     validator=in_open_interval(0.0, 1.0))
+    borrowing_limit = param(1.0, description="φ_i, debt limit a ≥ -φ_i, eq. (6), one per country (a scalar "
+                                             "applies to all), in units of country i's mean labor income w_i E[z]",
+                            unit="mean labor incomes", converter=as_float_array, validator=nonnegative)
+    income_states = param(None, description="z, efficiency units of the Markov chain (default: Rouwenhorst "
+                                            "from income_persistence/volatility/points, E[z] = 1)",
+                          converter=attrs.converters.optional(as_float_array))
+    income_transition = param(None, description="P(z, z'), Markov matrix of efficiency units (rows sum to one)",
+                              converter=attrs.converters.optional(as_float_array))
+    income_persistence = param(0.9, description="ρ, persistence of log z (Rouwenhorst chain)", converter=as_float,
+                               validator=in_open_interval(-1.0, 1.0))
+    income_volatility = param(0.2, description="standard deviation of the innovation to log z (not of log z)",
+                              converter=as_float, validator=positive)
+    income_points = param(5, description="number of Rouwenhorst states of z", converter=as_int, validator=positive)
+    asset_points = param(150, description="points of the asset grid (exponential, dense near the limit)",
+                         converter=as_int)
+    asset_max = param(40.0, description="top of the asset grid, in units of mean labor income",
+                      unit="mean labor incomes", converter=as_float, validator=positive)
+    financial = param("globalization", description="'globalization': one world bond market and R (eq. 26); "
+                                                   "'autarky': one bond market and R_i per country (eq. 27)",
+                      converter=as_str, validator=one_of("globalization", "autarky"))
+
     # ------------------------------------------------------------------ derived
     @property
     def countries(self) -> int:
@@ -67,8 +98,53 @@ class WaughParameters(Parameters):
         """Elasticity of substitution of the CES aggregator (eq. 34)."""
         return 1.0 + self.theta if self.ces_elasticity is None else self.ces_elasticity
 
+    @property
+    def income_chain(self):
+        """(z, P): the given chain, or Rouwenhorst's for log z normalized to E[z] = 1 (stationary)."""
+        from equilibria.numerics import rouwenhorst, stationary_distribution
+        if self.income_states is not None:
+            return np.asarray(self.income_states, float), np.asarray(self.income_transition, float)
+        if self.income_points == 1:
+            return np.ones(1), np.ones((1, 1))
+        log_z, transition = rouwenhorst(self.income_points, self.income_persistence, self.income_volatility)
+        z = np.exp(log_z)
+        return z / (stationary_distribution(transition) @ z), transition
+
+    @property
+    def borrowing_limits(self) -> np.ndarray:
+        """φ_i per country (a scalar parameter broadcast)."""
+        return np.broadcast_to(self.borrowing_limit, (self.countries,)).astype(float)
+
+    def natural_borrowing_limit(self) -> float:
+        """z_min β / (1 - β): the debt repayable for sure at the highest stationary return R = 1/β."""
+        z, _ = self.income_chain
+        return float(z.min()) * self.discount / (1.0 - self.discount)
+
+    def _check_households(self) -> None:
+        from equilibria.numerics.markov import check_transition_matrix
+        if (self.income_states is None) != (self.income_transition is None):
+            raise ParameterError("income_transition", "income_states and income_transition go together")
+        if self.income_states is not None:
+            z = self.income_states
+            if z.ndim != 1 or np.any(z <= 0) or not np.all(np.isfinite(z)):
+                raise ParameterError("income_states", "must be a vector of positive efficiency units", z)
+            if self.income_transition.shape != (z.size, z.size):
+                raise ParameterError("income_transition", f"must be a {z.size}x{z.size} matrix", self.income_transition.shape)
+            check_transition_matrix(self.income_transition, "income_transition", atol=1e-8)
+        if self.asset_points < 2:
+            raise ParameterError("asset_points", "must be at least 2", self.asset_points)
+        if self.borrowing_limit.ndim > 1 or self.borrowing_limit.size not in (1, self.countries):
+            raise ParameterError("borrowing_limit", "must be a number or one entry per country", self.borrowing_limit)
+        limit = self.natural_borrowing_limit()
+        if self.model == "incomplete_markets" and np.any(self.borrowing_limits >= limit):
+            raise ParameterError("borrowing_limit", f"must be below the natural borrowing limit z_min β/(1-β) = "
+                                                    f"{limit:.4g} mean incomes", self.borrowing_limit)
+        if self.asset_max <= 0:
+            raise ParameterError("asset_max", "must be positive", self.asset_max)
+
     def check(self) -> None:
         m = self.countries
+        self._check_households()
         if self.labor.size != m:
             raise ParameterError("labor", f"must have one entry per country ({m}, as productivity)", self.labor)
         if self.trade_costs.shape != (m, m):

@@ -1,0 +1,323 @@
+"""Solve and experiments of the heterogeneous-agent model (Waugh 2022, sections 1.2-1.7).
+
+* :func:`solve_heterogeneous` — what ``equilibria solve waugh2022`` returns when ``model`` is
+  ``"incomplete_markets"`` or ``"hand_to_mouth"``.
+* ``ha_elasticity`` — aggregate trade elasticity d log(π_ij/π_ii) / d log d_ij of every pair,
+  in the decentralized model, the static model and the planner's allocation.
+* ``ha_gains`` — welfare gains from trade (baseline vs autarky) by income and wealth decile.
+* ``finance`` — financial autarky versus financial globalization.
+* ``ha_tariff`` — a unilateral 10% tariff by country 0 with lump-sum rebates.
+
+Welfare is measured as a wealth equivalent: for a household in state (a, z) of economy B,
+the extra assets Δ (in units of its country's mean labor income) that would make it as well
+off in economy A: V_A(a/w + Δ, z) = V_B(a, z). Assets are compared in wage units, in which
+the household problem is the same in both economies up to the real prices p_ij / w_i.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria import Experiment, Result, Table
+from equilibria.errors import ParameterError
+
+from .calibration import HeterogeneousParameters
+from .params import WaughParameters
+from .stationary import CountryHouseholds, solve_stationary
+
+__all__ = ["solve_heterogeneous", "HA_EXPERIMENTS", "wealth_equivalent", "autarky_economies",
+           "trade_elasticity_pairs", "decile_means"]
+
+
+def _require_ha(params):
+    if params.model == "static":
+        raise ParameterError("model", "this experiment needs 'incomplete_markets' or 'hand_to_mouth'", params.model)
+
+
+def solve_heterogeneous(params: WaughParameters) -> Result:
+    """Stationary equilibrium (section 1.5) as a :class:`~equilibria.Result`."""
+    _require_ha(params)
+    economy, eq = solve_stationary(params)
+    a = eq.aggregates
+    m = params.countries
+    rates = [float(r) for r in a["interest_rates"]] if params.model == "incomplete_markets" else [None] * m
+    data = {
+        "model": params.model,
+        "preferences": params.preferences,
+        "financial": params.financial if params.model == "incomplete_markets" else None,
+        "wages": eq.prices["wages"],
+        "interest_rates": rates,
+        "trade_shares": a["trade_shares"],
+        "net_assets": a["net_assets"],
+        "imports": a["imports"],
+        "expenditure": a["expenditure"],
+        "tariff_revenue": a["tariff_revenue"],
+        "transfers": eq.prices.get("transfers", np.zeros(m)),
+        "mean_value": a["mean_value"],
+        "report": eq.report.to_dict(),
+    }
+    trade_balance = a["exports"] - a["expenditure"] + a["tariff_revenue"]
+    table = Table(columns=["country", "wage", "R", "home share π_ii", "net assets A_i", "trade balance"],
+                  rows=[[i, eq.prices["wages"][i], rates[i], a["trade_shares"][i, i], a["net_assets"][i],
+                         trade_balance[i]] for i in range(m)],
+                  caption=f"Stationary equilibrium, model {params.model!r}, preferences {params.preferences!r}; "
+                          "w_0 = 1. Trade balance = exports at producer prices - imports at producer prices.")
+    return Result(data=data, tables={"Stationary equilibrium": table},
+                  notes=[f"Solved by {eq.report.method}: {eq.report.evaluations} residual evaluations, "
+                         f"max residual {eq.report.residual_norm:.2e}, {eq.report.seconds:.2f} s."])
+
+
+# ---------------------------------------------------------------------------------- welfare tools
+def wealth_equivalent(value_to, unit_grid_to, value_from, unit_grid_from):
+    """Δ(a, z) with V_to(a + Δ, z) = V_from(a, z), assets in wage units (NaN off the grid)."""
+    out = np.full(value_from.shape, np.nan)
+    for z in range(value_from.shape[0]):
+        target = value_from[z]
+        inside = (target >= value_to[z, 0]) & (target <= value_to[z, -1])
+        x = np.interp(target, value_to[z], unit_grid_to)
+        out[z] = np.where(inside, x - unit_grid_from, np.nan)
+    return out
+
+
+def decile_means(key, values, mass, deciles=10):
+    """Mass-weighted mean of ``values`` within deciles of ``key`` (mass split at the cut-offs)."""
+    key, values, mass = (np.ravel(x) for x in (key, values, mass))
+    ok = np.isfinite(values)
+    order = np.argsort(key, kind="stable")
+    key, values, mass = key[order], values[order], mass[order]
+    cum = np.concatenate([[0.0], np.cumsum(mass)]) / mass.sum()
+    means = np.full(deciles, np.nan)
+    for d in range(deciles):
+        lo, hi = d / deciles, (d + 1) / deciles
+        share = np.clip(np.minimum(cum[1:], hi) - np.maximum(cum[:-1], lo), 0, None) * ok[order]
+        if share.sum() > 0:
+            means[d] = np.sum(share * np.where(ok[order], values, 0.0)) / share.sum()
+    return means
+
+
+def autarky_economies(params: WaughParameters):
+    """Each country alone (no trade in goods, hence no borrowing abroad): M Huggett economies."""
+    out = []
+    for i in range(params.countries):
+        alone = params.replace(productivity=[params.productivity[i]], labor=[params.labor[i]],
+                               trade_costs=[[1.0]], tariffs=None, financial="autarky",
+                               borrowing_limit=float(params.borrowing_limits[i]))
+        out.append(solve_stationary(alone))
+    return out
+
+
+def _households(economy, eq, i):
+    return eq.responses[f"households_{i}"], economy.agents[i]
+
+
+# ---------------------------------------------------------------------------------- experiments
+def run_gains(params, options) -> Result:
+    """Gains from trade: baseline versus autarky, by income and wealth decile (wealth equivalent)."""
+    if params.model != "incomplete_markets":
+        raise ParameterError("model", "gains by wealth decile need 'incomplete_markets'", params.model)
+    import matplotlib
+    matplotlib.use("Agg")
+    from equilibria.plotting import new_figure
+
+    economy, eq = solve_stationary(params)
+    autarky = autarky_economies(params)
+    rows, data = [], {"countries": []}
+    fig, axes = new_figure(width=10, height=4, ncols=2)
+    width = 0.8 / params.countries
+    for i in range(params.countries):
+        resp, agent = _households(economy, eq, i)
+        aut_economy, aut_eq = autarky[i]
+        aut_resp, aut_agent = _households(aut_economy, aut_eq, 0)
+        w = eq.prices["wages"][i]
+        ev = wealth_equivalent(aut_resp["solution"].value, aut_agent.grid_unit,
+                               resp["solution"].value, agent.grid_unit)
+        dist = resp["distribution"]
+        R = eq.aggregates["interest_rates"][i]
+        income = agent.states[:, None] + (R - 1.0) * agent.grid_unit[None, :]        # in wage units
+        wealth = np.broadcast_to(agent.grid_unit[None, :], dist.shape)
+        by_income = decile_means(income, ev, dist)
+        by_wealth = decile_means(wealth, ev, dist)
+        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
+        data["countries"].append({"country": i, "mean_gain": mean, "by_income_decile": by_income,
+                                  "by_wealth_decile": by_wealth, "wage": w,
+                                  "home_share": eq.aggregates["trade_shares"][i, i],
+                                  "interest_rate_trade": R,
+                                  "interest_rate_autarky": float(aut_eq.prices["interest_rates"][0])})
+        for d in range(10):
+            rows.append([i, d + 1, by_income[d], by_wealth[d]])
+        x = np.arange(10) + (i - (params.countries - 1) / 2) * width
+        axes[0].bar(x, by_income, width, label=f"country {i}")
+        axes[1].bar(x, by_wealth, width, label=f"country {i}")
+    for ax, title in zip(axes, ("by income decile", "by wealth decile")):
+        ax.set_xticks(range(10), [str(d + 1) for d in range(10)])
+        ax.set_title(f"Gains from trade {title}")
+        ax.set_xlabel("decile")
+        ax.set_ylabel("wealth equivalent (mean incomes)")
+        ax.axhline(0, color="black", linewidth=0.5)
+    axes[0].legend()
+    fig.tight_layout()
+    table = Table(columns=["country", "decile", "gain by income decile", "gain by wealth decile"], rows=rows,
+                  caption="Welfare gain from trade (baseline vs autarky), as the extra wealth (in units of the "
+                          "country's mean labor income) an autarky household would need to be as well off; "
+                          "deciles of income (labor + interest) and of wealth under the baseline distribution.")
+    summary = Table(columns=["country", "mean gain", "home share π_ii", "R trade", "R autarky"],
+                    rows=[[c["country"], c["mean_gain"], c["home_share"], c["interest_rate_trade"],
+                           c["interest_rate_autarky"]] for c in data["countries"]],
+                    caption="Average wealth-equivalent gain from trade by country.")
+    return Result(data=data, tables={"Gains from trade": summary, "Gains by decile": table},
+                  figures={"gains_by_decile": fig})
+
+
+def trade_elasticity_pairs(params: WaughParameters, step: float = 1e-3, general_equilibrium: bool = True):
+    """d log(π_ij/π_ii) / d log d_ij for every pair by central differences (eq. 53).
+
+    Partial: prices (wages, R, transfers) fixed at the baseline equilibrium, only country i's
+    households re-solved. General equilibrium: the stationary equilibrium re-solved.
+    """
+    economy, eq = solve_stationary(params)
+    base_prices = eq.prices
+    out = []
+    m = params.countries
+    for i in range(m):
+        for j in range(m):
+            if i == j:
+                continue
+
+            def log_ratio(scale, ge):
+                d = np.array(params.trade_costs, float)
+                d[i, j] *= np.exp(scale)
+                shifted = params.replace(trade_costs=d)
+                if ge:
+                    _, e2 = solve_stationary(shifted, guess=base_prices)
+                    s = e2.aggregates["trade_shares"]
+                    return np.log(s[i, j] / s[i, i])
+                resp = _partial_response(shifted, i, base_prices)
+                return np.log(resp["imports"][j] / resp["imports"][i])
+            partial = (log_ratio(step, False) - log_ratio(-step, False)) / (2 * step)
+            ge = (log_ratio(step, True) - log_ratio(-step, True)) / (2 * step) if general_equilibrium else None
+            out.append({"importer": i, "exporter": j, "partial": float(partial),
+                        "general_equilibrium": None if ge is None else float(ge)})
+    return eq, out
+
+
+def _partial_response(params, country, prices):
+    if params.model == "incomplete_markets":
+        return CountryHouseholds(params, country).respond(prices)
+    from .stationary import HandToMouthHouseholds
+    return HandToMouthHouseholds(params, country).respond(prices)
+
+
+def run_elasticity(params, options) -> Result:
+    """Trade elasticities: decentralized heterogeneous-agent model vs static model vs planner."""
+    _require_ha(params)
+    from .planner import planner_trade_elasticities
+    from .static import partial_trade_elasticity, solve_static
+
+    eq, pairs = trade_elasticity_pairs(params)
+    static = params.replace(model="static", preferences="logit")
+    static_wages = solve_static(static).prices["wages"]
+    planner = planner_trade_elasticities(params)
+    rows = []
+    for k, pr in enumerate(pairs):
+        i, j = pr["importer"], pr["exporter"]
+        pr["static"] = partial_trade_elasticity(static, static_wages, i, j)
+        pr["planner"] = planner[(i, j)]
+        rows.append([i, j, pr["partial"], pr["general_equilibrium"], pr["static"], pr["planner"]])
+    theta = params.theta
+    spread = max(r[2] for r in rows) - min(r[2] for r in rows)
+    table = Table(columns=["importer i", "exporter j", "decentralized (partial)", "decentralized (GE)",
+                           "static (eq. 54)", "planner"], rows=rows,
+                  caption=f"d log(π_ij/π_ii) / d log d_ij, central differences (step 1e-3); -θ = {-theta:g}. "
+                          f"Decentralized model: γ = {params.risk_aversion:g}, {params.model}. "
+                          "Planner: shares at shadow prices; -θ holds exactly only for log utility.")
+    return Result(data={"theta": theta, "risk_aversion": params.risk_aversion, "pairs": pairs,
+                        "spread_partial": spread},
+                  tables={"Trade elasticities": table},
+                  notes=[f"Spread of the decentralized (partial) elasticity across pairs: {spread:.4f}."])
+
+
+def run_finance(params, options) -> Result:
+    """Financial autarky (R_i per country, eq. 27) versus globalization (one R, eq. 26)."""
+    if params.model != "incomplete_markets":
+        raise ParameterError("model", "finance needs 'incomplete_markets'", params.model)
+    glob_econ, glob = solve_stationary(params.replace(financial="globalization"))
+    aut_econ, aut = solve_stationary(params.replace(financial="autarky"))
+    rows, countries = [], []
+    for i in range(params.countries):
+        g, ga = _households(glob_econ, glob, i)
+        a, aa = _households(aut_econ, aut, i)
+        ev = wealth_equivalent(aut_resp_value(a), aa.grid_unit, g["solution"].value, ga.grid_unit)
+        dist = g["distribution"]
+        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
+        tb_g = glob.aggregates["exports"][i] - glob.aggregates["expenditure"][i] + glob.aggregates["tariff_revenue"][i]
+        countries.append({"country": i, "R_globalization": float(glob.aggregates["interest_rates"][i]),
+                          "R_autarky": float(aut.aggregates["interest_rates"][i]),
+                          "net_assets_globalization": float(glob.aggregates["net_assets"][i]),
+                          "trade_balance_globalization": float(tb_g),
+                          "home_share_globalization": float(glob.aggregates["trade_shares"][i, i]),
+                          "home_share_autarky": float(aut.aggregates["trade_shares"][i, i]),
+                          "wage_globalization": float(glob.prices["wages"][i]),
+                          "wage_autarky": float(aut.prices["wages"][i]),
+                          "mean_gain_of_globalization": mean})
+        c = countries[-1]
+        rows.append([i, c["R_autarky"], c["R_globalization"], c["net_assets_globalization"],
+                     c["trade_balance_globalization"], c["home_share_autarky"], c["home_share_globalization"], mean])
+    table = Table(columns=["country", "R (fin. autarky)", "R (globalization)", "net foreign assets",
+                           "trade balance", "π_ii (fin. autarky)", "π_ii (globalization)",
+                           "mean gain of globalization"], rows=rows,
+                  caption="Financial autarky vs globalization; the gain is the wealth equivalent (mean labor "
+                          "incomes) that would make a financial-autarky household as well off as under "
+                          "globalization, averaged over the globalization distribution.")
+    return Result(data={"countries": countries}, tables={"Financial autarky vs globalization": table})
+
+
+def aut_resp_value(response):
+    return response["solution"].value
+
+
+def run_tariff(params, options) -> Result:
+    """Country 0 imposes a 10% tariff on every import; revenue rebated lump-sum (section 1.5)."""
+    if params.model != "incomplete_markets":
+        raise ParameterError("model", "this experiment needs 'incomplete_markets'", params.model)
+    base_econ, base = solve_stationary(params)
+    tariffs = np.zeros((params.countries, params.countries))
+    tariffs[0, 1:] = 0.10
+    tar_econ, tar = solve_stationary(params.replace(tariffs=tariffs),
+                                     guess={"wages": base.prices["wages"],
+                                            "interest_rates": base.prices["interest_rates"]})
+    rows, countries = [], []
+    for i in range(params.countries):
+        b, ba = _households(base_econ, base, i)
+        t, ta = _households(tar_econ, tar, i)
+        ev = wealth_equivalent(b["solution"].value, ba.grid_unit, t["solution"].value, ta.grid_unit)
+        dist = t["distribution"]
+        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
+        countries.append({"country": i, "wage_base": float(base.prices["wages"][i]),
+                          "wage_tariff": float(tar.prices["wages"][i]),
+                          "home_share_base": float(base.aggregates["trade_shares"][i, i]),
+                          "home_share_tariff": float(tar.aggregates["trade_shares"][i, i]),
+                          "transfer": float(tar.prices["transfers"][i]),
+                          "net_assets_tariff": float(tar.aggregates["net_assets"][i]),
+                          "mean_gain": mean})
+        c = countries[-1]
+        rows.append([i, c["wage_base"], c["wage_tariff"], c["home_share_base"], c["home_share_tariff"],
+                     c["transfer"], mean])
+    table = Table(columns=["country", "wage (base)", "wage (tariff)", "π_ii (base)", "π_ii (tariff)",
+                           "rebate per household", "mean welfare gain"], rows=rows,
+                  caption="Unilateral 10% tariff by country 0 on all imports, revenue rebated lump-sum; welfare "
+                          "as the wealth equivalent (mean labor incomes) relative to the baseline.")
+    return Result(data={"countries": countries, "R_base": base.aggregates["interest_rates"],
+                        "R_tariff": tar.aggregates["interest_rates"]},
+                  tables={"Unilateral tariff": table})
+
+
+HA_EXPERIMENTS = [
+    Experiment(name="ha_elasticity", description="trade elasticity of every pair: heterogeneous agents vs "
+               "static vs planner (section 1.7, App. A, C)", run=run_elasticity, headline=True,
+               parameters=HeterogeneousParameters),
+    Experiment(name="ha_gains", description="gains from trade by income and wealth decile (table and PNG)",
+               run=run_gains, headline=True, parameters=HeterogeneousParameters),
+    Experiment(name="finance", description="financial autarky versus financial globalization",
+               run=run_finance, headline=True, parameters=HeterogeneousParameters),
+    Experiment(name="ha_tariff", description="unilateral 10% tariff with rebates, heterogeneous agents",
+               run=run_tariff, headline=True, parameters=HeterogeneousParameters),
+]

@@ -1,0 +1,337 @@
+"""Stationary equilibrium of the heterogeneous-agent trade model, Waugh (2022) section 1.5.
+
+Built on the core: each country's households are an :class:`~equilibria.Agent` (they solve the
+household problem of eq. 8-11 at given wages, interest rate and transfer, and report the
+aggregates of eq. 13-21 under their stationary distribution, eq. 12); the goods markets
+(eq. 25), the bond market(s) (eq. 26 under financial globalization, eq. 27 under financial
+autarky) and the tariff-rebate budgets are :class:`~equilibria.Market` s; the equilibrium is
+the core's :class:`~equilibria.Economy` solving their residuals, with the wage of country 0 as
+numeraire (its goods market is implied by Walras' law once the bond market clears).
+
+Two household models share the machinery: ``"incomplete_markets"`` (savings in a
+non-contingent bond, the DC-EGM of Appendix B) and ``"hand_to_mouth"`` (no asset, eq. 40-43).
+Preferences are ``"logit"`` (discrete choice, eq. 5, 10) or ``"ces"`` (a CES bundle, eq. 34-39,
+one composite good priced at the CES index, eq. 36).
+
+Units: assets are in the numeraire; country i's asset grid runs from -φ_i w_i to
+``asset_max`` w_i (φ and the grid top are in units of mean labor income w_i E[z] = w_i).
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from equilibria import Agent, Economy, Market
+from equilibria.errors import ConvergenceError
+from equilibria.numerics import exponential_grid, stationary_distribution as markov_stationary
+
+from .distribution import household_aggregates, stationary_distribution
+from .household import solve_household, utility
+from .params import WaughParameters
+from .static import consumer_prices
+
+__all__ = ["CountryHouseholds", "HandToMouthHouseholds", "GoodsMarket", "BondMarket", "RebateMarket",
+           "HeterogeneousTradeEconomy", "solve_stationary", "ces_index", "unit_grid",
+           "HOUSEHOLD_TOL", "DISTRIBUTION_TOL"]
+
+HOUSEHOLD_TOL = 1e-11
+DISTRIBUTION_TOL = 1e-13
+
+
+def unit_grid(params: WaughParameters, country: int) -> np.ndarray:
+    """Asset grid of country i in units of its wage: from -φ_i to ``asset_max``, dense at the bottom."""
+    return exponential_grid(-params.borrowing_limits[country], params.asset_max, params.asset_points,
+                            curvature=4.0)
+
+
+def ces_index(prices: np.ndarray, elasticity: float) -> np.ndarray:
+    """CES price index P_i = (sum_j p_ij^(1-η))^(1/(1-η)), eq. (36); rows of ``prices``."""
+    return np.sum(prices ** (1.0 - elasticity), axis=-1) ** (1.0 / (1.0 - elasticity))
+
+
+def _rates(params: WaughParameters, prices: Mapping[str, np.ndarray]) -> np.ndarray:
+    r = np.asarray(prices["interest_rates"], float)
+    return np.broadcast_to(r, (params.countries,)) if r.size == 1 else r
+
+
+def _transfers(params: WaughParameters, prices: Mapping[str, np.ndarray]) -> np.ndarray:
+    return np.asarray(prices["transfers"], float) if "transfers" in prices else np.zeros(params.countries)
+
+
+class CountryHouseholds(Agent):
+    """The households of one country in the incomplete-markets model (eq. 4-21).
+
+    ``respond`` solves the household problem by DC-EGM (warm-started from its previous
+    solution), finds the stationary distribution by Young's lottery and returns the country's
+    aggregates: efficiency units (eq. 13), net asset demand A'_i (eq. 14), spending on each
+    variety M_ij (eq. 17-19, at consumer prices, tariffs included), tariff revenue.
+    When βR_i ≥ 1 no stationary distribution exists: asset demand is reported at the top of
+    the grid (its limit) so root finders are pushed back.
+    """
+
+    def __init__(self, params: WaughParameters, country: int):
+        self.params = params
+        self.country = country
+        self.name = f"households_{country}"
+        self.states, self.transition = params.income_chain
+        self.grid_unit = unit_grid(params, country)
+        self._guess = None
+        self._dist = None
+
+    def _variety_prices(self, wages):
+        p = consumer_prices(self.params, wages)[self.country]
+        if self.params.preferences == "ces":
+            return np.array([ces_index(p, self.params.substitution_elasticity)]), p
+        return p, p
+
+    def respond(self, prices: Mapping[str, np.ndarray]) -> dict:
+        p, i = self.params, self.country
+        wages = np.asarray(prices["wages"], float)
+        R = float(_rates(p, prices)[i])
+        transfer = float(_transfers(p, prices)[i])
+        option_prices, variety_prices = self._variety_prices(wages)
+        grid = wages[i] * self.grid_unit
+        income = wages[i] * self.states + transfer
+        m = p.countries
+        if p.discount * R >= 1.0 - 1e-9 or income.min() <= 0 or \
+                (R > 1 and -grid[0] >= income.min() / (R - 1.0)):
+            top = p.labor[i] * grid[-1]
+            return {"saturated": True, "assets": top, "efficiency_units": p.labor[i] * float(
+                markov_stationary(self.transition) @ self.states), "imports": np.full(m, np.nan),
+                "expenditure": np.nan, "tariff_revenue": np.nan}
+        solution = solve_household(grid, income, self.transition, option_prices, R, p.discount,
+                                   p.risk_aversion, p.taste_dispersion, values=True,
+                                   tol=HOUSEHOLD_TOL, guess=self._guess)
+        self._guess = (solution.marginal, solution.value - solution.value[0, -1])
+        dist = stationary_distribution(grid, solution.savings, solution.probabilities, self.transition,
+                                       tol=DISTRIBUTION_TOL, guess=self._dist)
+        self._dist = dist
+        agg = household_aggregates(solution, dist, self.states, mass=p.labor[i])
+        if p.preferences == "ces":
+            shares = (variety_prices / option_prices[0]) ** (1.0 - p.substitution_elasticity)   # eq. (37)
+            imports = shares * agg["expenditure"]                                               # eq. (39)
+        else:
+            imports = agg["imports"]                                                            # eq. (19)
+        tau = p.tariff_matrix[i]
+        return {
+            "saturated": False,
+            "solution": solution,
+            "distribution": dist,
+            "grid": grid,
+            "income": income,
+            "variety_prices": variety_prices,
+            "efficiency_units": agg["efficiency_units"],
+            "assets": agg["assets"],
+            "expenditure": float(imports.sum()),
+            "imports": imports,
+            "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
+            "choice_shares": agg["choice_shares"],
+            "mean_value": float(np.sum(dist * solution.value)),
+        }
+
+
+class HandToMouthHouseholds(Agent):
+    """Households without an asset (eq. 40-43): spend w_i z + T_i each period.
+
+    The continuation value does not depend on the variety chosen, so the choice probabilities
+    are the static logit of u((w_i z + T_i)/p_ij) (eq. 42) — with log utility, the gravity shares
+    of eq. (43). Under ``"ces"`` the household buys the CES bundle (eq. 35-37).
+    """
+
+    def __init__(self, params: WaughParameters, country: int):
+        self.params = params
+        self.country = country
+        self.name = f"households_{country}"
+        self.states, self.transition = params.income_chain
+        self.weights = markov_stationary(self.transition)
+
+    def respond(self, prices: Mapping[str, np.ndarray]) -> dict:
+        from equilibria.numerics import logit
+        p, i = self.params, self.country
+        wages = np.asarray(prices["wages"], float)
+        transfer = float(_transfers(p, prices)[i])
+        price = consumer_prices(p, wages)[i]
+        spend = wages[i] * self.states + transfer                       # per household, by z
+        if p.preferences == "ces":
+            index = ces_index(price, p.substitution_elasticity)
+            share = (price / index) ** (1.0 - p.substitution_elasticity)
+            probabilities = np.broadcast_to(share, (spend.size, price.size))
+            flow = utility(spend / index, p.risk_aversion)
+        else:
+            values = utility(spend[:, None] / price[None, :], p.risk_aversion)   # eq. (40) without β E v
+            probabilities, flow = logit(values, p.taste_dispersion)           # eq. (41)-(42), log-sum
+        # V(z) = flow(z) + β E V(z'): the expected value before taste shocks
+        value = np.linalg.solve(np.eye(spend.size) - p.discount * self.transition, flow)
+        imports = p.labor[i] * np.einsum("z,zj,z->j", self.weights, probabilities, spend)
+        tau = p.tariff_matrix[i]
+        return {
+            "saturated": False,
+            "efficiency_units": p.labor[i] * float(self.weights @ self.states),
+            "assets": 0.0,
+            "expenditure": float(imports.sum()),
+            "imports": imports,
+            "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
+            "probabilities": probabilities,
+            "value": value,
+            "mean_value": float(self.weights @ value),
+            "variety_prices": price,
+        }
+
+
+def _world_income(params, prices):
+    return float(np.sum(np.asarray(prices["wages"], float) * params.labor))
+
+
+class GoodsMarket(Market):
+    """Goods market of every country, eq. (25): sales at producer prices minus p_j Y_j = w_j N_j.
+
+    Buyer i spends M_ij on j's good including the tariff; the producer receives M_ij / (1 + τ_ij).
+    Scaled by world labor income.
+    """
+
+    name = "goods"
+    price = "wages"
+
+    def __init__(self, params: WaughParameters):
+        self.params = params
+
+    def excess_demand(self, responses, prices):
+        p = self.params
+        wages = np.asarray(prices["wages"], float)
+        rows = [responses[f"households_{i}"] for i in range(p.countries)]
+        if any(r["saturated"] for r in rows):
+            return np.zeros(p.countries)      # the bond market carries the signal
+        imports = np.array([r["imports"] for r in rows])
+        sales = np.sum(imports / (1.0 + p.tariff_matrix), axis=0)
+        production = wages * np.array([r["efficiency_units"] for r in rows])
+        return (sales - production) / _world_income(p, prices)
+
+
+class BondMarket(Market):
+    """Bond market: sum_i A'_i = 0 (eq. 26, one world R) or A'_i = 0 for every i (eq. 27)."""
+
+    name = "bonds"
+    price = "interest_rates"
+
+    def __init__(self, params: WaughParameters):
+        self.params = params
+
+    def excess_demand(self, responses, prices):
+        p = self.params
+        assets = np.array([responses[f"households_{i}"]["assets"] for i in range(p.countries)])
+        scale = _world_income(p, prices)
+        if p.financial == "globalization":
+            return np.array([assets.sum() / scale])
+        return assets / scale
+
+
+class RebateMarket(Market):
+    """Government budgets: the lump-sum transfer L_i T_i equals tariff revenue (section 1.5)."""
+
+    name = "tariff rebates"
+    price = "transfers"
+
+    def __init__(self, params: WaughParameters):
+        self.params = params
+
+    def excess_demand(self, responses, prices):
+        p = self.params
+        revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in range(p.countries)])
+        if np.any(~np.isfinite(revenue)):
+            return np.zeros(p.countries)
+        return (revenue - p.labor * np.asarray(prices["transfers"], float)) / _world_income(p, prices)
+
+
+class HeterogeneousTradeEconomy(Economy):
+    """Households of every country + goods, bond and rebate markets; w_0 = 1 is the numeraire."""
+
+    def __init__(self, params: WaughParameters, wages=None, rates=None, transfers=None):
+        if params.model not in ("incomplete_markets", "hand_to_mouth"):
+            raise ValueError("HeterogeneousTradeEconomy needs model 'incomplete_markets' or 'hand_to_mouth'")
+        self.params = params
+        m = params.countries
+        household = CountryHouseholds if params.model == "incomplete_markets" else HandToMouthHouseholds
+        agents = [household(params, i) for i in range(m)]
+        markets = [GoodsMarket(params)]
+        prices = {"wages": np.ones(m) if wages is None else np.asarray(wages, float)}
+        positive = {"wages"}
+        if params.model == "incomplete_markets":
+            n_rates = 1 if params.financial == "globalization" else m
+            guess = 0.5 * (1.0 + 1.0 / params.discount) if rates is None else rates
+            prices["interest_rates"] = np.broadcast_to(np.asarray(guess, float), (n_rates,)).copy() \
+                if np.size(guess) in (1, n_rates) else np.asarray(guess, float)[:n_rates]
+            markets.append(BondMarket(params))
+            positive.add("interest_rates")
+        if params.tariffs is not None and np.any(params.tariff_matrix != 0):
+            prices["transfers"] = np.zeros(m) if transfers is None else np.asarray(transfers, float)
+            markets.append(RebateMarket(params))
+        super().__init__(agents=agents, markets=markets, prices=prices, numeraire=("wages", 0),
+                         positive=positive)
+
+    def aggregates(self, responses, prices):
+        p = self.params
+        rows = [responses[f"households_{i}"] for i in range(p.countries)]
+        imports = np.array([r["imports"] for r in rows])
+        expenditure = imports.sum(axis=1)
+        wages = np.asarray(prices["wages"], float)
+        rates = _rates(p, prices) if "interest_rates" in prices else np.ones(p.countries)
+        exports = np.sum(imports / (1.0 + p.tariff_matrix), axis=0)
+        return {
+            "trade_shares": imports / expenditure[:, None],                 # eq. (17)-(19)
+            "imports": imports,                                             # M_ij, eq. (19)
+            "expenditure": expenditure,                                     # eq. (17)
+            "exports": exports,                                             # sum_j X_ji, eq. (21)
+            "net_assets": np.array([r["assets"] for r in rows]),            # A'_i, eq. (14)
+            "efficiency_units": np.array([r["efficiency_units"] for r in rows]),
+            "income": wages * np.array([r["efficiency_units"] for r in rows]),
+            "tariff_revenue": np.array([r["tariff_revenue"] for r in rows]),
+            "interest_rates": np.array(rates, float),
+            "mean_value": np.array([r["mean_value"] for r in rows]),
+            "consumer_prices": consumer_prices(p, wages),
+        }
+
+
+def _initial_wages(params: WaughParameters):
+    """Wages of the static model with the same A, L, d, σ (a good starting point)."""
+    from .static import solve_static
+    static = params.replace(model="static", preferences="logit" if params.preferences == "logit" else "ces")
+    try:
+        return solve_static(static).prices["wages"]
+    except ConvergenceError:
+        return np.ones(params.countries)
+
+
+def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping | None = None,
+                     method: str | None = None):
+    """Solve the stationary equilibrium (section 1.5); returns (economy, core Equilibrium).
+
+    One unknown (M = 1 with one bond market: the Huggett economy) is solved by ``brentq`` on
+    R in (R_low, 1/β); otherwise ``hybr`` on log wages (w_0 = 1), log R and the transfers,
+    starting from the static model's wages and warm-starting every household solve.
+    """
+    guess = dict(guess or {})
+    wages = guess.get("wages")
+    if wages is None and params.countries > 1:
+        wages = _initial_wages(params)
+    economy = HeterogeneousTradeEconomy(params, wages=wages, rates=guess.get("interest_rates"),
+                                        transfers=guess.get("transfers"))
+    unknowns = economy.pack(economy.price_guess).size
+    if unknowns == 0:
+        return economy, economy.solve(tol=tol)
+    if unknowns == 1 and "interest_rates" in economy.price_guess and method in (None, "brentq"):
+        high = 1.0 / params.discount - 1e-7
+        low = _lowest_rate(economy, params, high)
+        return economy, economy.solve(method="brentq", tol=tol, bracket=(low, high))
+    return economy, economy.solve(method=method or "hybr", tol=tol, options={"eps": 1e-10})
+
+
+def _lowest_rate(economy, params, high):
+    """A gross return low enough that households want to borrow in aggregate."""
+    low = max(0.5, 1.0 / params.discount - 0.1)
+    for _ in range(20):
+        r = economy.residuals({"interest_rates": np.array([low])})
+        if r[0] < 0:
+            return low
+        low = 1.0 - 2 * (1.0 - low) if low < 1 else low - 0.1
+    raise ConvergenceError("could not bracket the interest rate (no R with negative asset demand)")
