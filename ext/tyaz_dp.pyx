@@ -203,20 +203,22 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
             continue
         lp = loc + parent[v] * B
         Sv = S + v * MM
+        # T and S - (1 if ad-valorem) vanish on the diagonal (validated: T(j, j) = 0), so staying in a
+        # country adds exactly zero and the loops need no branches (they vectorise with gathers)
         if advalorem:
             for f in range(nb):
                 # products of two numbers only, no contraction: identical in vector and scalar code
-                weight = V[v * MB + lv[f] * B + f] if lv[f] != lp[f] else 0.0
+                weight = V[v * MB + lv[f] * B + f]
                 x = T[lv[f] * M + lp[f]] * weight
                 tq[f0 + f] += x
                 x = (Sv[lv[f] * M + lp[f]] - 1.0) * weight
                 trade_cost[f0 + f] += x
-                crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
+                crossings[f0 + f] += (lv[f] != lp[f])
         else:
             for f in range(nb):
-                tq[f0 + f] += T[lv[f] * M + lp[f]] if lv[f] != lp[f] else 0.0
-                trade_cost[f0 + f] += Sv[lv[f] * M + lp[f]] if lv[f] != lp[f] else 0.0
-                crossings[f0 + f] += 1 if lv[f] != lp[f] else 0
+                tq[f0 + f] += T[lv[f] * M + lp[f]]
+                trade_cost[f0 + f] += Sv[lv[f] * M + lp[f]]
+                crossings[f0 + f] += (lv[f] != lp[f])
 
 
 def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
@@ -235,7 +237,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         ``step[v, j, c]`` is ``tau_v T(j, c)`` (unit costs) or ``1 + tau_v T(j, c)``
         (ad-valorem); ``step[N-1]`` is unused.
     trade_costs : (M, M) float64
-        The unscaled matrix ``T`` (used for the transport quantity TQ).
+        The unscaled matrix ``T`` (used for the transport quantity TQ); its diagonal must be zero.
     parent : (N,) int32
         ``parent[v] > v`` for ``v < N - 1``; ``parent[N-1] = -1``.
     final : (M,) float64
