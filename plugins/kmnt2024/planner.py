@@ -140,32 +140,47 @@ def solve_inner(model, omega, start=None, *, tol=1e-12, maxiter=100) -> InnerSol
         return choice, a, value, residual
 
     choice, a, value, residual = dual(lam)
+
+    def search(step):
+        """Backtracking: Armijo on g, or a decrease of the residual (g's decrease can be below rounding)."""
+        slope = -residual @ step
+        t = 1.0
+        norm = np.abs(residual).max()
+        while t >= 1e-12:
+            trial = dual(lam + t * step)
+            if trial[2] <= value + 1e-4 * t * slope or np.abs(trial[3]).max() <= (1.0 - 1e-4 * t) * norm:
+                return t, trial
+            t *= 0.5
+        return None, None
+
     for iteration in range(1, maxiter + 1):
         if np.abs(residual).max() <= tol * scale:
             break
-        J = tech.response_jacobian(choice, omega)
+        J = tech.response_jacobian(choice, omega)[np.ix_(keep, keep)]
+        # Levenberg-Marquardt damping proportional to the residual: Newton near the solution,
+        # bounded steps where J is (nearly) singular, e.g. when every budget binds.
+        damping = min(1.0, float(np.abs(residual).max())) * (1e-3 + float(np.abs(J).max()))
         step = np.zeros(n)
-        step[keep] = -_solve_negative(J[np.ix_(keep, keep)], residual[keep])
-        slope = -residual @ step  # grad g . step  (< 0 for a descent direction)
-        t = 1.0
-        while True:
-            trial = dual(lam + t * step)
-            if trial[2] <= value + 1e-4 * t * slope + 1e-15 * (1 + abs(value)) or t < 1e-12:
-                break
-            t *= 0.5
-        if t < 1e-12 and np.abs(trial[3]).max() >= np.abs(residual).max():
-            # No more progress in floating point: accept if the constraints hold to rounding.
+        step[keep] = -_solve_negative(J - damping * np.eye(J.shape[0]), residual[keep])
+        t, trial = search(step)
+        if t is None:
+            # J is singular when every budget binds (uniform price changes do nothing): take the
+            # minimum-norm Newton step instead of the regularised one.
+            step[keep] = -np.linalg.lstsq(J, residual[keep], rcond=1e-12)[0]
+            t, trial = search(step)
+        if t is None:
             if np.abs(residual).max() <= 1e-9 * scale:
-                break
+                break  # the constraints hold to rounding; no more progress in floating point
             raise ConvergenceError("inner problem (14): line search failed, residual "
                                    f"{np.abs(residual).max():.3g}", history=[float(np.abs(residual).max())])
         lam = lam + t * step
         choice, a, value, residual = trial
     else:
-        raise ConvergenceError(f"inner problem (14) did not converge: residual {np.abs(residual).max():.3g}",
-                               history=[float(np.abs(residual).max())])
+        if np.abs(residual).max() > 1e-9 * scale:
+            raise ConvergenceError(f"inner problem (14) did not converge: residual {np.abs(residual).max():.3g}",
+                                   history=[float(np.abs(residual).max())])
     a_bar = float(omega @ a)
-    if unused.any():
+    if choice.budget_binds.all() or unused.any():
         lam, choice = _threshold_prices(tech, choice, lam, unused)
     J = tech.response_jacobian(choice, omega)
     return InnerSolution(omega=omega, alpha=choice.alpha, multipliers=lam, choice=choice, value=a_bar,
@@ -173,30 +188,46 @@ def solve_inner(model, omega, start=None, *, tol=1e-12, maxiter=100) -> InnerSol
 
 
 def _threshold_prices(tech, choice, lam, unused):
-    """Multipliers of unused goods on the boundary of O, and the right-hand active sets.
+    """One-sided multipliers on the boundary of O, and the matching active sets.
 
-    For a good j nobody uses (``omega_j = beta_j``), firm i stays out of j as long as
-    ``lam_j >= d a_i / d alpha_ij - nu_i`` (``nu_i`` its budget multiplier). The right derivative
-    of ``a_bar`` in ``omega_j`` uses the smallest such price, ``max_i (d a_i / d alpha_ij - nu_i)``; the
-    firm attaining it is the one that starts buying j, so it is treated as free in j for the
-    (right-hand) Hessian.
+    * Every budget binds (``omega'(1 - alpha_bar) = 1``): a uniform shift ``c 1`` of the multipliers
+      changes no firm's choice (its budget multiplier ``nu_i`` absorbs it), so the multipliers are
+      determined up to ``c``. We take the largest shift that keeps every budget binding,
+      ``c = min_i nu_i``; the firm attaining it is the first to leave its budget when omega moves
+      into O, so it is treated as non-binding for the (one-sided) Hessian.
+    * A good j nobody uses (``omega_j = beta_j``): firm i stays out of j as long as
+      ``lam_j >= d a_i / d alpha_ij - nu_i``; we take the smallest such price,
+      ``max_i (d a_i / d alpha_ij - nu_i)``, and treat the firm attaining it as free in j.
     """
     alpha = choice.alpha
     grads = tech.gradients(alpha)
     lam = lam.copy()
     n = alpha.shape[0]
-    nu = np.zeros(n)
-    for i in range(n):
-        if choice.budget_binds[i]:
-            free = ~choice.at_zero[i]
-            nu[i] = float(np.mean(grads[i, free] - lam[free])) if free.any() else 0.0
+    keep = ~unused
+
+    def budget_multipliers():
+        nu = np.zeros(n)
+        for i in range(n):
+            if budget[i]:
+                free = ~at_zero[i] & keep
+                nu[i] = float(np.mean(grads[i, free] - lam[free])) if free.any() else 0.0
+        return nu
+
     at_zero = choice.at_zero.copy()
-    for j in np.flatnonzero(unused):
-        entry = grads[:, j] - nu
-        i_star = int(np.argmax(entry))
-        lam[j] = float(entry[i_star])
-        at_zero[i_star, j] = False
-    return lam, Choice(alpha, at_zero, choice.budget_binds, choice.iterations)
+    budget = choice.budget_binds.copy()
+    if budget.all():
+        nu = budget_multipliers()
+        i_star = int(np.argmin(nu))
+        lam[keep] += nu[i_star]
+        budget[i_star] = False
+    if unused.any():
+        nu = budget_multipliers()
+        for j in np.flatnonzero(unused):
+            entry = grads[:, j] - nu
+            i_star = int(np.argmax(entry))
+            lam[j] = float(entry[i_star])
+            at_zero[i_star, j] = False
+    return lam, Choice(alpha, at_zero, budget, choice.iterations)
 
 
 def planner_objective(model, omega, inner=None):
@@ -239,8 +270,9 @@ class DomarPlanner(Planner):
         slack_w = 1.0 - m.alpha_bar
         inner, a, value = self._evaluate(omega)
         history = []
+        noise_steps = 0
         inner_iterations = inner.iterations
-        for iteration in range(1, m.n * 0 + self.maxiter + 1):
+        for iteration in range(1, self.maxiter + 1):
             grad = m.mu + inner.gradient(a) - (m.rho - 1.0) * m.sigma @ omega
             hess = inner.hessian() - (m.rho - 1.0) * m.sigma
             try:
@@ -256,14 +288,35 @@ class DomarPlanner(Planner):
             if size <= self.tol:
                 break
             slope = float(grad @ step)
+            gain = slope + 0.5 * float(step @ hess @ step)
+            if gain <= 1e-13 * (1 + abs(value)):
+                # The predicted gain is below the rounding of f, so a line search cannot judge the
+                # step: take the full Newton step, and stop once the steps no longer shrink
+                # (the noise floor of the gradient; the last step size is reported).
+                noise_steps += 1
+                if noise_steps > 5:
+                    break
+                omega = omega + step
+                inner, a, value = self._evaluate(omega, start=inner.multipliers)
+                inner_iterations += inner.iterations
+                continue
             t = 1.0
+            rounding = 1e-13 * (1 + abs(value))
             while True:
                 trial_omega = omega + t * step
                 trial = self._evaluate(trial_omega, start=inner.multipliers)
                 inner_iterations += trial[0].iterations
-                if trial[2] >= value + 1e-4 * t * slope - 1e-14 * (1 + abs(value)) or t < 1e-10:
+                if trial[2] >= value + 1e-4 * t * slope - rounding:
+                    break
+                if t < 1e-10:
+                    trial = None
                     break
                 t *= 0.5
+            if trial is None:
+                # No step improves f beyond rounding: optimal to working precision if the step is small.
+                if size <= 1e-6 and slope <= 1e-10 * (1 + abs(value)):
+                    break
+                raise ConvergenceError(f"planner: line search failed (step {size:.3g})", history=history)
             omega = trial_omega
             inner, a, value = trial
         else:
