@@ -184,3 +184,16 @@ def test_firm_cli_rejects_bad_input(tmp_path, payload, word):
     out = _run(tmp_path, payload)
     assert out.returncode == 2
     assert word in out.stderr and "Traceback" not in out.stderr
+
+
+def test_calibrate_experiment_reads_a_user_csv(tmp_path):
+    from equilibria.plugins.tyazhelnikov2016.experiments_ge import CalibrationParameters, run_calibrate
+
+    sales = np.exp(model_log_sales((1.2, 0.5, 0.4, 1.3), n_firms=3000, seed=42))
+    f = tmp_path / "sales.csv"
+    f.write_text("sales\n" + "\n".join(f"{v:.10g}" for v in sales))
+    params = CalibrationParameters(data=str(f), n_firms=3000, maxiter=15)
+    result = run_calibrate(params, {"out": tmp_path / "out", "progress": False})
+    assert result.data["n_data"] == 3000 and result.data["truth"] is None
+    assert (tmp_path / "out" / "calibration.jsonl").exists()
+    assert set(result.data["estimate"]) == {"shape", "scale", "tau", "w"}

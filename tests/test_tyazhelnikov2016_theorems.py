@@ -13,9 +13,15 @@ ADVAL_LEMMA1 = dict(parents=[1, 2, -1], costs=np.array([[[8.0, 1.0], [1.0, 10.0]
                     tariff="ad_valorem")
 
 
-@pytest.mark.parametrize("name", [t.name for t in plugin.theorems])
-def test_theorem_holds(name):
-    outcome = check_theorem(plugin.theorem(name), examples=30, derandomize=True)
+def test_theorems_registered():
+    """(tests/test_theorems.py searches every registered theorem; here: they are all there.)"""
+    names = {t.name for t in plugin.theorems}
+    assert {"prop1_mc_monotone", "lemma1_tq_monotone", "prop2_strict", "prop3_ntmc", "prop5_bounds", "lemma2_labor",
+            "prop9_fosd", "iceberg_equivalence"} <= names
+
+
+def test_prop9_theorem_at_more_examples():
+    outcome = check_theorem(plugin.theorem("prop9_fosd"), examples=40, derandomize=True)
     assert outcome.held, outcome.message
 
 

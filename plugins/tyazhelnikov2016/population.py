@@ -104,12 +104,15 @@ def _concat(parts):
 
 
 def simulate(problem: FirmProblem, distribution: CostDistribution, wages, n_firms: int, seed: int,
-             executor=None, chunk_size: int = 50_000, threads: int = 0) -> PopulationResult:
+             executor=None, chunk_size: int = 50_000, threads: int | None = None) -> PopulationResult:
     """Draw and solve ``n_firms`` firms in chunks through ``executor`` (default serial).
 
-    ``threads`` is the number of OpenMP threads of the kernel inside each chunk (0: all).
+    ``threads`` is the number of OpenMP threads of the kernel inside each chunk; default all
+    cores for the serial executor and 1 for parallel executors (no oversubscription).
     """
     executor = SerialExecutor() if executor is None else get_executor(executor)
+    if threads is None:
+        threads = 0 if isinstance(executor, SerialExecutor) else 1
     fn = functools.partial(_solve_chunk, problem=problem, distribution=distribution, wages=tuple(np.asarray(wages, float)),
                            n_stages=problem.n_nodes, seed=int(seed), threads=threads)
     parts = executor.map(fn, chunk_ranges(int(n_firms), int(chunk_size)))
