@@ -43,15 +43,79 @@ cdef extern from *:
     ctypedef int32_t* iptr "int32_t *__restrict__"
     ctypedef const int32_t* ciptr "const int32_t *__restrict__"
 
+cdef extern from *:
+    """
+    #define TYAZ_MIN(a, b) ((a) < (b) ? (a) : (b))
+    """
+    double TYAZ_MIN(double a, double b) nogil
+
+
+cdef inline double _combine(double value, double step, int advalorem) noexcept nogil:
+    """``value + step`` (unit costs) or ``value * step`` (ad-valorem: step = 1 + tau T)."""
+    return value * step if advalorem else value + step
+
+
+cdef inline void _message4(cdptr Vv, dptr Vp, cdptr Sv, Py_ssize_t c, Py_ssize_t M, Py_ssize_t B,
+                           Py_ssize_t nb, int adv) noexcept nogil:
+    """Messages into four destination countries ``c .. c+3`` at once (register blocking).
+
+    For each group of 8 firms the 4 x 8 running minima stay in registers while ``j`` runs over
+    the origin countries, so every load of ``V_v(j)`` feeds four min-plus operations.
+    """
+    cdef double a0[8]
+    cdef double a1[8]
+    cdef double a2[8]
+    cdef double a3[8]
+    cdef double s0, s1, s2, s3, x
+    cdef Py_ssize_t f, j, k, nb8 = nb - nb % 8
+    cdef cdptr row
+    f = 0
+    while f < nb8:
+        row = Vv + f
+        s0 = Sv[c]
+        s1 = Sv[c + 1]
+        s2 = Sv[c + 2]
+        s3 = Sv[c + 3]
+        for k in range(8):
+            x = row[k]
+            a0[k] = _combine(x, s0, adv)
+            a1[k] = _combine(x, s1, adv)
+            a2[k] = _combine(x, s2, adv)
+            a3[k] = _combine(x, s3, adv)
+        for j in range(1, M):
+            row = Vv + j * B + f
+            s0 = Sv[j * M + c]
+            s1 = Sv[j * M + c + 1]
+            s2 = Sv[j * M + c + 2]
+            s3 = Sv[j * M + c + 3]
+            for k in range(8):
+                x = row[k]
+                a0[k] = TYAZ_MIN(_combine(x, s0, adv), a0[k])
+                a1[k] = TYAZ_MIN(_combine(x, s1, adv), a1[k])
+                a2[k] = TYAZ_MIN(_combine(x, s2, adv), a2[k])
+                a3[k] = TYAZ_MIN(_combine(x, s3, adv), a3[k])
+        for k in range(8):
+            Vp[c * B + f + k] += a0[k]
+            Vp[(c + 1) * B + f + k] += a1[k]
+            Vp[(c + 2) * B + f + k] += a2[k]
+            Vp[(c + 3) * B + f + k] += a3[k]
+        f += 8
+    for f in range(nb8, nb):  # the firms left over
+        for k in range(4):
+            x = _combine(Vv[f], Sv[c + k], adv)
+            for j in range(1, M):
+                x = TYAZ_MIN(_combine(Vv[j * B + f], Sv[j * M + c + k], adv), x)
+            Vp[(c + k) * B + f] += x
+
 
 cdef inline void _message_unit(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
-                               Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
-    """Vp[c][f] += min_j Vv[j][f] + Sv[j][c] (one child's message, eq. 6)."""
+                               Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb, Py_ssize_t first) noexcept nogil:
+    """Vp[c][f] += min_j Vv[j][f] + Sv[j][c] for c >= first (one child's message, eq. 6)."""
     cdef Py_ssize_t c, j, f
     cdef double s, x, t
     cdef const double* row
     cdef double* out
-    for c in range(M):
+    for c in range(first, M):
         s = Sv[c]
         row = Vv
         for f in range(nb):
@@ -69,13 +133,13 @@ cdef inline void _message_unit(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
 
 
 cdef inline void _message_advalorem(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
-                                    Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb) noexcept nogil:
-    """Vp[c][f] += min_j Vv[j][f] * Sv[j][c], with Sv = 1 + tau_v T (eq. 8-9)."""
+                                    Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb, Py_ssize_t first) noexcept nogil:
+    """Vp[c][f] += min_j Vv[j][f] * Sv[j][c] for c >= first, with Sv = 1 + tau_v T (eq. 8-9)."""
     cdef Py_ssize_t c, j, f
     cdef double s, x, t
     cdef const double* row
     cdef double* out
-    for c in range(M):
+    for c in range(first, M):
         s = Sv[c]
         row = Vv
         for f in range(nb):
@@ -126,13 +190,19 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
             else:
                 for f in range(nb):
                     row[f] = a[f * NM]
-    # 2. forward pass in topological order (children have smaller indices than parents)
-    if advalorem:
-        for v in range(root):
-            _message_advalorem(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb)
-    else:
-        for v in range(root):
-            _message_unit(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb)
+    # 2. forward pass in topological order (children have smaller indices than parents):
+    #    destination countries in groups of four, the remaining ones one at a time
+    for v in range(root):
+        c = 0
+        if M >= 8:
+            while c + 4 <= M:
+                _message4(V + v * MB, V + parent[v] * MB, S + v * MM, c, M, B, nb, advalorem)
+                c += 4
+        if c < M:
+            if advalorem:
+                _message_advalorem(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb, c)
+            else:
+                _message_unit(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb, c)
     # 3. the final node: argmin over countries of V_root (+ or *) the final shipment cost
     lv = loc + root * B
     row = V + root * MB

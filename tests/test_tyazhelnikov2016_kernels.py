@@ -184,3 +184,21 @@ def test_firms_last_layout_and_preallocated_outputs_match():
         for key in a:
             np.testing.assert_array_equal(a[key], b[key])
             np.testing.assert_array_equal(a[key], c[key])
+
+
+@pytest.mark.parametrize("m", [8, 9, 11, 13])
+@pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
+def test_register_blocked_messages_for_many_countries(m, tariff):
+    """M >= 8 uses the four-countries-at-a-time kernel path; the twin must agree exactly."""
+    rng = np.random.default_rng(m)
+    costs = rng.random((203, 6, m)) * 5
+    T = rng.random((m, m))
+    np.fill_diagonal(T, 0)
+    problem = FirmProblem.create(6, T, 0.6, parents=[1, 5, 3, 5, 5, -1], tariff=tariff, destination=m - 1,
+                                 tau_final=0.3)
+    for block in (8, 13, 128):
+        cy = problem.solve(costs, block=block)
+        py = problem.solve(costs, backend="numpy")
+        np.testing.assert_array_equal(cy.mc, py.mc)
+        np.testing.assert_array_equal(cy.path, py.path)
+        np.testing.assert_allclose(cy.tq, py.tq, rtol=1e-12, atol=1e-12)
