@@ -34,7 +34,7 @@ import numpy as np
 cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.string cimport memcpy
-from libc.math cimport pow, exp, log, fabs, sqrt
+from libc.math cimport pow, exp, log, fabs, sqrt, fmax
 
 cnp.import_array()
 
@@ -252,7 +252,7 @@ def egm_iterate(
     ``savings`` (holding the previous policy, used only for the convergence test), ``spending``,
     ``choice_value``, ``probabilities`` (shape (M, n_z, n_a)) receive the policies.
     Convergence: the sup-norm change of the savings policy (and, when ``values``, of the relative
-    value) below ``tol``, checked every iteration. ``shift`` is the constant delta with
+    value divided by max(1, sup |value|)) below ``tol``, checked every iteration. ``shift`` is the constant delta with
     T(V) = V + delta at the fixed point (true value = value + shift / (1 - beta)).
     ``nonmonotone`` counts non-increasing steps of the endogenous grids in the last iteration
     (0 means the EGM inversion was valid everywhere). ``maxiter = 1`` performs exactly one step.
@@ -261,7 +261,7 @@ def egm_iterate(
     cdef Py_ssize_t n = grid.shape[0]
     cdef Py_ssize_t z, zp, k
     cdef int it = 0
-    cdef double dist = 1e300, d, shift = 0.0, pz
+    cdef double dist = 1e300, d, shift = 0.0, pz, scale
     wa_arr = np.empty((nz, n))
     w_arr = np.zeros((nz, n))
     base_arr = np.empty((nz, n))
@@ -310,10 +310,16 @@ def egm_iterate(
                     dist = change[z]
             memcpy(&marginal[0, 0], &marginal_new[0, 0], nz * n * sizeof(double))
             if values:
+                # value changes are measured relative to the magnitude of the values (at least 1):
+                # utilities with a large constant (gamma near 1) carry rounding noise of that size
                 shift = value_new[0, n - 1]
+                scale = 1.0
                 for z in range(nz):
                     for k in range(n):
-                        d = fabs(value_new[z, k] - shift - value[z, k])
+                        scale = fmax(scale, fabs(value_new[z, k]))
+                for z in range(nz):
+                    for k in range(n):
+                        d = fabs(value_new[z, k] - shift - value[z, k]) / scale
                         if d > dist:
                             dist = d
                         value[z, k] = value_new[z, k] - shift

@@ -9,6 +9,7 @@ from .experiments import EXPERIMENTS, solve_baseline
 from .experiments_ha import HA_EXPERIMENTS
 from .params import WaughParameters
 from .theorems import THEOREMS
+from .theorems_ha import HA_THEOREMS
 
 __all__ = ["plugin", "WaughParameters"]
 
@@ -20,5 +21,5 @@ plugin = Plugin(
     parameters=WaughParameters,
     solve=solve_baseline,
     experiments=list(EXPERIMENTS) + HA_EXPERIMENTS,
-    theorems=THEOREMS,
+    theorems=list(THEOREMS) + HA_THEOREMS,
 )

@@ -218,7 +218,8 @@ def solve_household_numpy(grid, income, transition, prices, R, beta, gamma, sigm
         savings_old = savings
         if values:
             shift = value_new[0, -1]
-            dist = max(dist, np.max(np.abs(value_new - shift - value)))
+            scale = max(1.0, np.max(np.abs(value_new)))
+            dist = max(dist, np.max(np.abs(value_new - shift - value)) / scale)
             value = value_new - shift
         if dist < tol:
             break
@@ -286,14 +287,16 @@ def euler_errors(solution, income, transition, R, beta, gamma, sigma, points, sk
     borrowing limit only the inequality ``u'(c)/p_j >= RHS`` is required (error
     ``max(0, e / e_implied - 1)``). With ``skip_kink`` the one grid interval per (j, z) where
     the constraint stops binding is excluded (linear interpolation cannot represent the kink;
-    its error shrinks only with the grid spacing). Returns an array (M, n_z, len(points)),
-    NaN where skipped.
+    its error shrinks only with the grid spacing), and so are points whose a' falls in such an
+    interval of tomorrow's policies. Returns an array (M, n_z, len(points)), NaN where skipped.
     """
     grid, prices = solution.grid, solution.prices
     m, nz = prices.size, len(income)
     points = np.asarray(points, float)
     errors = np.zeros((m, nz, points.size))
     cell = np.clip(np.searchsorted(grid, points, side="right") - 1, 0, grid.size - 2)
+    bound_all = solution.savings <= grid[0] + 1e-12
+    kink_all = bound_all[:, :, :-1] != bound_all[:, :, 1:]            # (M, n_z, n_a - 1)
     for j in range(m):
         for z in range(nz):
             pol = solution.savings[j, z]
@@ -317,6 +320,10 @@ def euler_errors(solution, income, transition, R, beta, gamma, sigma, points, sk
             err = np.where(at_limit, np.maximum(0.0, spend / implied - 1.0), err)
             if skip_kink:
                 kink = bound[cell] != bound[cell + 1]
+                # ... and points whose a' falls in a kink interval of tomorrow's policies
+                next_cell = np.clip(np.searchsorted(grid, a_next, side="right") - 1, 0, grid.size - 2)
+                reachable = transition[z] > 0
+                kink |= np.any(kink_all[:, reachable][:, :, next_cell], axis=(0, 1))
                 err = np.where(kink, np.nan, err)
             errors[j, z] = err
     return errors

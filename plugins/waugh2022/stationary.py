@@ -123,6 +123,8 @@ class CountryHouseholds(Agent):
             "variety_prices": variety_prices,
             "efficiency_units": agg["efficiency_units"],
             "assets": agg["assets"],
+            "asset_holdings": agg["asset_holdings"],
+            "beyond_grid": float(np.sum(solution.probabilities * dist[None] * (solution.savings > grid[-1]))),
             "expenditure": float(imports.sum()),
             "imports": imports,
             "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
@@ -169,6 +171,8 @@ class HandToMouthHouseholds(Agent):
             "saturated": False,
             "efficiency_units": p.labor[i] * float(self.weights @ self.states),
             "assets": 0.0,
+            "asset_holdings": 0.0,
+            "beyond_grid": 0.0,
             "expenditure": float(imports.sum()),
             "imports": imports,
             "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
@@ -283,6 +287,7 @@ class HeterogeneousTradeEconomy(Economy):
             "expenditure": expenditure,                                     # eq. (17)
             "exports": exports,                                             # sum_j X_ji, eq. (21)
             "net_assets": np.array([r["assets"] for r in rows]),            # A'_i, eq. (14)
+            "mass_beyond_grid": np.array([r["beyond_grid"] for r in rows]),
             "efficiency_units": np.array([r["efficiency_units"] for r in rows]),
             "income": wages * np.array([r["efficiency_units"] for r in rows]),
             "tariff_revenue": np.array([r["tariff_revenue"] for r in rows]),
