@@ -385,7 +385,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         V = <double*> malloc(N * M * B * sizeof(double))
         tmp = <double*> malloc(B * sizeof(double))
         loc = <int32_t*> malloc(N * B * sizeof(int32_t))
-        for blk in prange(nblocks, schedule="static"):
+        for blk in prange(nblocks, schedule="dynamic", chunksize=4):
             f0 = blk * B
             nb = F - f0
             if nb > B:
