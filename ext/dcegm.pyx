@@ -225,6 +225,28 @@ cdef void _step_state(
             mn[k] += pr[k] * xe[k]
 
 
+cdef void _expect(const double* row, double beta, const double* source, double* out, Py_ssize_t nz,
+                  Py_ssize_t n) noexcept nogil:
+    """out[k] = beta sum_z' row[z'] source[z', k], in register blocks of 8 grid points."""
+    cdef Py_ssize_t kb, kk, zp, top = n - n % 8
+    cdef double acc[8]
+    cdef double p
+    for kb in range(0, top, 8):
+        for kk in range(8):
+            acc[kk] = 0.0
+        for zp in range(nz):
+            p = beta * row[zp]
+            for kk in range(8):
+                acc[kk] += p * source[zp * n + kb + kk]
+        for kk in range(8):
+            out[kb + kk] = acc[kk]
+    for kk in range(top, n):
+        p = 0.0
+        for zp in range(nz):
+            p += beta * row[zp] * source[zp * n + kk]
+        out[kk] = p
+
+
 def egm_iterate(
     const double[::1] grid,
     const double[::1] income,
@@ -289,18 +311,9 @@ def egm_iterate(
             for z in prange(nz, num_threads=threads, schedule="static"):
                 nonmonotone[z] = 0
                 change[z] = 0.0
-                for k in range(n):
-                    wa[z, k] = 0.0
-                    if values:
-                        w[z, k] = 0.0
-                for zp in range(nz):
-                    pz = beta * transition[z, zp]
-                    if pz != 0.0:
-                        for k in range(n):
-                            wa[z, k] += pz * marginal[zp, k]
-                        if values:
-                            for k in range(n):
-                                w[z, k] += pz * value[zp, k]
+                _expect(&transition[z, 0], beta, &marginal[0, 0], &wa[z, 0], nz, n)
+                if values:
+                    _expect(&transition[z, 0], beta, &value[0, 0], &w[z, 0], nz, n)
                 _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
                             x_endog, v_endog, savings, spending, choice_value, probabilities,
                             marginal_new, value_new, nonmonotone, change)
