@@ -108,49 +108,22 @@ cdef inline void _message4(cdptr Vv, dptr Vp, cdptr Sv, Py_ssize_t c, Py_ssize_t
             Vp[(c + k) * B + f] += x
 
 
-cdef inline void _message_unit(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
-                               Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb, Py_ssize_t first) noexcept nogil:
-    """Vp[c][f] += min_j Vv[j][f] + Sv[j][c] for c >= first (one child's message, eq. 6)."""
+cdef inline void _message(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp, Py_ssize_t M, Py_ssize_t B,
+                          Py_ssize_t nb, Py_ssize_t first, int adv) noexcept nogil:
+    """Vp[c][f] += min_j Vv[j][f] (+ or *) Sv[j][c] for destinations c >= first (eq. 6 / eq. 9)."""
     cdef Py_ssize_t c, j, f
-    cdef double s, x, t
-    cdef const double* row
-    cdef double* out
+    cdef double s
+    cdef cdptr row
+    cdef dptr out
     for c in range(first, M):
         s = Sv[c]
-        row = Vv
         for f in range(nb):
-            tmp[f] = row[f] + s
+            tmp[f] = _combine(Vv[f], s, adv)
         for j in range(1, M):
             s = Sv[j * M + c]
             row = Vv + j * B
             for f in range(nb):
-                x = row[f] + s
-                t = tmp[f]
-                tmp[f] = x if x < t else t
-        out = Vp + c * B
-        for f in range(nb):
-            out[f] += tmp[f]
-
-
-cdef inline void _message_advalorem(cdptr Vv, dptr Vp, cdptr Sv, dptr tmp,
-                                    Py_ssize_t M, Py_ssize_t B, Py_ssize_t nb, Py_ssize_t first) noexcept nogil:
-    """Vp[c][f] += min_j Vv[j][f] * Sv[j][c] for c >= first, with Sv = 1 + tau_v T (eq. 8-9)."""
-    cdef Py_ssize_t c, j, f
-    cdef double s, x, t
-    cdef const double* row
-    cdef double* out
-    for c in range(first, M):
-        s = Sv[c]
-        row = Vv
-        for f in range(nb):
-            tmp[f] = row[f] * s
-        for j in range(1, M):
-            s = Sv[j * M + c]
-            row = Vv + j * B
-            for f in range(nb):
-                x = row[f] * s
-                t = tmp[f]
-                tmp[f] = x if x < t else t
+                tmp[f] = TYAZ_MIN(_combine(row[f], s, adv), tmp[f])
         out = Vp + c * B
         for f in range(nb):
             out[f] += tmp[f]
@@ -199,32 +172,23 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
                 _message4(V + v * MB, V + parent[v] * MB, S + v * MM, c, M, B, nb, advalorem)
                 c += 4
         if c < M:
-            if advalorem:
-                _message_advalorem(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb, c)
-            else:
-                _message_unit(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb, c)
+            _message(V + v * MB, V + parent[v] * MB, S + v * MM, tmp, M, B, nb, c, advalorem)
     # 3. the final node: argmin over countries of V_root (+ or *) the final shipment cost
     lv = loc + root * B
     row = V + root * MB
+    s = 1.0 + final[0] if advalorem else final[0]
     for f in range(nb):
-        tmp[f] = row[f] * (1.0 + final[0]) if advalorem else row[f] + final[0]
+        tmp[f] = _combine(row[f], s, advalorem)
         lv[f] = 0
     for c in range(1, M):
         row = V + root * MB + c * B
-        s = final[c]
+        s = 1.0 + final[c] if advalorem else final[c]
         k = <int32_t> c
-        if advalorem:
-            for f in range(nb):
-                x = row[f] * (1.0 + s)
-                t = tmp[f]
-                lv[f] = k if x < t else lv[f]
-                tmp[f] = x if x < t else t
-        else:
-            for f in range(nb):
-                x = row[f] + s
-                t = tmp[f]
-                lv[f] = k if x < t else lv[f]
-                tmp[f] = x if x < t else t
+        for f in range(nb):
+            x = _combine(row[f], s, advalorem)
+            t = tmp[f]
+            lv[f] = k if x < t else lv[f]
+            tmp[f] = TYAZ_MIN(x, t)
     for f in range(nb):
         mc[f0 + f] = tmp[f]
         final_cost[f0 + f] = final[lv[f]] * V[root * MB + lv[f] * B + f] if advalorem else final[lv[f]]
@@ -235,23 +199,16 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
         Sv = S + v * MM
         row = V + v * MB
         for f in range(nb):
-            tmp[f] = row[f] * Sv[lp[f]] if advalorem else row[f] + Sv[lp[f]]
+            tmp[f] = _combine(row[f], Sv[lp[f]], advalorem)
             lv[f] = 0
         for j in range(1, M):
             row = V + v * MB + j * B
             k = <int32_t> j
-            if advalorem:
-                for f in range(nb):
-                    x = row[f] * Sv[j * M + lp[f]]
-                    t = tmp[f]
-                    lv[f] = k if x < t else lv[f]
-                    tmp[f] = x if x < t else t
-            else:
-                for f in range(nb):
-                    x = row[f] + Sv[j * M + lp[f]]
-                    t = tmp[f]
-                    lv[f] = k if x < t else lv[f]
-                    tmp[f] = x if x < t else t
+            for f in range(nb):
+                x = _combine(row[f], Sv[j * M + lp[f]], advalorem)
+                t = tmp[f]
+                lv[f] = k if x < t else lv[f]
+                tmp[f] = TYAZ_MIN(x, t)
     # 5. path statistics: NTMC, transport quantity, trade cost, border crossings
     for f in range(nb):
         ntmc[f0 + f] = 0.0
