@@ -57,7 +57,7 @@ cdef inline double _combine(double value, double step, int advalorem) noexcept n
 
 cdef inline void _message4(cdptr Vv, dptr Vp, cdptr Sv, Py_ssize_t c, Py_ssize_t M, Py_ssize_t B,
                            Py_ssize_t nb, int adv) noexcept nogil:
-    """Messages into four destination countries ``c .. c+3`` at once (register blocking).
+    """Messages into four destination countries ``c .. c+3`` at once (register blocking; used for M >= 4).
 
     For each group of 8 firms the 4 x 8 running minima stay in registers while ``j`` runs over
     the origin countries, so every load of ``V_v(j)`` feeds four min-plus operations.
@@ -167,7 +167,7 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
     #    destination countries in groups of four, the remaining ones one at a time
     for v in range(root):
         c = 0
-        if M >= 8:
+        if M >= 4:
             while c + 4 <= M:
                 _message4(V + v * MB, V + parent[v] * MB, S + v * MM, c, M, B, nb, advalorem)
                 c += 4
