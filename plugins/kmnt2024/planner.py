@@ -272,6 +272,7 @@ class DomarPlanner(Planner):
         history = []
         noise_steps = 0
         inner_iterations = inner.iterations
+        damping = 0.0
         for iteration in range(1, self.maxiter + 1):
             grad = m.mu + inner.gradient(a) - (m.rho - 1.0) * m.sigma @ omega
             hess = inner.hessian() - (m.rho - 1.0) * m.sigma
@@ -281,7 +282,11 @@ class DomarPlanner(Planner):
                 raise ConvergenceError(
                     "planner: the Hessian of eq. (15) is not negative definite at the current Domar weights "
                     f"(rho = {m.rho:g} < 1 can break the strict concavity of Lemma 4)", history=history) from None
-            qp = maximize_quadratic(hess, grad, m.beta - omega, slack_w, max(0.0, 1.0 - omega @ slack_w))
+            # Newton step over O; a Levenberg-Marquardt damping of the Hessian is raised when a step
+            # fails (the Hessian of a_bar jumps where a firm's active set changes) and relaxed after
+            # full steps.
+            model_hess = hess - damping * np.eye(m.n) if damping else hess
+            qp = maximize_quadratic(model_hess, grad, m.beta - omega, slack_w, max(0.0, 1.0 - omega @ slack_w))
             step = qp.x
             size = float(np.abs(step).max())
             history.append(size)
@@ -301,22 +306,23 @@ class DomarPlanner(Planner):
                 inner_iterations += inner.iterations
                 continue
             t = 1.0
-            rounding = 1e-13 * (1 + abs(value))
             while True:
                 trial_omega = omega + t * step
                 trial = self._evaluate(trial_omega, start=inner.multipliers)
                 inner_iterations += trial[0].iterations
-                if trial[2] >= value + 1e-4 * t * slope - rounding:
+                if trial[2] >= value + 1e-4 * t * slope:
                     break
-                if t < 1e-10:
+                if t < 1e-3:
                     trial = None
                     break
                 t *= 0.5
+            scale_h = float(np.abs(hess).max())
             if trial is None:
-                # No step improves f beyond rounding: optimal to working precision if the step is small.
-                if size <= 1e-6 and slope <= 1e-10 * (1 + abs(value)):
-                    break
-                raise ConvergenceError(f"planner: line search failed (step {size:.3g})", history=history)
+                damping = max(10.0 * damping, 1e-6 * scale_h)
+                if damping > 1e8 * scale_h:
+                    raise ConvergenceError(f"planner: line search failed (step {size:.3g})", history=history)
+                continue
+            damping = 0.0 if t == 1.0 and damping < 1e-6 * scale_h else (damping / 10.0 if t == 1.0 else damping)
             omega = trial_omega
             inner, a, value = trial
         else:
