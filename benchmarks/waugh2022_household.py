@@ -93,7 +93,7 @@ def run_ours(repeat):
     def dist():
         index, weight = young.lottery(grid, a)
         d = np.ascontiguousarray(pi[:, None] * np.full(NA, 1 / NA)[None, :])
-        it, change = young.stationary(index, weight, probs, P, d, 1e-10, 100_000, 1, 1)
+        it, change = young.stationary(index, weight, probs, P, d, 1e-10, 100_000, 10, 1)   # test every 10 steps, as SSJ
         return d, it
     times, (d, it) = timed(dist, repeat)
     res["dist ours"] = dict(times=times, iterations=it, dist=d.tolist())
@@ -131,6 +131,8 @@ def run_numba(repeat):
 
     @numba.njit(cache=False, fastmath=True)
     def egm(grid, z, P, beta, R, gamma, tol, maxiter):
+        # the same algorithm as ours: expectation, one power per point for the endogenous
+        # spending, monotone walk, one power per point for the marginal value
         nz, n = P.shape[0], grid.size
         coh = np.empty((nz, n))
         for iz in range(nz):
@@ -140,18 +142,14 @@ def run_numba(repeat):
         a = np.zeros((nz, n))
         wa = np.empty((nz, n))
         xe = np.empty(n)
+        c = np.empty(n)
+        inv = -1.0 / gamma
         for it in range(maxiter):
-            for iz in range(nz):
-                for k in range(n):
-                    wa[iz, k] = 0.0
-                for jz in range(nz):
-                    p = beta * P[iz, jz]
-                    for k in range(n):
-                        wa[iz, k] += p * va[jz, k]
+            wa[:, :] = beta * (P @ va)
             dist = 0.0
             for iz in range(nz):
                 for k in range(n):
-                    xe[k] = wa[iz, k] ** (-1.0 / gamma) + grid[k]
+                    xe[k] = np.exp(inv * np.log(wa[iz, k])) + grid[k]
                 idx = 0
                 for k in range(n):
                     x = coh[iz, k]
@@ -168,8 +166,9 @@ def run_numba(repeat):
                     if d > dist:
                         dist = d
                     a[iz, k] = an
+                    c[k] = x - an
                 for k in range(n):
-                    va[iz, k] = R * (coh[iz, k] - a[iz, k]) ** (-gamma)
+                    va[iz, k] = R * np.exp(-gamma * np.log(c[k]))
             if dist < tol:
                 return a, it + 1
         return a, maxiter

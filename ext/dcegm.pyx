@@ -34,6 +34,7 @@ import numpy as np
 cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.string cimport memcpy
+from scipy.linalg.cython_blas cimport dgemm
 from libc.math cimport pow, exp, log, fabs, sqrt, fmax
 
 cnp.import_array()
@@ -71,8 +72,11 @@ cdef void _power(double* out, const double* x, double scale, double expo, Py_ssi
         for k in range(n):
             out[k] = scale / (x[k] * x[k])
     else:
+        # two passes: measured faster than the fused exp(expo * log(x)) with glibc's libmvec
         for k in range(n):
-            out[k] = scale * exp(expo * log(x[k]))
+            out[k] = expo * log(x[k])
+        for k in range(n):
+            out[k] = scale * exp(out[k])
 
 
 cdef void _utility_plus(double* out, const double* spend, double price, double gamma,
@@ -302,18 +306,25 @@ def egm_iterate(
     cdef double[:, ::1] value_new = vn_arr
     cdef int[::1] nonmonotone = nm_arr
     cdef double[::1] change = ch_arr
+    cdef char trans_n = b'N'
+    cdef int n_int = <int>n, nz_int = <int>nz
+    cdef double zero = 0.0
 
     with nogil:
         while it < maxiter:
             it += 1
             # expectation over z' of next period's marginal value and value (eq. 70, 73),
             # then the step itself writes the new marginal value into ``marginal``
+            # beta E[. | z] for every z at once: wa = beta P marginal, i.e. the column-major
+            # product marginal^T P^T (BLAS); likewise for the value
+            dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, &marginal[0, 0], &n_int,
+                  &transition[0, 0], &nz_int, &zero, &wa[0, 0], &n_int)
+            if values:
+                dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, &value[0, 0], &n_int,
+                      &transition[0, 0], &nz_int, &zero, &w[0, 0], &n_int)
             for z in prange(nz, num_threads=threads, schedule="static"):
                 nonmonotone[z] = 0
                 change[z] = 0.0
-                _expect(&transition[z, 0], beta, &marginal[0, 0], &wa[z, 0], nz, n)
-                if values:
-                    _expect(&transition[z, 0], beta, &value[0, 0], &w[z, 0], nz, n)
                 _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
                             x_endog, v_endog, savings, spending, choice_value, probabilities,
                             marginal_new, value_new, nonmonotone, change)

@@ -14,6 +14,7 @@ cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.math cimport fabs, fmax
 from libc.string cimport memcpy
+from scipy.linalg.cython_blas cimport dgemm
 
 cnp.import_array()
 
@@ -134,6 +135,10 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     cdef double* nw
     cdef double* ds
     cdef bint check
+    cdef char trans_n = b'N'
+    cdef char trans_t = b'T'
+    cdef int n_int = <int>n, nz_int = <int>nz
+    cdef double one = 1.0, zero = 0.0
     with nogil:
         while it < maxiter:
             it += 1
@@ -145,7 +150,9 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
                     _scatter_row(&index[j, z, 0], &weight[j, z, 0],
                                  NULL if single else &probabilities[j, z, 0], &dist[z, 0], mv, n)
             check = (it % check_every == 0) or it == maxiter
-            _markov(&transition[0, 0], &moved[0, 0], &new[0, 0], nz, n)
+            # new = P' moved, as the column-major product moved^T P (BLAS)
+            dgemm(&trans_n, &trans_t, &n_int, &nz_int, &nz_int, &one, &moved[0, 0], &n_int,
+                  &transition[0, 0], &nz_int, &zero, &new[0, 0], &n_int)
             d = 0.0
             if check:
                 d = _sup_change(&new[0, 0], &dist[0, 0], nz * n)
