@@ -135,7 +135,7 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
                        cdptr final, int advalorem,
                        dptr V, dptr tmp, iptr loc,
                        dptr mc, iptr path, dptr ntmc, dptr tq, dptr trade_cost,
-                       dptr final_cost, iptr crossings) noexcept nogil:
+                       dptr final_cost, iptr crossings, iptr nan_count) noexcept nogil:
     """Solve firms ``f0 .. f0 + nb - 1``; every inner loop runs over the firms of the block.
 
     ``V`` holds ``N * M * B`` values, ``tmp`` ``B`` values and ``loc`` ``N * B`` locations.
@@ -153,16 +153,23 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
     cdef Py_ssize_t cstride = F if firms_last else 1    # distance between countries
     cdef Py_ssize_t fstride = 1 if firms_last else NM   # distance between firms
     cdef Py_ssize_t vstride = M * F if firms_last else M
+    cdef int32_t nans = 0
     for v in range(N):
         for c in range(M):
             a = A + f0 * fstride + v * vstride + c * cstride
             row = V + v * MB + c * B
+            # (NaN is counted on the way: min() would silently skip it)
             if firms_last:
                 for f in range(nb):
-                    row[f] = a[f]
+                    x = a[f]
+                    row[f] = x
+                    nans += (x != x)
             else:
                 for f in range(nb):
-                    row[f] = a[f * NM]
+                    x = a[f * NM]
+                    row[f] = x
+                    nans += (x != x)
+    nan_count[0] = nans
     # 2. forward pass in topological order (children have smaller indices than parents):
     #    destination countries in groups of four, the remaining ones one at a time
     for v in range(root):
@@ -333,6 +340,8 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
                     final_cost=final_a, crossings=cross_a)
     A = &costs[0, 0, 0]
     nblocks = (F + B - 1) // B
+    nan_a = np.zeros(nblocks, dtype=np.int32)
+    cdef int32_t[::1] nan_blocks = nan_a
     if nt <= 0:
         import os
         nt = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -348,9 +357,11 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             if nb > B:
                 nb = B
             _solve_block(A, firms_last, F, f0, nb, N, M, B, S, T, P, FIN, adv, V, tmp, loc,
-                         &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0])
+                         &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0], &nan_blocks[blk])
         free(V)
         free(tmp)
         free(loc)
+    if nan_a.any():
+        raise ValueError(f"costs contain {int(nan_a.sum())} NaN entries")
     return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
                 final_cost=final_a, crossings=cross_a)

@@ -202,3 +202,12 @@ def test_register_blocked_messages_for_many_countries(m, tariff):
         np.testing.assert_array_equal(cy.mc, py.mc)
         np.testing.assert_array_equal(cy.path, py.path)
         np.testing.assert_allclose(cy.tq, py.tq, rtol=1e-12, atol=1e-12)
+
+
+def test_nan_never_leaves_the_solver_unnoticed():
+    problem = FirmProblem.create(2, [[0, 1], [1, 0]], 0.5)
+    bad = np.array([[[1.0, np.nan], [1.0, 1.0]]])
+    with pytest.raises(ParameterError):
+        problem.solve(bad)
+    with pytest.raises(ParameterError):
+        problem.solve(bad, validate=False)

@@ -200,11 +200,16 @@ class FirmProblem:
                 np.ascontiguousarray(self.final), self.tariff == "ad_valorem")
         if backend == "cython":
             from equilibria.ext.tyaz_dp import solve_tree_batch
-            out = solve_tree_batch(*args, block=block, threads=threads)
+            try:
+                out = solve_tree_batch(*args, block=block, threads=threads)
+            except ValueError as exc:
+                raise ParameterError("costs", str(exc)) from None
         elif backend == "numpy":
             out = solve_tree_numpy(*args)
         else:
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
+        if np.isnan(out["mc"]).any():
+            raise ParameterError("costs", "gave a NaN marginal cost (NaN costs?)")
         path = out["path"]
         if not tech.is_identity:
             unsorted = np.empty_like(path)
