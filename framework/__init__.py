@@ -5,24 +5,36 @@ Public API::
     from equilibria import Agent, Market, Economy, Equilibrium, SolveReport
     from equilibria import Parameters, param, ParameterError, ConvergenceError
     from equilibria import Plugin, Experiment, Theorem, Result, Table, Planner
+
+Names are imported on first use (PEP 562), so ``equilibria --help`` does not pay for NumPy.
 """
-from .agent import Agent
-from .economy import Economy
-from .equilibrium import Equilibrium, SolveReport
-from .errors import ConvergenceError, EquilibriaError, ParameterError
-from .market import Market
-from .params import Parameters, param
-from .planner import Planner, PlannerSolution, efficiency_gap
-from .registry import Experiment, Plugin, discover, get_plugin
-from .results import Result, Table
-from .validation import Theorem, TheoremOutcome, check_theorem
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Agent", "Market", "Economy", "Equilibrium", "SolveReport",
-    "ParameterError", "ConvergenceError", "EquilibriaError",
-    "Parameters", "param", "Planner", "PlannerSolution", "efficiency_gap",
-    "Plugin", "Experiment", "discover", "get_plugin",
-    "Result", "Table", "Theorem", "TheoremOutcome", "check_theorem",
-]
+_EXPORTS = {
+    "Agent": "agent", "Market": "market", "Economy": "economy",
+    "Equilibrium": "equilibrium", "SolveReport": "equilibrium",
+    "ParameterError": "errors", "ConvergenceError": "errors", "EquilibriaError": "errors",
+    "Parameters": "params", "param": "params",
+    "Planner": "planner", "PlannerSolution": "planner", "efficiency_gap": "planner",
+    "Plugin": "registry", "Experiment": "registry", "discover": "registry", "get_plugin": "registry",
+    "Result": "results", "Table": "results",
+    "Theorem": "validation", "TheoremOutcome": "validation", "check_theorem": "validation",
+    "SerialExecutor": "parallel", "ProcessExecutor": "parallel", "DaskExecutor": "parallel",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'equilibria' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -7,8 +7,6 @@ Two kinds of failure are distinguished everywhere, in Python and on the command 
 """
 from __future__ import annotations
 
-import numpy as np
-
 __all__ = ["EquilibriaError", "ParameterError", "ConvergenceError"]
 
 
@@ -17,6 +15,8 @@ class EquilibriaError(Exception):
 
 
 def _short(value, limit: int = 60) -> str:
+    import numpy as np
+
     try:
         text = np.array2string(np.asarray(value), threshold=8) if isinstance(value, (list, tuple, np.ndarray)) \
             else repr(value)
