@@ -67,13 +67,10 @@ class InnerSolution:
 def _solve_negative(J, rhs):
     """Solve ``J x = rhs`` for a negative semi-definite ``J``, regularising a singular one."""
     try:
-        c = np.linalg.cholesky(-J)
+        np.linalg.cholesky(-J)
     except np.linalg.LinAlgError:
-        delta = 1e-10 * (1.0 + np.abs(J).max())
-        c = np.linalg.cholesky(-J + delta * np.eye(J.shape[0]))
-    from scipy.linalg import cho_solve
-
-    return -cho_solve((c, True), rhs)
+        J = J - 1e-10 * (1.0 + np.abs(J).max()) * np.eye(J.shape[0])
+    return np.linalg.solve(J, rhs)
 
 
 def closed_form_inner(technology: QuadraticTechnology, omega, beta):
@@ -89,8 +86,7 @@ def closed_form_inner(technology: QuadraticTechnology, omega, beta):
     M = np.tensordot(omega, technology.inverse_hessians, axes=1)
     lam = np.linalg.solve(M, omega - beta - technology.ideal.T @ omega)
     alpha = technology.unconstrained_choice(lam)
-    d = alpha - technology.ideal
-    a_bar = 0.5 * float(omega @ np.einsum("ij,ijk,ik->i", d, technology.hessians, d))
+    a_bar = float(omega @ technology.log_productivity(alpha))
     return alpha, lam, a_bar
 
 

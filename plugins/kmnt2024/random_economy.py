@@ -3,7 +3,8 @@
 :func:`random_model` draws, from a seed:
 
 * ``beta`` positive, summing to one; ``alpha_bar_i ~ U(0.3, 0.8)``;
-* ideal techniques ``alpha°_i`` with row sums ``s_i alpha_bar_i``, ``s_i ~ U(0.3, 0.9)``; with
+* ideal techniques ``alpha°_i`` with row sums ``s_i alpha_bar_i``, ``s_i ~ U(0.3, 0.9)``, entries
+  proportional to ``share_floor + U(0, 1)`` (a positive floor keeps large economies interior); with
   ``zero_share > 0`` that fraction of entries is exactly 0 (so firms can hit ``alpha_ij = 0``);
 * dense negative definite Hessians ``H_i = -curvature * n * (diag(d_i) + G_i G_i' / 3)`` with
   ``d_i ~ U(0.5, 1.5)`` and ``G_i`` an ``n x 3`` standard normal matrix. The factor ``n`` keeps the
@@ -22,13 +23,14 @@ from .technology import QuadraticTechnology
 __all__ = ["random_arrays", "random_model", "economies"]
 
 
-def random_arrays(seed, n, *, rho=3.0, curvature=2.0, zero_share=0.0, mu_scale=0.1, sigma_scale=0.2) -> dict:
+def random_arrays(seed, n, *, rho=3.0, curvature=2.0, zero_share=0.0, mu_scale=0.1, sigma_scale=0.2,
+                  share_floor=0.0) -> dict:
     """Parameter arrays of a random economy (the keys of the ``--params`` contract)."""
     rng = np.random.default_rng(seed)
     beta = 0.5 + rng.random(n)
     beta /= beta.sum()
     alpha_bar = rng.uniform(0.3, 0.8, n)
-    raw = rng.random((n, n))
+    raw = share_floor + rng.random((n, n))
     if zero_share > 0:
         raw[rng.random((n, n)) < zero_share] = 0.0
         empty = raw.sum(axis=1) == 0
