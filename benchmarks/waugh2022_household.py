@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 
-import numpy as np
+# one BLAS thread everywhere (ours, SSJ's numpy dot, numba): idle BLAS threads spinning on a
+# 2-core machine otherwise steal time from whichever code runs next
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+import numpy as np  # noqa: E402
 
 BETA, R, GAMMA, RHO, SIGMA, NZ, NA, AMAX = 0.96, 1.01, 2.0, 0.9, 0.1, 7, 500, 200.0
 
