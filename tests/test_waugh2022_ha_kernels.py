@@ -171,3 +171,22 @@ def test_aggregates_obey_the_stationary_budget_constraint():
 def test_utility_log_and_crra():
     assert np.isclose(utility(np.e, 1.0), 1.0)
     assert np.isclose(utility(2.0, 2.0), -0.5)
+
+
+def test_value_parts_and_consumption_equivalent():
+    """One variety: no taste-shock part. Three: U + S matches the DC-EGM value up to interpolation
+    error, S > 0, and the consumption equivalent inverts a known proportional change."""
+    from equilibria.plugins.waugh2022.household import consumption_equivalent, value_parts
+    p = problem(23, m=1, n=60)
+    sol = solve_household(**p, tol=1e-12)
+    U, S = value_parts(sol, p["transition"], p["beta"], p["gamma"], p["sigma"], tol=1e-12)
+    assert np.all(S == 0)
+    assert np.max(np.abs(U - sol.value)) < 1e-2 * np.max(np.abs(sol.value))
+    p3 = problem(29, m=3, n=200)
+    sol3 = solve_household(**p3, tol=1e-12)
+    U3, S3 = value_parts(sol3, p3["transition"], p3["beta"], p3["gamma"], p3["sigma"], tol=1e-12)
+    assert S3.min() > 0            # choosing among 3 varieties is worth something
+    assert np.max(np.abs(U3 + S3 - sol3.value)) < 2e-3 * np.max(np.abs(sol3.value))
+    target = 1.05 ** (1 - p3["gamma"]) * U3 + S3
+    g = consumption_equivalent(U3 + S3, U3, target, p3["gamma"], p3["beta"])
+    assert np.allclose(g, 0.05, atol=1e-10)

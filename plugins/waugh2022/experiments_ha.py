@@ -8,10 +8,12 @@
 * ``finance`` — financial autarky versus financial globalization.
 * ``ha_tariff`` — a unilateral 10% tariff by country 0 with lump-sum rebates.
 
-Welfare is measured as a wealth equivalent: for a household in state (a, z) of economy B,
-the extra assets Δ (in units of its country's mean labor income) that would make it as well
-off in economy A: V_A(a/w + Δ, z) = V_B(a, z). Assets are compared in wage units, in which
-the household problem is the same in both economies up to the real prices p_ij / w_i.
+Welfare of economy B relative to A at a state (a/w, z) is measured two ways: the permanent
+proportional change g in consumption in A (taste shocks and behaviour unchanged) with
+(1+g)^(1-γ) U_A + (V_A - U_A) = V_B, U_A the consumption part of the value; and the wealth
+equivalent Δ (mean labor incomes) with V_A(a/w + Δ, z) = V_B(a, z). Assets are compared in
+wage units, in which the household problem is the same in both economies up to the real
+prices p_ij / w_i.
 """
 from __future__ import annotations
 
@@ -109,9 +111,34 @@ def _households(economy, eq, i):
     return eq.responses[f"households_{i}"], economy.agents[i]
 
 
+def welfare_change(params, response_to, agent_to, response_from, agent_from):
+    """Welfare of economy ``from`` relative to economy ``to`` at every state (a/w, z).
+
+    Returns (consumption equivalent, wealth equivalent): the permanent proportional change in
+    consumption in ``to`` (behaviour and taste shocks unchanged), and the extra wealth in mean
+    labor incomes, that make a household of ``to`` as well off as in ``from``. Both economies
+    must share the asset grid in wage units.
+    """
+    from .household import consumption_equivalent, value_parts
+    sol_to, sol_from = response_to["solution"], response_from["solution"]
+    if not np.allclose(agent_to.grid_unit, agent_from.grid_unit):
+        raise ValueError("welfare comparisons need the same asset grid in wage units")
+    args = (params.discount, params.risk_aversion, params.taste_dispersion)
+    u_to, s_to = value_parts(sol_to, agent_to.transition, *args)
+    u_from, s_from = value_parts(sol_from, agent_from.transition, *args)
+    ce = consumption_equivalent(u_to + s_to, u_to, u_from + s_from, params.risk_aversion, params.discount)
+    we = wealth_equivalent(u_to + s_to, agent_to.grid_unit, u_from + s_from, agent_from.grid_unit)
+    return ce, we
+
+
+def _mean(values, dist):
+    ok = np.isfinite(values)
+    return float(np.sum(np.where(ok, values, 0.0) * dist) / np.sum(dist[ok]))
+
+
 # ---------------------------------------------------------------------------------- experiments
 def run_gains(params, options) -> Result:
-    """Gains from trade: baseline versus autarky, by income and wealth decile (wealth equivalent)."""
+    """Gains from trade: baseline versus autarky, by income and wealth decile."""
     if params.model != "incomplete_markets":
         raise ParameterError("model", "gains by wealth decile need 'incomplete_markets'", params.model)
     import matplotlib
@@ -127,42 +154,45 @@ def run_gains(params, options) -> Result:
         resp, agent = _households(economy, eq, i)
         aut_economy, aut_eq = autarky[i]
         aut_resp, aut_agent = _households(aut_economy, aut_eq, 0)
-        w = eq.prices["wages"][i]
-        ev = wealth_equivalent(aut_resp["solution"].value, aut_agent.grid_unit,
-                               resp["solution"].value, agent.grid_unit)
+        ce, we = welfare_change(params, aut_resp, aut_agent, resp, agent)
+        ce = 100.0 * ce
         dist = resp["distribution"]
         R = eq.aggregates["interest_rates"][i]
         income = agent.states[:, None] + (R - 1.0) * agent.grid_unit[None, :]        # in wage units
         wealth = np.broadcast_to(agent.grid_unit[None, :], dist.shape)
-        by_income = decile_means(income, ev, dist)
-        by_wealth = decile_means(wealth, ev, dist)
-        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
-        data["countries"].append({"country": i, "mean_gain": mean, "by_income_decile": by_income,
-                                  "by_wealth_decile": by_wealth, "wage": w,
-                                  "home_share": eq.aggregates["trade_shares"][i, i],
-                                  "interest_rate_trade": R,
-                                  "interest_rate_autarky": float(aut_eq.prices["interest_rates"][0])})
+        country = {"country": i, "mean_gain_percent": _mean(ce, dist), "mean_gain_wealth": _mean(we, dist),
+                   "by_income_decile_percent": decile_means(income, ce, dist),
+                   "by_wealth_decile_percent": decile_means(wealth, ce, dist),
+                   "by_income_decile_wealth": decile_means(income, we, dist),
+                   "by_wealth_decile_wealth": decile_means(wealth, we, dist),
+                   "wage": eq.prices["wages"][i], "home_share": eq.aggregates["trade_shares"][i, i],
+                   "interest_rate_trade": R, "interest_rate_autarky": float(aut_eq.prices["interest_rates"][0])}
+        data["countries"].append(country)
         for d in range(10):
-            rows.append([i, d + 1, by_income[d], by_wealth[d]])
+            rows.append([i, d + 1, country["by_income_decile_percent"][d], country["by_wealth_decile_percent"][d],
+                         country["by_income_decile_wealth"][d], country["by_wealth_decile_wealth"][d]])
         x = np.arange(10) + (i - (params.countries - 1) / 2) * width
-        axes[0].bar(x, by_income, width, label=f"country {i}")
-        axes[1].bar(x, by_wealth, width, label=f"country {i}")
+        axes[0].bar(x, country["by_income_decile_percent"], width, label=f"country {i}")
+        axes[1].bar(x, country["by_wealth_decile_percent"], width, label=f"country {i}")
     for ax, title in zip(axes, ("by income decile", "by wealth decile")):
         ax.set_xticks(range(10), [str(d + 1) for d in range(10)])
         ax.set_title(f"Gains from trade {title}")
         ax.set_xlabel("decile")
-        ax.set_ylabel("wealth equivalent (mean incomes)")
+        ax.set_ylabel("consumption equivalent (%)")
         ax.axhline(0, color="black", linewidth=0.5)
     axes[0].legend()
-    fig.tight_layout()
-    table = Table(columns=["country", "decile", "gain by income decile", "gain by wealth decile"], rows=rows,
-                  caption="Welfare gain from trade (baseline vs autarky), as the extra wealth (in units of the "
-                          "country's mean labor income) an autarky household would need to be as well off; "
-                          "deciles of income (labor + interest) and of wealth under the baseline distribution.")
-    summary = Table(columns=["country", "mean gain", "home share π_ii", "R trade", "R autarky"],
-                    rows=[[c["country"], c["mean_gain"], c["home_share"], c["interest_rate_trade"],
-                           c["interest_rate_autarky"]] for c in data["countries"]],
-                    caption="Average wealth-equivalent gain from trade by country.")
+    table = Table(columns=["country", "decile", "CE gain, income decile (%)", "CE gain, wealth decile (%)",
+                           "wealth eq., income decile", "wealth eq., wealth decile"], rows=rows,
+                  caption="Welfare gain from trade (baseline vs autarky) at the same state (a/w, z): the permanent "
+                          "consumption increase in autarky (%) and the extra wealth (mean labor incomes) that would "
+                          "make the household as well off as with trade; deciles of income (labor + interest) and "
+                          "of wealth under the baseline distribution.")
+    summary = Table(columns=["country", "mean CE gain (%)", "mean wealth equivalent", "home share π_ii",
+                             "R trade", "R autarky", "ACR: π_ii^(-1/θ) - 1 (%)"],
+                    rows=[[c["country"], c["mean_gain_percent"], c["mean_gain_wealth"], c["home_share"],
+                           c["interest_rate_trade"], c["interest_rate_autarky"],
+                           100 * (c["home_share"] ** (-1 / params.theta) - 1)] for c in data["countries"]],
+                    caption="Average gains from trade by country, beside the static formula of eq. (60).")
     return Result(data=data, tables={"Gains from trade": summary, "Gains by decile": table},
                   figures={"gains_by_decile": fig})
 
@@ -245,9 +275,9 @@ def run_finance(params, options) -> Result:
     for i in range(params.countries):
         g, ga = _households(glob_econ, glob, i)
         a, aa = _households(aut_econ, aut, i)
-        ev = wealth_equivalent(aut_resp_value(a), aa.grid_unit, g["solution"].value, ga.grid_unit)
+        ce, we = welfare_change(params, a, aa, g, ga)
         dist = g["distribution"]
-        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
+        mean, mean_ce = _mean(we, dist), 100.0 * _mean(ce, dist)
         tb_g = glob.aggregates["exports"][i] - glob.aggregates["expenditure"][i] + glob.aggregates["tariff_revenue"][i]
         countries.append({"country": i, "R_globalization": float(glob.aggregates["interest_rates"][i]),
                           "R_autarky": float(aut.aggregates["interest_rates"][i]),
@@ -257,21 +287,19 @@ def run_finance(params, options) -> Result:
                           "home_share_autarky": float(aut.aggregates["trade_shares"][i, i]),
                           "wage_globalization": float(glob.prices["wages"][i]),
                           "wage_autarky": float(aut.prices["wages"][i]),
-                          "mean_gain_of_globalization": mean})
+                          "mean_gain_of_globalization": mean,
+                          "mean_gain_of_globalization_percent": mean_ce})
         c = countries[-1]
         rows.append([i, c["R_autarky"], c["R_globalization"], c["net_assets_globalization"],
-                     c["trade_balance_globalization"], c["home_share_autarky"], c["home_share_globalization"], mean])
+                     c["trade_balance_globalization"], c["home_share_autarky"], c["home_share_globalization"],
+                     mean_ce, mean])
     table = Table(columns=["country", "R (fin. autarky)", "R (globalization)", "net foreign assets",
                            "trade balance", "π_ii (fin. autarky)", "π_ii (globalization)",
-                           "mean gain of globalization"], rows=rows,
-                  caption="Financial autarky vs globalization; the gain is the wealth equivalent (mean labor "
-                          "incomes) that would make a financial-autarky household as well off as under "
-                          "globalization, averaged over the globalization distribution.")
+                           "mean CE gain of globalization (%)", "mean wealth-equivalent gain"], rows=rows,
+                  caption="Financial autarky vs globalization; gains: the permanent consumption increase (%) and "
+                          "the extra wealth (mean labor incomes) that would make a financial-autarky household as "
+                          "well off as under globalization, averaged over the globalization distribution.")
     return Result(data={"countries": countries}, tables={"Financial autarky vs globalization": table})
-
-
-def aut_resp_value(response):
-    return response["solution"].value
 
 
 def run_tariff(params, options) -> Result:
@@ -288,23 +316,25 @@ def run_tariff(params, options) -> Result:
     for i in range(params.countries):
         b, ba = _households(base_econ, base, i)
         t, ta = _households(tar_econ, tar, i)
-        ev = wealth_equivalent(b["solution"].value, ba.grid_unit, t["solution"].value, ta.grid_unit)
+        ce, we = welfare_change(params, b, ba, t, ta)
         dist = t["distribution"]
-        mean = float(np.nansum(ev * dist) / np.sum(dist[np.isfinite(ev)]))
+        mean, mean_ce = _mean(we, dist), 100.0 * _mean(ce, dist)
         countries.append({"country": i, "wage_base": float(base.prices["wages"][i]),
                           "wage_tariff": float(tar.prices["wages"][i]),
                           "home_share_base": float(base.aggregates["trade_shares"][i, i]),
                           "home_share_tariff": float(tar.aggregates["trade_shares"][i, i]),
                           "transfer": float(tar.prices["transfers"][i]),
                           "net_assets_tariff": float(tar.aggregates["net_assets"][i]),
-                          "mean_gain": mean})
+                          "mean_gain": mean, "mean_gain_percent": mean_ce})
         c = countries[-1]
         rows.append([i, c["wage_base"], c["wage_tariff"], c["home_share_base"], c["home_share_tariff"],
-                     c["transfer"], mean])
+                     c["transfer"], mean_ce, mean])
     table = Table(columns=["country", "wage (base)", "wage (tariff)", "π_ii (base)", "π_ii (tariff)",
-                           "rebate per household", "mean welfare gain"], rows=rows,
+                           "rebate per household", "mean CE welfare change (%)", "mean wealth equivalent"],
+                  rows=rows,
                   caption="Unilateral 10% tariff by country 0 on all imports, revenue rebated lump-sum; welfare "
-                          "as the wealth equivalent (mean labor incomes) relative to the baseline.")
+                          "relative to the baseline as a consumption equivalent (%) and a wealth equivalent (mean "
+                          "labor incomes), averaged over the tariff economy's distribution.")
     return Result(data={"countries": countries, "R_base": base.aggregates["interest_rates"],
                         "R_tariff": tar.aggregates["interest_rates"]},
                   tables={"Unilateral tariff": table})

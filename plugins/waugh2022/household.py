@@ -327,3 +327,46 @@ def euler_errors(solution, income, transition, R, beta, gamma, sigma, points, sk
                 err = np.where(kink, np.nan, err)
             errors[j, z] = err
     return errors
+
+
+def value_parts(solution, transition, beta, gamma, sigma, tol=1e-11, maxiter=10_000):
+    """Split the value into consumption utility U and taste-shock part S by policy evaluation.
+
+    With logit choice, E[max_j v_j + eps_j] = sum_j pi_j v_j - sigma sum_j pi_j log pi_j, so
+    following the solution's policies
+    U(a, z) = sum_j pi_j [u(c_j) + beta E U(a'_j, z')] and
+    S(a, z) = -sigma sum_j pi_j log pi_j + sum_j pi_j beta E S(a'_j, z'),
+    with U and S interpolated linearly at a'. U + S is the value under this one discretization
+    (it differs from the DC-EGM value by the interpolation error, O(h^2)); welfare comparisons
+    use U + S on both sides so that the two schemes are never mixed.
+    """
+    grid = solution.grid
+    prob = solution.probabilities
+    flow_u = np.sum(prob * utility(solution.consumption, gamma), axis=0)
+    flow_s = -sigma * np.sum(np.where(prob > 0, prob * np.log(np.clip(prob, 1e-300, None)), 0.0), axis=0)
+    m, nz, n = solution.savings.shape
+    index = np.clip(np.searchsorted(grid, solution.savings, side="right") - 1, 0, n - 2)
+    weight = np.clip((grid[index + 1] - solution.savings) / (grid[index + 1] - grid[index]), 0.0, 1.0)
+    rows = np.arange(nz)[None, :, None]
+    flows = np.stack([flow_u, flow_s])
+    parts = flows / (1.0 - beta)
+    for _ in range(maxiter):
+        cont = beta * np.einsum("zy,pyk->pzk", transition, parts)
+        at = weight[None] * cont[:, rows[0], index] + (1.0 - weight[None]) * cont[:, rows[0], index + 1]
+        new = flows + np.sum(prob[None] * at, axis=1)
+        if np.max(np.abs(new - parts)) < tol * max(1.0, np.max(np.abs(new))):
+            return new[0], new[1]
+        parts = new
+    raise ConvergenceError("policy evaluation of the value parts did not converge", history=[])
+
+
+def consumption_equivalent(value_to, consumption_to, value_from, gamma, beta):
+    """g with (1+g)^(1-gamma) U_to + (V_to - U_to) = V_from: the permanent proportional change in
+    consumption (taste shocks and behaviour unchanged) that makes economy ``to`` as good as
+    ``from`` at the same state; log utility: g = exp((1-beta)(V_from - V_to)) - 1."""
+    if gamma == 1.0:
+        return np.exp((1.0 - beta) * (value_from - value_to)) - 1.0
+    taste = value_to - consumption_to
+    ratio = (value_from - taste) / consumption_to
+    with np.errstate(invalid="ignore"):
+        return np.where(ratio > 0, ratio ** (1.0 / (1.0 - gamma)) - 1.0, np.nan)
