@@ -109,8 +109,14 @@ class NetworkEconomy(Economy):
 
     def solve(self, method="newton", tol=1e-11, maxiter=None, guess=None, **kw) -> Equilibrium:
         """``method="newton"`` (exact Jacobian, default) or any method of :meth:`Economy.solve`."""
-        if method != "newton":
-            return super().solve(method=method, tol=tol, maxiter=maxiter, guess=guess, **kw)
+        from .blas import single_threaded_blas
+
+        with single_threaded_blas():
+            if method != "newton":
+                return super().solve(method=method, tol=tol, maxiter=maxiter, guess=guess, **kw)
+            return self._newton(tol, maxiter, guess)
+
+    def _newton(self, tol, maxiter, guess) -> Equilibrium:
         maxiter = 100 if maxiter is None else int(maxiter)
         t0 = time.perf_counter()
         R = np.array(guess[PRICE] if guess else self.price_guess[PRICE], dtype=float)

@@ -260,6 +260,13 @@ class DomarPlanner(Planner):
         return inner, a, value
 
     def solve(self, omega0=None) -> PlannerSolution:
+        """Maximise eq. (15); ``omega0`` is an optional starting point in ``O`` (warm start)."""
+        from .blas import single_threaded_blas
+
+        with single_threaded_blas():
+            return self._solve(omega0)
+
+    def _solve(self, omega0=None) -> PlannerSolution:
         m = self.model
         t0 = time.perf_counter()
         omega = self.starting_point() if omega0 is None else np.asarray(omega0, dtype=float)

@@ -64,8 +64,16 @@ def inverse_negative_definite(matrices) -> np.ndarray:
     """
     from scipy.linalg import lapack
 
+    from .blas import single_threaded_blas
+
     matrices = np.asarray(matrices, dtype=float)
     out = np.empty_like(matrices)
+    with single_threaded_blas():
+        _invert_into(lapack, matrices, out)
+    return out
+
+
+def _invert_into(lapack, matrices, out):
     for i, h in enumerate(matrices):
         factor, info = lapack.dpotrf(-h, lower=1, clean=0, overwrite_a=0)
         if info != 0:
@@ -75,7 +83,6 @@ def inverse_negative_definite(matrices) -> np.ndarray:
             raise np.linalg.LinAlgError(f"matrix {i} is singular")
         low = np.tril(inv)
         out[i] = -(low + np.tril(low, -1).T)
-    return out
 
 
 def reduced_inverse(hessian, at_zero, budget_binds):
