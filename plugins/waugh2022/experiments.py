@@ -57,6 +57,9 @@ def solve_baseline(params: WaughParameters) -> Result:
 
 def run_elasticity(params: WaughParameters, options) -> Result:
     """Trade elasticity of every pair: partial (wages fixed, eq. 53-54) and general equilibrium."""
+    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_elasticity)
+        from . import experiments_ha
+        return experiments_ha.run_elasticity(params, options)
     wages = solve_static(params).prices["wages"]
     rows = []
     for i in range(params.countries):
@@ -75,6 +78,9 @@ def run_elasticity(params: WaughParameters, options) -> Result:
 
 def run_gains(params: WaughParameters, options) -> Result:
     """Welfare gains from trade: baseline welfare relative to autarky (where welfare is A_i)."""
+    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_gains)
+        from . import experiments_ha
+        return experiments_ha.run_gains(params, options)
     eq = solve_static(params)
     welfare = eq.aggregates["welfare"]
     autarky = params.productivity            # π_ii = 1 in autarky, eq. (60)
@@ -90,6 +96,9 @@ def run_gains(params: WaughParameters, options) -> Result:
 
 def run_tariff(params: WaughParameters, options) -> Result:
     """Country 0 imposes a 10% tariff on all imports, revenue rebated lump-sum."""
+    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_tariff)
+        from . import experiments_ha
+        return experiments_ha.run_tariff(params, options)
     base = solve_static(params)
     tariffs = np.zeros((params.countries, params.countries))
     tariffs[0, 1:] = 0.10

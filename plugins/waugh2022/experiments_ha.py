@@ -63,7 +63,21 @@ def solve_heterogeneous(params: WaughParameters) -> Result:
                          trade_balance[i]] for i in range(m)],
                   caption=f"Stationary equilibrium, model {params.model!r}, preferences {params.preferences!r}; "
                           "w_0 = 1. Trade balance = exports at producer prices - imports at producer prices.")
-    return Result(data=data, tables={"Stationary equilibrium": table},
+    tables = {"Stationary equilibrium": table}
+    if params.model == "incomplete_markets" and params.preferences == "logit":
+        from .planner import CentralizedPlanner, decentralized_welfare
+        planner = CentralizedPlanner(params).solve()
+        data["planner"] = {"trade_shares": planner.allocation["trade_shares"], "welfare": planner.objective,
+                           "decentralized_welfare": decentralized_welfare(params, eq),
+                           "multipliers": planner.allocation["multipliers"]}
+        shares = planner.allocation["trade_shares"]
+        tables["Planner vs decentralized"] = Table(
+            columns=["country", "home share (decentralized)", "home share (planner)"],
+            rows=[[i, a["trade_shares"][i, i], shares[i, i]] for i in range(m)],
+            caption=f"Centralized planner (section 1.6): per-period welfare {planner.objective:.6g} vs "
+                    f"{data['planner']['decentralized_welfare']:.6g} at the decentralized allocation (eq. 28); "
+                    "planner shares at shadow prices.")
+    return Result(data=data, tables=tables,
                   notes=[f"Solved by {eq.report.method}: {eq.report.evaluations} residual evaluations, "
                          f"max residual {eq.report.residual_norm:.2e}, {eq.report.seconds:.2f} s."])
 
