@@ -1,4 +1,6 @@
-"""Benchmark: full stationary equilibrium of the heterogeneous-agent waugh2022 model, M = 2, 5, 10.
+"""Benchmark: full stationary equilibrium of the heterogeneous-agent waugh2022 model, M = 1, 2, 5, 10.
+
+M = 1 is the Huggett economy (brentq on R; globalization and autarky coincide).
 
 Economies: the baseline household calibration (``calibration.py``: γ 2, β 0.92, 5 Rouwenhorst
 states, 150 asset points, σ_ε 0.25) with M countries whose productivity and labor are drawn
@@ -30,7 +32,7 @@ def economy(m: int, financial: str) -> HeterogeneousParameters:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 10])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 5, 10])
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     print("| M | bond market | unknowns | residual evaluations | seconds (median) | seconds (min) | "
