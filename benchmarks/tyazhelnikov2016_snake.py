@@ -171,6 +171,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--block", type=int, default=128)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 20], help="numbers of countries M")
     args = parser.parse_args()
     repeats = 5 if args.quick else 15
     F, N = args.firms, 10
@@ -186,7 +187,8 @@ def main():
               "ns/op", "vs best numba", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for M in (2, 5, 20):
+    for M in args.sizes:
+        rng = np.random.default_rng(M)
         costs = rng.random((F, N, M)) + 0.1
         costs_t = np.ascontiguousarray(costs.transpose(1, 2, 0))
         T = rng.random((M, M)) * 0.5
