@@ -108,6 +108,57 @@ cdef void _utility_plus(double* out, const double* spend, double price, double g
             out[k] = f * pow(spend[k] * inv_price, 1.0 - gamma) + cont[k]
 
 
+cdef Py_ssize_t _upper_envelope(
+    const double* grid, const double* x_endog, const double* v_endog, const double* cont,
+    double R, double y, double price, double gamma, Py_ssize_t n,
+    double* savings, double* spending, double* choice_value, double* change,
+) noexcept nogil:
+    """Interpolation back when the endogenous grid is not monotone (a non-concave continuation).
+
+    The upper envelope of discrete-choice EGM (Iskhakov, Jorgensen, Rust and Schjerning 2017):
+    at each cash level every segment of the endogenous grid that covers it is a candidate (the
+    last one is extrapolated above the grid), and so is the constrained choice a' = grid[0];
+    the candidate with the highest value wins. O(n^2), used only when needed. Returns 0.
+    """
+    cdef Py_ssize_t k, mm, top = 0
+    cdef double x, t, lo, hi, a_next, v, best_a, best_v, a0 = grid[0], d, dmax = change[0]
+    for mm in range(1, n):
+        if x_endog[mm] > x_endog[top]:
+            top = mm
+    for k in range(n):
+        x = R * grid[k] + y
+        best_a = a0
+        best_v = _utility((x - a0) / price, gamma) + cont[0]
+        for mm in range(n - 1):
+            lo = x_endog[mm]
+            hi = x_endog[mm + 1]
+            if lo > hi:
+                lo, hi = hi, lo
+            if x < lo or x > hi or hi == lo:
+                continue
+            t = (x - x_endog[mm]) / (x_endog[mm + 1] - x_endog[mm])
+            v = v_endog[mm] + t * (v_endog[mm + 1] - v_endog[mm])
+            if v > best_v:
+                best_v = v
+                best_a = grid[mm] + t * (grid[mm + 1] - grid[mm])
+        if x > x_endog[top] and top == n - 1:
+            t = (x - x_endog[n - 2]) / (x_endog[n - 1] - x_endog[n - 2])
+            v = v_endog[n - 2] + t * (v_endog[n - 1] - v_endog[n - 2])
+            if v > best_v:
+                best_v = v
+                best_a = grid[n - 2] + t * (grid[n - 1] - grid[n - 2])
+        if best_a < a0:
+            best_a = a0
+        d = fabs(savings[k] - best_a)
+        if d > dmax:
+            dmax = d
+        savings[k] = best_a
+        spending[k] = x - best_a
+        choice_value[k] = best_v
+    change[0] = dmax
+    return 0
+
+
 cdef Py_ssize_t _interpolate_back(
     const double* grid, const double* x_endog, const double* v_endog, const double* cont,
     double R, double y, double price, double gamma, bint values, Py_ssize_t n,
@@ -115,8 +166,9 @@ cdef Py_ssize_t _interpolate_back(
 ) noexcept nogil:
     """Map the endogenous cash-on-hand grid back onto the asset grid (step 3 of App. B).
 
-    Cash below the first endogenous point is constrained: a' = grid[0] (eq. 71). Returns the
-    number of non-increasing steps of the endogenous grid (0 when the EGM is valid) and raises
+    Cash below the first endogenous point is constrained: a' = grid[0] (eq. 71). A non-monotone
+    endogenous grid is handled by the upper envelope when values are iterated; otherwise the
+    number of non-increasing steps is returned (the caller treats it as a failure). Raises
     ``change[0]`` to the sup-norm change of the savings policy.
     """
     cdef Py_ssize_t k, idx = 0, bad = 0
@@ -124,6 +176,9 @@ cdef Py_ssize_t _interpolate_back(
     for k in range(n - 1):
         if x_endog[k + 1] <= x_endog[k]:
             bad += 1
+    if bad and values:
+        return _upper_envelope(grid, x_endog, v_endog, cont, R, y, price, gamma, n, savings, spending,
+                               choice_value, change)
     for k in range(n):
         x = R * grid[k] + y
         if x <= x_endog[0]:
@@ -297,7 +352,7 @@ def egm_iterate(
     value divided by max(1, sup |value|)) below ``tol``, checked every iteration. ``shift`` is the constant delta with
     T(V) = V + delta at the fixed point (true value = value + shift / (1 - beta)).
     ``nonmonotone`` counts non-increasing steps of the endogenous grids in the last iteration
-    (0 means the EGM inversion was valid everywhere). ``maxiter = 1`` performs exactly one step.
+    that could not be resolved (no upper envelope without values; 0 means the result is valid). ``maxiter = 1`` performs exactly one step.
     """
     cdef Py_ssize_t nz = income.shape[0]
     cdef Py_ssize_t n = grid.shape[0]

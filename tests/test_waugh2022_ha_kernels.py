@@ -190,3 +190,43 @@ def test_value_parts_and_consumption_equivalent():
     target = 1.05 ** (1 - p3["gamma"]) * U3 + S3
     g = consumption_equivalent(U3 + S3, U3, target, p3["gamma"], p3["beta"])
     assert np.allclose(g, 0.05, atol=1e-10)
+
+
+def _non_concave_case():
+    """Two varieties with very different prices near the borrowing limit: the continuation value is
+    locally convex (V'' = sum pi v'' + Var_pi(v')/sigma), the endogenous grid folds."""
+    from equilibria.plugins.waugh2022.calibration import HeterogeneousParameters
+    from equilibria.plugins.waugh2022.stationary import CountryHouseholds
+    params = HeterogeneousParameters(
+        productivity=[1.742, 1.114], labor=[1.784, 0.374], trade_costs=[[1.0, 1.302], [2.428, 1.0]],
+        taste_dispersion=0.778, risk_aversion=2.3835, discount=0.88627, borrowing_limit=1.5769,
+        financial="autarky", income_points=2, income_volatility=0.0969, asset_points=100)
+    agent = CountryHouseholds(params, 0)
+    prices, _ = agent._variety_prices(np.array([1.0, 2.14387549]))
+    return dict(grid=agent.grid_unit, income=agent.states, transition=agent.transition, prices=prices,
+                R=1.09100362, beta=params.discount, gamma=params.risk_aversion, sigma=params.taste_dispersion)
+
+
+def test_upper_envelope_matches_twin_and_value_iteration():
+    from equilibria.ext import dcegm
+    p = _non_concave_case()
+    args = [p[k] for k in ("grid", "income", "transition", "prices")]
+    scal = [p[k] for k in ("R", "beta", "gamma", "sigma")]
+    marginal, value = initial_guess(p["grid"], p["income"], p["prices"], p["R"], p["gamma"])
+    out = [np.zeros((2, 2, p["grid"].size)) for _ in range(4)]
+    folded = 0
+    for _ in range(60):
+        wa = p["beta"] * p["transition"] @ marginal
+        x_endog = p["prices"][:, None, None] ** (1 - 1 / p["gamma"]) * wa[None] ** (-1 / p["gamma"]) + p["grid"]
+        folded += int(np.any(np.diff(x_endog, axis=2) <= 0))
+        expected = egm_step_numpy(*args, *scal, marginal, value)
+        dcegm.egm_iterate(*args, *scal, True, marginal, value, *out, 0.0, 1)
+        assert np.allclose(out[0], expected[0], atol=1e-11) and np.allclose(out[2], expected[2], atol=1e-10)
+        assert np.allclose(marginal, expected[4], rtol=1e-10)
+        value = value.copy()
+    assert folded > 0, "the case no longer exercises the upper envelope"
+    sol = solve_household(**p, tol=1e-11)
+    ref_value, _, ref_savings = solve_household_vfi(**p, choice_points=2500, tol=1e-9)
+    assert np.max(np.abs(ref_value - sol.value)) < 1e-2 * np.max(np.abs(ref_value))
+    # policies agree away from the sparse top of the grid (VFI cannot choose above it)
+    assert np.max(np.abs(ref_savings - sol.savings)[:, :, :-10]) < 0.1

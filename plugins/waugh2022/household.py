@@ -110,9 +110,10 @@ def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, 
     values : also iterate the values (needed for M > 1 and for welfare).
     guess : optional (marginal, value) warm start, e.g. ``solution.marginal, solution.value``.
 
-    Raises ``ConvergenceError`` when ``maxiter`` is reached or when the endogenous grid is not
-    monotone (a non-concave continuation value, which this EGM without upper envelope cannot
-    handle).
+    A non-monotone endogenous grid (a non-concave continuation value, possible with several
+    varieties) is resolved by an upper envelope over the EGM segments. Raises
+    ``ConvergenceError`` when ``maxiter`` is reached or when a non-monotone grid occurs without
+    values (``values=False`` with one variety, where the problem is concave).
     """
     from equilibria.ext import dcegm
 
@@ -135,8 +136,8 @@ def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, 
                                              float(tol), int(maxiter), int(threads))
     if bad:
         raise ConvergenceError(
-            f"DC-EGM: endogenous grid not monotone at {bad} points (non-concave continuation "
-            "value; an upper envelope would be needed)", history=[dist])
+            f"DC-EGM: endogenous grid not monotone at {bad} points without values to choose the "
+            "upper envelope (solve with values=True)", history=[dist])
     if not dist < tol:
         raise ConvergenceError(f"DC-EGM did not converge in {it} iterations (distance {dist:.3e})",
                                history=[dist])
@@ -178,6 +179,11 @@ def egm_step_numpy(grid, income, transition, prices, R, beta, gamma, sigma, marg
         v_endog = utility(e_endog / p, gamma) + w
         for z in range(nz):
             x = cash[z]
+            if values and np.any(np.diff(x_endog[z]) <= 0):
+                savings[j, z], choice_value[j, z] = _upper_envelope_numpy(
+                    grid, x_endog[z], v_endog[z], w[z, 0], x, p, gamma)
+                spending[j, z] = x - savings[j, z]
+                continue
             idx = np.clip(np.searchsorted(x_endog[z], x, side="left") - 1, 0, n - 2)
             t = (x - x_endog[z, idx]) / (x_endog[z, idx + 1] - x_endog[z, idx])
             a_next = np.maximum(grid[idx] + t * (grid[idx + 1] - grid[idx]), grid[0])
@@ -200,6 +206,30 @@ def egm_step_numpy(grid, income, transition, prices, R, beta, gamma, sigma, marg
     marginal_new = R * np.sum(probabilities * prices[:, None, None] ** (gamma - 1.0)
                               * spending ** (-gamma), axis=0)   # eq. (69)
     return savings, spending, choice_value, probabilities, marginal_new, value_new
+
+
+def _upper_envelope_numpy(grid, x_endog, v_endog, cont0, x, price, gamma):
+    """Upper envelope over all segments of a non-monotone endogenous grid (twin of the kernel):
+    candidates are the constrained choice, every segment covering x and the extrapolated last
+    segment above the grid; the first candidate with the highest value wins."""
+    n = grid.size
+    lo = np.minimum(x_endog[:-1], x_endog[1:])
+    hi = np.maximum(x_endog[:-1], x_endog[1:])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (x[:, None] - x_endog[None, :-1]) / (x_endog[None, 1:] - x_endog[None, :-1])
+    covers = (x[:, None] >= lo[None, :]) & (x[:, None] <= hi[None, :]) & (hi > lo)[None, :]
+    v_seg = np.where(covers, v_endog[None, :-1] + t * (v_endog[None, 1:] - v_endog[None, :-1]), -np.inf)
+    a_seg = grid[None, :-1] + t * (grid[None, 1:] - grid[None, :-1])
+    v_con = utility(np.maximum(x - grid[0], 1e-300) / price, gamma) + cont0
+    t_top = (x - x_endog[n - 2]) / (x_endog[n - 1] - x_endog[n - 2])
+    extrapolate = (x > x_endog.max()) & (np.argmax(x_endog) == n - 1)
+    v_top = np.where(extrapolate, v_endog[n - 2] + t_top * (v_endog[n - 1] - v_endog[n - 2]), -np.inf)
+    a_top = grid[n - 2] + t_top * (grid[n - 1] - grid[n - 2])
+    values = np.column_stack([v_con, v_seg, v_top])
+    choices = np.column_stack([np.full(x.size, grid[0]), a_seg, a_top])
+    best = np.argmax(values, axis=1)
+    rows = np.arange(x.size)
+    return np.maximum(choices[rows, best], grid[0]), values[rows, best]
 
 
 def solve_household_numpy(grid, income, transition, prices, R, beta, gamma, sigma, *,
