@@ -56,7 +56,7 @@ def main(sizes, direct_max=DIRECT_MAX):
           "direct SLSQP (s) | direct / (setup + planner) | efficiency gap | W_planner - W_direct |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
-        repeats = 3 if n <= 200 else 1
+        repeats = 3
         a = random_arrays(0, n, curvature=10.0, share_floor=0.5)
         t_setup, tech = timed(lambda: QuadraticTechnology(a["hessians"], a["ideal_shares"]), repeats)
         model = Model(a["mu"], a["sigma"], a["beta"], a["rho"], a["alpha_bar"], tech)

@@ -15,14 +15,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 
-__all__ = ["single_threaded_blas"]
+__all__ = ["single_threaded_blas", "single_threaded_blas_global"]
 
 _LIBS: list | None = None
+_PATHS: list = []
 
 
 def _openblas_libraries() -> list:
     global _LIBS
     if _LIBS is None:
+        import numpy  # noqa: F401  (load both OpenBLAS copies before scanning the process maps)
+        import scipy.linalg  # noqa: F401
+
         _LIBS = []
         paths = set()
         try:
@@ -33,6 +37,7 @@ def _openblas_libraries() -> list:
                         paths.add(path)
         except OSError:
             return _LIBS
+        _PATHS.extend(sorted(paths))
         for path in sorted(paths):
             try:
                 lib = ctypes.CDLL(path)
@@ -58,3 +63,48 @@ def single_threaded_blas():
     finally:
         for s, p in zip(setters, previous):
             s(p)
+
+
+_GLOBAL: list | None = None
+_NAMES = [("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
+          ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
+          ("openblas_get_num_threads", "openblas_set_num_threads"),
+          ("openblas_get_num_threads64_", "openblas_set_num_threads64_")]
+
+
+def _global_controls() -> list:
+    global _GLOBAL
+    if _GLOBAL is None:
+        _GLOBAL = []
+        _openblas_libraries()
+        for path in _PATHS:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            for get_name, set_name in _NAMES:
+                getter, setter = getattr(lib, get_name, None), getattr(lib, set_name, None)
+                if getter is not None and setter is not None:
+                    getter.restype = ctypes.c_int
+                    setter.argtypes = [ctypes.c_int]
+                    _GLOBAL.append((getter, setter))
+                    break
+    return _GLOBAL
+
+
+@contextlib.contextmanager
+def single_threaded_blas_global():
+    """Like :func:`single_threaded_blas` but process-wide (every thread, including OpenMP workers
+    that call LAPACK from a Cython ``prange``); the previous counts are restored on exit."""
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
+
+    controls = _global_controls()
+    previous = [get() for get, _ in controls]
+    for _, set_ in controls:
+        set_(1)
+    try:
+        yield
+    finally:
+        for (_, set_), p in zip(controls, previous):
+            set_(p)
