@@ -53,7 +53,7 @@ def solve_heterogeneous(params: WaughParameters) -> Result:
         "imports": a["imports"],
         "expenditure": a["expenditure"],
         "tariff_revenue": a["tariff_revenue"],
-        "transfers": eq.prices.get("transfers", np.zeros(m)),
+        "transfers": a["transfers"],
         "mean_value": a["mean_value"],
         "report": eq.report.to_dict(),
     }
@@ -337,7 +337,7 @@ def run_tariff(params, options) -> Result:
                           "wage_tariff": float(tar.prices["wages"][i]),
                           "home_share_base": float(base.aggregates["trade_shares"][i, i]),
                           "home_share_tariff": float(tar.aggregates["trade_shares"][i, i]),
-                          "transfer": float(tar.prices["transfers"][i]),
+                          "transfer": float(tar.aggregates["transfers"][i]),
                           "net_assets_tariff": float(tar.aggregates["net_assets"][i]),
                           "mean_gain": mean, "mean_gain_percent": mean_ce})
         c = countries[-1]

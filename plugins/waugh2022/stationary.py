@@ -55,8 +55,17 @@ def _rates(params: WaughParameters, prices: Mapping[str, np.ndarray]) -> np.ndar
     return np.broadcast_to(r, (params.countries,)) if r.size == 1 else r
 
 
+def taxed_countries(params: WaughParameters) -> np.ndarray:
+    """Countries with a non-zero tariff: the only ones with a rebate to clear."""
+    return np.flatnonzero(np.any(params.tariff_matrix != 0, axis=1))
+
+
 def _transfers(params: WaughParameters, prices: Mapping[str, np.ndarray]) -> np.ndarray:
-    return np.asarray(prices["transfers"], float) if "transfers" in prices else np.zeros(params.countries)
+    """Per-household lump-sum transfer T_i of every country (zero where there is no tariff)."""
+    out = np.zeros(params.countries)
+    if "transfers" in prices:
+        out[taxed_countries(params)] = np.asarray(prices["transfers"], float)
+    return out
 
 
 class CountryHouseholds(Agent):
@@ -231,7 +240,8 @@ class BondMarket(Market):
 
 
 class RebateMarket(Market):
-    """Government budgets: the lump-sum transfer L_i T_i equals tariff revenue (section 1.5)."""
+    """Government budgets: the lump-sum transfer L_i T_i equals tariff revenue (section 1.5),
+    one entry per country with a tariff."""
 
     name = "tariff rebates"
     price = "transfers"
@@ -241,10 +251,11 @@ class RebateMarket(Market):
 
     def excess_demand(self, responses, prices):
         p = self.params
-        revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in range(p.countries)])
+        taxed = taxed_countries(p)
+        revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in taxed])
         if np.any(~np.isfinite(revenue)):
-            return np.zeros(p.countries)
-        return (revenue - p.labor * np.asarray(prices["transfers"], float)) / _world_income(p, prices)
+            return np.zeros(taxed.size)
+        return (revenue - p.labor[taxed] * np.asarray(prices["transfers"], float)) / _world_income(p, prices)
 
 
 class HeterogeneousTradeEconomy(Economy):
@@ -263,15 +274,54 @@ class HeterogeneousTradeEconomy(Economy):
         if params.model == "incomplete_markets":
             n_rates = 1 if params.financial == "globalization" else m
             guess = 0.5 * (1.0 + 1.0 / params.discount) if rates is None else rates
-            prices["interest_rates"] = np.broadcast_to(np.asarray(guess, float), (n_rates,)).copy() \
+            guess = np.broadcast_to(np.asarray(guess, float), (n_rates,)).copy() \
                 if np.size(guess) in (1, n_rates) else np.asarray(guess, float)[:n_rates]
+            prices["interest_rates"] = np.clip(guess, self.rate_bounds[0] + 1e-9, self.rate_bounds[1] - 1e-9)
             markets.append(BondMarket(params))
-            positive.add("interest_rates")
-        if params.tariffs is not None and np.any(params.tariff_matrix != 0):
-            prices["transfers"] = np.zeros(m) if transfers is None else np.asarray(transfers, float)
+        taxed = taxed_countries(params)
+        if taxed.size:
+            # with non-negative tariffs the rebates are positive: solved in logs
+            nonnegative = bool(np.all(params.tariff_matrix >= 0))
+            if transfers is None:
+                start = np.full(taxed.size, 1e-3 if nonnegative else 0.0)
+            else:
+                transfers = np.asarray(transfers, float)
+                start = transfers[taxed] if transfers.size == m else transfers
+                if nonnegative:
+                    start = np.maximum(start, 1e-6)
+            prices["transfers"] = start
             markets.append(RebateMarket(params))
+            if nonnegative:
+                positive.add("transfers")
         super().__init__(agents=agents, markets=markets, prices=prices, numeraire=("wages", 0),
                          positive=positive)
+
+    @property
+    def rate_bounds(self):
+        """Gross returns are solved inside (R_low, 1/β): no stationary distribution at βR ≥ 1."""
+        return 0.5, 1.0 / self.params.discount
+
+    def _to_free(self, rates):
+        lo, hi = self.rate_bounds
+        rates = np.asarray(rates, float)
+        return np.log((rates - lo) / (hi - rates))
+
+    def _from_free(self, free):
+        lo, hi = self.rate_bounds
+        return lo + (hi - lo) / (1.0 + np.exp(-np.asarray(free, float)))
+
+    def pack(self, prices):
+        """Unknowns; the interest rates enter through a logistic map onto (R_low, 1/β)."""
+        prices = dict(prices)
+        if "interest_rates" in prices and "interest_rates" in self.price_guess:
+            prices["interest_rates"] = self._to_free(prices["interest_rates"])
+        return super().pack(prices)
+
+    def unpack(self, x, base=None):
+        out = super().unpack(x, base)
+        if "interest_rates" in out:
+            out["interest_rates"] = self._from_free(out["interest_rates"])
+        return out
 
     def aggregates(self, responses, prices):
         p = self.params
@@ -291,6 +341,7 @@ class HeterogeneousTradeEconomy(Economy):
             "efficiency_units": np.array([r["efficiency_units"] for r in rows]),
             "income": wages * np.array([r["efficiency_units"] for r in rows]),
             "tariff_revenue": np.array([r["tariff_revenue"] for r in rows]),
+            "transfers": _transfers(p, prices),
             "interest_rates": np.array(rates, float),
             "mean_value": np.array([r["mean_value"] for r in rows]),
             "consumer_prices": consumer_prices(p, wages),
@@ -312,7 +363,8 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
     """Solve the stationary equilibrium (section 1.5); returns (economy, core Equilibrium).
 
     One unknown (M = 1 with one bond market: the Huggett economy) is solved by ``brentq`` on
-    R in (R_low, 1/β); otherwise ``hybr`` on log wages (w_0 = 1), log R and the transfers,
+    R in (R_low, 1/β); otherwise ``hybr`` on log wages (w_0 = 1), R mapped logistically onto
+    (0.5, 1/β), and the transfers (in logs when tariffs are non-negative),
     starting from the static model's wages and warm-starting every household solve.
     """
     guess = dict(guess or {})
@@ -327,16 +379,69 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
     if unknowns == 1 and "interest_rates" in economy.price_guess and method in (None, "brentq"):
         high = 1.0 / params.discount - 1e-7
         low = _lowest_rate(economy, params, high)
-        return economy, economy.solve(method="brentq", tol=tol, bracket=(low, high))
-    return economy, economy.solve(method=method or "hybr", tol=tol, options={"eps": 1e-10})
+        bracket = tuple(float(v) for v in economy._to_free([low, high]))      # in the solver's units
+        return economy, economy.solve(method="brentq", tol=tol, bracket=bracket)
+    start = _presolve(economy, params)
+    return economy, economy.solve(method=method or "hybr", tol=tol, guess=start,
+                                  options={"eps": 1e-10, "factor": 1.0})
+
+
+def _presolve(economy, params, passes: int = 2):
+    """A starting point for the joint solve: at the static model's wages, the rebates by a few
+    fixed-point passes and each bond market by ``brentq`` on its R (others held fixed).
+
+    Joint Newton-type steps from far away can leave the region where households have a
+    stationary distribution; this puts every bond market near clearing first.
+    """
+    from scipy import optimize
+
+    prices = {k: np.array(v, float) for k, v in economy.price_guess.items()}
+    taxed = taxed_countries(params)
+    lo_bound, hi_bound = economy.rate_bounds
+    for _ in range(passes):
+        if "transfers" in prices:
+            responses = economy.respond(prices)
+            revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in taxed])
+            if np.all(np.isfinite(revenue)):
+                prices["transfers"] = np.maximum(revenue / params.labor[taxed], 1e-6) \
+                    if "transfers" in economy.positive else revenue / params.labor[taxed]
+        if "interest_rates" not in prices:
+            break
+        rates = prices["interest_rates"]
+        for k in range(rates.size):
+            if rates.size == 1:
+                def excess(r):
+                    trial = dict(prices, interest_rates=np.array([r]))
+                    return float(economy.excess_demands(trial)["interest_rates"][0])
+            else:
+                agent = economy.agents[k]
+
+                def excess(r, agent=agent, k=k):
+                    trial = dict(prices, interest_rates=np.where(np.arange(rates.size) == k, r, rates))
+                    return float(agent.respond(trial)["assets"])
+            high = hi_bound - 1e-7
+            low = min(rates[k], high - 1e-4)
+            f_low = excess(low)
+            while f_low > 0 and low > lo_bound + 1e-3:
+                low = lo_bound + 0.5 * (low - lo_bound)
+                f_low = excess(low)
+            if f_low > 0 or excess(high) < 0:
+                continue
+            try:
+                rates[k] = optimize.brentq(excess, low, high, xtol=1e-10)
+            except ValueError:          # a sign flipped between calls (warm starts): keep the guess
+                continue
+        prices["interest_rates"] = rates
+    return prices
 
 
 def _lowest_rate(economy, params, high):
     """A gross return low enough that households want to borrow in aggregate."""
-    low = max(0.5, 1.0 / params.discount - 0.1)
-    for _ in range(20):
+    floor = economy.rate_bounds[0]
+    low = max(floor + 0.25, 1.0 / params.discount - 0.1)
+    for _ in range(30):
         r = economy.residuals({"interest_rates": np.array([low])})
         if r[0] < 0:
             return low
-        low = 1.0 - 2 * (1.0 - low) if low < 1 else low - 0.1
+        low = floor + 0.5 * (low - floor)
     raise ConvergenceError("could not bracket the interest rate (no R with negative asset demand)")
