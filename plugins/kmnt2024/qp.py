@@ -73,7 +73,7 @@ def _equality_step(Q, g, x, free, weights, budget, budget_active):
     return x_new, float(sol[nf])
 
 
-def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None):
+def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None, guess=None):
     """Maximise ``g'x + x'Qx/2`` subject to ``x >= lower`` and ``weights'x <= budget``.
 
     Parameters
@@ -90,6 +90,10 @@ def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None)
         Positive weights of the budget row.
     budget : float
         Non-negative right-hand side.
+    guess : (ndarray of bool, bool), optional
+        A guess of the binding bounds and budget (e.g. the previous solution's). If the equality
+        problem on that working set is feasible, the method starts there: a correct guess costs
+        one linear solve and a multiplier check.
 
     Returns
     -------
@@ -108,6 +112,15 @@ def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None)
     slack_tol = 1e-13 * (1.0 + np.abs(x).max(initial=0.0))
     if np.all(x >= lower - slack_tol) and weights @ x <= budget + slack_tol:
         return QPSolution(np.maximum(x, lower), np.zeros(n, bool), False, 0)
+    if guess is not None and (guess[0].any() or guess[1]):
+        at_lower = np.array(guess[0], dtype=bool)
+        budget_active = bool(guess[1]) and not at_lower.all()
+        start = np.where(at_lower, lower, 0.0)
+        x_eq, _ = _equality_step(Q, g, start, ~at_lower, weights, budget, budget_active)
+        if np.all(x_eq >= lower - slack_tol) and weights @ x_eq <= budget + slack_tol:
+            x = np.maximum(x_eq, lower)
+            x[at_lower] = lower[at_lower]
+            return _active_set(Q, g, lower, weights, budget, x, at_lower, budget_active, tol, scale, maxiter)
     # Feasible start: clip to the bounds, then scale towards 0 (feasible because lower <= 0).
     x = np.maximum(x, lower)
     spend = weights @ x
@@ -119,6 +132,11 @@ def maximize_quadratic(Q, g, lower, weights, budget, *, tol=1e-12, maxiter=None)
     budget_active = bool(weights @ x >= budget - 1e-15 * (1 + abs(budget)))
     if budget_active and at_lower.all():
         budget_active = False  # dependent working set: keep the bounds only
+    return _active_set(Q, g, lower, weights, budget, x, at_lower, budget_active, tol, scale, maxiter)
+
+
+def _active_set(Q, g, lower, weights, budget, x, at_lower, budget_active, tol, scale, maxiter):
+    """Primal active-set iterations from the feasible ``x`` with the given working set."""
     for iteration in range(1, maxiter + 1):
         free = ~at_lower
         x_eq, nu = _equality_step(Q, g, x, free, weights, budget, budget_active)

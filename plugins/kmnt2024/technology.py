@@ -165,6 +165,9 @@ class QuadraticTechnology:
         self.inverse_hessians = inverse_negative_definite(self.hessians)
         # H_i alpha_i°, used for the linear term of the QPs.
         self._h_ideal = np.matmul(self.hessians, self.ideal[:, :, None])[:, :, 0]
+        # Last active sets of the firms at corners: warm starts for the next QP (the dual Newton
+        # method and the decentralized Newton method move prices a little at a time).
+        self._last_active: dict = {}
 
     def log_productivity(self, alpha) -> np.ndarray:
         """``a(alpha) = (a_1(alpha_1), ..., a_n(alpha_n))``."""
@@ -187,7 +190,19 @@ class QuadraticTechnology:
         x = self.ideal[i] + self.inverse_hessians[i] @ R
         if np.all(x >= 0) and x.sum() <= cap:
             return QPSolution(x, np.zeros(self.n, bool), False, 0)
-        return maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, np.zeros(self.n), np.ones(self.n), cap)
+        return self._corner(i, np.asarray(R, dtype=float), cap, None)
+
+    def _corner(self, i, R, cap, allowed) -> QPSolution:
+        """Active-set QP for firm i, warm-started from its last corner solution."""
+        guess = self._last_active.get(i) if allowed is None else None
+        if allowed is None:
+            sol = maximize_quadratic(self.hessians[i], -self._h_ideal[i] - R, np.zeros(self.n), np.ones(self.n),
+                                     cap, guess=guess)
+        else:
+            sol = _restricted_qp(self.hessians[i], -self._h_ideal[i] - R, cap, allowed)
+        if allowed is None:
+            self._last_active[i] = (sol.at_lower.copy(), sol.budget_binds)
+        return sol
 
     def best_response(self, R, alpha_bar, allowed=None) -> Choice:
         """Solve eq. (12) for every firm: interior closed form, active-set QP at corners.
@@ -206,7 +221,7 @@ class QuadraticTechnology:
             bad = np.flatnonzero((alpha < 0).any(axis=1) | (alpha.sum(axis=1) > alpha_bar))
         iterations = 0
         for i in bad:
-            sol = _restricted_qp(self.hessians[i], -self._h_ideal[i] - R, alpha_bar[i], allowed)
+            sol = self._corner(i, R, alpha_bar[i], allowed)
             alpha[i] = sol.x
             at_zero[i] = sol.at_lower
             budget[i] = sol.budget_binds
