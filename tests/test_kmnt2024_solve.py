@@ -127,9 +127,10 @@ def test_statics_experiment():
 
 
 def test_scale_experiment_small():
-    result = plugin.experiment("scale").run(KmntParameters(), {"sizes": [10, 30]})
-    for row in result.data["economies"]:
+    result = plugin.experiment("scale").run(KmntParameters(), {"sizes": [10, 30], "corner_sizes": [10, 30]})
+    for row in result.data["economies"] + result.data["corner_economies"]:
         assert row["efficiency_gap"] < 1e-8
+    assert sum(row["zero_shares"] for row in result.data["corner_economies"]) > 0
 
 
 def test_plugin_metadata():
