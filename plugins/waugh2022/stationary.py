@@ -364,7 +364,8 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
 
     One unknown (M = 1 with one bond market: the Huggett economy) is solved by ``brentq`` on
     R in (R_low, 1/β); otherwise ``hybr`` on log wages (w_0 = 1), R mapped logistically onto
-    (0.5, 1/β), and the transfers (in logs when tariffs are non-negative),
+    (0.5, 1/β), and the transfers (in logs when tariffs are non-negative); if that fails, again
+    after clearing each bond market by ``brentq`` at fixed wages (``_presolve``),
     starting from the static model's wages and warm-starting every household solve.
     """
     guess = dict(guess or {})
@@ -381,9 +382,17 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
         low = _lowest_rate(economy, params, high)
         bracket = tuple(float(v) for v in economy._to_free([low, high]))      # in the solver's units
         return economy, economy.solve(method="brentq", tol=tol, bracket=bracket)
+    options = {"eps": 1e-10, "factor": 1.0}
+    try:
+        return economy, economy.solve(method=method or "hybr", tol=tol, options=options)
+    except (ConvergenceError, ValueError, FloatingPointError):
+        pass
+    # fallback: reset the warm starts, clear the bond markets first, then solve jointly again
+    for agent in economy.agents:
+        if hasattr(agent, "_guess"):
+            agent._guess, agent._dist = None, None
     start = _presolve(economy, params)
-    return economy, economy.solve(method=method or "hybr", tol=tol, guess=start,
-                                  options={"eps": 1e-10, "factor": 1.0})
+    return economy, economy.solve(method=method or "hybr", tol=tol, guess=start, options=options)
 
 
 def _presolve(economy, params, passes: int = 2):
@@ -398,7 +407,7 @@ def _presolve(economy, params, passes: int = 2):
     prices = {k: np.array(v, float) for k, v in economy.price_guess.items()}
     taxed = taxed_countries(params)
     lo_bound, hi_bound = economy.rate_bounds
-    for _ in range(passes):
+    for _ in range(passes if "transfers" in prices else 1):
         if "transfers" in prices:
             responses = economy.respond(prices)
             revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in taxed])
@@ -428,7 +437,7 @@ def _presolve(economy, params, passes: int = 2):
             if f_low > 0 or excess(high) < 0:
                 continue
             try:
-                rates[k] = optimize.brentq(excess, low, high, xtol=1e-10)
+                rates[k] = optimize.brentq(excess, low, high, xtol=1e-7)
             except ValueError:          # a sign flipped between calls (warm starts): keep the guess
                 continue
         prices["interest_rates"] = rates
