@@ -138,3 +138,38 @@ def test_plugin_metadata():
     assert {e.name for e in plugin.experiments} == {"car", "statics", "scale"}
     assert {e.name for e in plugin.experiments if e.headline} == {"car", "statics"}
     assert len(plugin.theorems) == 7
+
+
+def _non_quadratic_model(seed, n=3):
+    """Strictly concave, non-quadratic shifters typed as sympy expressions (Assumption 1)."""
+    from equilibria.plugins.kmnt2024.symbolic import differentiate
+
+    a = random_arrays(seed, n, curvature=1.0)
+    rng = np.random.default_rng(seed)
+    xs = [f"x{j}" for j in range(n)]
+    shifters = []
+    for i in range(n):
+        o = a["ideal_shares"][i]
+        quad = " + ".join(f"{float(rng.uniform(1, 3))!r}*(x{j} - {float(o[j])!r})**2" for j in range(n))
+        total = " + ".join(xs)
+        expr = (f"-({quad}) - {float(rng.uniform(1, 5))!r}*(({total}) - {float(o.sum())!r})**4"
+                f" - {float(rng.uniform(0.1, 1))!r}*(cosh(x0 - x1 - {float(o[0] - o[1])!r}) - 1)")
+        shifters.append(differentiate(expr, xs))
+    return Model.with_shifters(shifters, a["ideal_shares"], a["mu"], a["sigma"], a["beta"], a["rho"], a["alpha_bar"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_non_quadratic_shifters_planner_direct_and_equilibrium_agree(seed):
+    m = _non_quadratic_model(seed)
+    plan = DomarPlanner(m).solve()
+    alpha, w, info = solve_direct(m)
+    assert plan.objective >= w - 1e-10
+    assert abs(plan.objective - w) < 1e-7
+    eq = NetworkEconomy(m).solve()
+    assert np.abs(eq.aggregates["network"] - plan.allocation["network"]).max() < 1e-8
+    # Proposition 5 / Corollary 4 with a general shifter
+    from equilibria.plugins.kmnt2024 import statics
+
+    omega = plan.allocation["domar_weights"]
+    fd = statics.welfare_derivative(m, ("mu", 0), h=1e-5, solution=plan)
+    assert abs(fd - omega[0]) < 1e-6

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from equilibria import ConvergenceError
+
 __all__ = ["QPSolution", "maximize_quadratic"]
 
 
@@ -187,4 +189,4 @@ def _active_set(Q, g, lower, weights, budget, x, at_lower, budget_active, tol, s
             else:
                 if not at_lower.all():
                     budget_active = True
-    raise RuntimeError(f"active-set QP did not terminate in {maxiter} iterations")
+    raise ConvergenceError(f"active-set QP did not terminate in {maxiter} iterations")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from equilibria import ConvergenceError
+
 from .qp import QPSolution, maximize_quadratic
 
 __all__ = ["Choice", "QuadraticTechnology", "GeneralTechnology", "reduced_inverse", "inverse_negative_definite"]
@@ -285,13 +287,18 @@ class GeneralTechnology:
             step = sol.x - x
             if np.abs(step).max() <= self.tol:
                 return sol, total
+            if np.abs(step).max() <= 1e-6:
+                # Close to the solution the decrease is below the rounding of the objective and a
+                # line search cannot judge the step; SQP converges quadratically here: take it.
+                x = sol.x
+                continue
             f0 = s.value(x) - R @ x
             slope = (s.gradient(x) - R) @ step
             t = 1.0
             while t > 1e-10 and s.value(x + t * step) - R @ (x + t * step) < f0 + 1e-4 * t * slope:
                 t *= 0.5
             x = x + t * step
-        raise RuntimeError(f"SQP for sector {i} did not converge in {self.maxiter} iterations")
+        raise ConvergenceError(f"SQP for sector {i} did not converge in {self.maxiter} iterations")
 
     def best_response_sector(self, i, R, cap) -> QPSolution:
         """Solve eq. (12) for firm ``i`` by SQP."""
