@@ -8,7 +8,7 @@ from equilibria.plugins.kmnt2024.car import car_hessian, car_maker_expression
 from equilibria.plugins.kmnt2024.model import Model
 from equilibria.plugins.kmnt2024.network import domar_weights, leontief_inverse, moments
 from equilibria.plugins.kmnt2024.params import KmntParameters
-from equilibria.plugins.kmnt2024.planner import closed_form_inner, solve_inner, planner_objective
+from equilibria.plugins.kmnt2024.planner import closed_form_inner, solve_inner
 from equilibria.plugins.kmnt2024.qp import maximize_quadratic
 from equilibria.plugins.kmnt2024.random_economy import random_arrays, random_model
 from equilibria.plugins.kmnt2024.symbolic import differentiate
@@ -88,6 +88,7 @@ def test_lemma1_prices_and_gdp_by_simulation():
     assert abs(y.var() - fm.var_log_gdp) < 0.02 * fm.var_log_gdp
     np.testing.assert_allclose(fm.leontief, sum(np.linalg.matrix_power(alpha, k) for k in range(200)), atol=1e-12)
     np.testing.assert_allclose(fm.domar_weights, domar_weights(alpha, m.beta))
+    np.testing.assert_allclose(fm.leontief, leontief_inverse(alpha))
     # Cov[p, lambda] with lambda = -(rho - 1) y
     cov = ((p - p.mean(0)) * (-(m.rho - 1) * (y - y.mean()))[:, None]).mean(0)
     np.testing.assert_allclose(cov, fm.cov_prices_sdf, atol=0.05 * np.abs(fm.cov_prices_sdf).max())
