@@ -9,10 +9,10 @@ Ours (``equilibria.ext.dcegm`` / ``equilibria.ext.young``) runs in this interpre
 alternatives -- sequence-jacobian's HetBlock backward/forward steady state, HARK's EGM
 (``MarkovConsumerType``) and a hand-written numba EGM/lottery -- run in the separate benchmark
 environment (``/work/benchvenv``, never a project dependency) through a subprocess of this same
-script, one after the other on the same machine. All receive identical grids and Markov chains
+script; the two alternate in rounds on the same machine and samples are pooled. All receive identical grids and Markov chains
 and must agree on the policy and the distribution. Run::
 
-    /work/venv/bin/python benchmarks/waugh2022_household.py [--repeat 15] [--bench-python /work/benchvenv/bin/python]
+    /work/venv/bin/python benchmarks/waugh2022_household.py [--repeat 9] [--rounds 4] [--bench-python /work/benchvenv/bin/python]
 
 Prints a Markdown table (medians and minima over repeats).
 """
@@ -267,24 +267,32 @@ def child(which, repeat):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--bench-python", default="/work/benchvenv/bin/python")
     ap.add_argument("--child", default=None)
     args = ap.parse_args()
     if args.child:
         child(args.child.split(","), args.repeat)
         return
-    ours = run_ours(args.repeat)
-    proc = subprocess.run([args.bench_python, __file__, "--child", "ssj,numba,hark", "--repeat",
-                           str(args.repeat)], capture_output=True, text=True)
-    try:
-        other = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        print(proc.stderr[-3000:])
-        raise
-    ours_again = run_ours(args.repeat)   # ours before and after: keep the better of the two runs
-    for k in ours:
-        ours[k]["times"] = ours[k]["times"] + ours_again[k]["times"]
+    # interleaved rounds (ours, then the alternatives in their environment), so that load from
+    # other jobs on the shared machine falls on both sides alike; samples pooled over rounds
+    ours, other = {}, {}
+    for _ in range(args.rounds):
+        mine = run_ours(args.repeat)
+        proc = subprocess.run([args.bench_python, __file__, "--child", "ssj,numba,hark", "--repeat",
+                               str(args.repeat)], capture_output=True, text=True)
+        try:
+            theirs = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            print(proc.stderr[-3000:])
+            raise
+        for pool, new in ((ours, mine), (other, theirs)):
+            for k, v in new.items():
+                if k in pool and "times" in v:
+                    pool[k]["times"] = pool[k]["times"] + v["times"]
+                else:
+                    pool[k] = v
     results = {**ours, **other}
     ref = np.array(ours["ours (any CRRA)"]["policy"])
     dref = np.array(ours["dist ours"]["dist"])
