@@ -137,7 +137,7 @@ def test_plugin_metadata():
     assert plugin.name == "kmnt2024"
     assert {e.name for e in plugin.experiments} == {"car", "statics", "scale"}
     assert {e.name for e in plugin.experiments if e.headline} == {"car", "statics"}
-    assert len(plugin.theorems) == 7
+    assert len(plugin.theorems) == 8
 
 
 def _non_quadratic_model(seed, n=3):

@@ -113,6 +113,19 @@ def _monotone(spec):
         f"omega_{i} rose from {w0:.12g} to {w_sig:.12g} when Sigma_{i}{i} rose (rho = {m.rho:.3g} >= 1)"
 
 
+def _monotone_low_rho(spec):
+    """For rho < 1 the variance part of Proposition 2 reverses (revealed preference, see docs)."""
+    m = _model(spec)
+    i = int(spec["i"] * m.n) % m.n
+    delta = 0.001 + 0.01 * spec["u"]
+    base = DomarPlanner(m).solve()
+    w0 = base.allocation["domar_weights"][i]
+    vol = DomarPlanner(statics.perturb(m, ("sigma", i, i), delta)).solve(base.allocation["domar_weights"])
+    w_sig = vol.allocation["domar_weights"][i]
+    assert w_sig >= w0 - 1e-9, \
+        f"omega_{i} fell from {w0:.12g} to {w_sig:.12g} when Sigma_{i}{i} rose although rho = {m.rho:.3g} < 1"
+
+
 # --------------------------------------------------------------------------- Proposition 5 / Corollary 4
 def _envelope(spec):
     m = _model(spec)
@@ -195,6 +208,12 @@ THEOREMS = [
                       "(finite changes). For rho < 1 the Sigma_ii part reverses; not checked here.",
             reference="Proposition 2",
             strategy=_with(_ANY, i=_unit, u=_unit), predicate=_monotone),
+    Theorem(name="domar-monotonicity-low-rho",
+            statement="For 0 < rho < 1 (where eq. 15 stays concave) omega_i is weakly *increasing* in Sigma_ii: "
+                      "the variance half of Proposition 2 reverses sign with rho - 1.",
+            reference="Proposition 2 (our extension; see Reading of the source, item 8)",
+            strategy=_with(lambda: economies(rho=(0.3, 0.95), curvature=(1.0, 5.0)), i=_unit, u=_unit),
+            predicate=_monotone_low_rho),
     Theorem(name="welfare-envelope",
             statement="dW/dmu_i = omega_i and dW/dSigma_ij = -(rho-1) omega_i omega_j / 2: welfare responds as "
                       "if the network were fixed (finite differences of the re-solved planner).",
