@@ -173,3 +173,18 @@ def test_non_quadratic_shifters_planner_direct_and_equilibrium_agree(seed):
     omega = plan.allocation["domar_weights"]
     fd = statics.welfare_derivative(m, ("mu", 0), h=1e-5, solution=plan)
     assert abs(fd - omega[0]) < 1e-6
+
+
+def test_model_from_expressions_matches_quadratic_parameters():
+    """The car economy typed as expressions gives the quadratic contract's solution."""
+    from equilibria.plugins.kmnt2024.car import car_maker_expression
+
+    p = KmntParameters()
+    expr, _ = car_maker_expression()
+    upstream = "-0.5*(x1**2 + x2**2 + x3**2 + x4**2)"
+    m = Model.from_expressions([upstream] * 3 + [str(expr)], p.mu, p.sigma, p.beta, p.rho, p.alpha_bar)
+    np.testing.assert_allclose(m.technology.ideal, p.ideal_shares, atol=1e-10)
+    ref = DomarPlanner(Model.from_parameters(p)).solve()
+    sol = DomarPlanner(m).solve()
+    np.testing.assert_allclose(sol.allocation["network"], ref.allocation["network"], atol=1e-10)
+    assert abs(sol.objective - ref.objective) < 1e-12

@@ -48,6 +48,25 @@ class Model:
         """Any smooth strictly concave shifters (objects with value/gradient/hessian)."""
         return cls(mu, sigma, beta, rho, alpha_bar, GeneralTechnology(shifters, ideal))
 
+    @classmethod
+    def from_expressions(cls, expressions, mu, sigma, beta, rho, alpha_bar, ideal=None) -> "Model":
+        """Shifters given as sympy expressions in ``x1..xn`` (``x_j = alpha_ij``); sympy derives the
+        gradients and Hessians (:func:`~.symbolic.differentiate`).
+
+        ``ideal`` (the maximisers ``alpha_i°``, used as starting points) defaults to the maximiser of
+        each ``a_i`` over ``A_i``, computed by the firms' own SQP at zero prices.
+        """
+        from .symbolic import differentiate
+
+        n = len(expressions)
+        variables = [f"x{j + 1}" for j in range(n)]
+        shifters = [differentiate(e, variables) for e in expressions]
+        alpha_bar = np.asarray(alpha_bar, dtype=float)
+        if ideal is None:
+            tech = GeneralTechnology(shifters, np.full((n, n), 0.5 / n) * alpha_bar[:, None])
+            ideal = tech.best_response(np.zeros(n), alpha_bar).alpha
+        return cls.with_shifters(shifters, ideal, mu, sigma, beta, rho, alpha_bar)
+
     @property
     def is_quadratic(self) -> bool:
         return isinstance(self.technology, QuadraticTechnology)
