@@ -222,7 +222,7 @@ cdef void _step_state(
     double[:, :, ::1] spending,
     double[:, :, ::1] choice_value,
     double[:, :, ::1] probabilities,
-    double[:, ::1] marginal_new,
+    double* marginal_new,
     double[:, ::1] value_new,
     int[::1] nonmonotone,
     double[::1] change,
@@ -236,7 +236,7 @@ cdef void _step_state(
     cdef double* b = &base[z, 0]
     cdef double* xe = &x_endog[z, 0]
     cdef double* ve = &v_endog[z, 0]
-    cdef double* mn = &marginal_new[z, 0]
+    cdef double* mn = marginal_new + z * n
     cdef double* vn = &value_new[z, 0]
     cdef double* pr
     cdef double* cv
@@ -260,9 +260,6 @@ cdef void _step_state(
                                             &change[z])
 
     if m == 1:
-        pr = &probabilities[0, z, 0]
-        for k in range(n):
-            pr[k] = 1.0
         _power(mn, &spending[0, z, 0], R * pow(prices[0], gamma - 1.0), -gamma, n)
         if values:
             cv = &choice_value[0, z, 0]
@@ -367,6 +364,11 @@ def egm_iterate(
     vn_arr = np.zeros((nz, n))
     mn_arr = np.empty((nz, n))
     cdef double[:, ::1] marginal_new = mn_arr
+    cdef double* cur = &marginal[0, 0]
+    cdef double* nxt = &marginal_new[0, 0]
+    cdef double* swap
+    if prices.shape[0] == 1:
+        probabilities[:, :, :] = 1.0
     nm_arr = np.zeros(nz, dtype=np.intc)
     ch_arr = np.zeros(nz)
     cdef double[:, ::1] wa = wa_arr
@@ -388,7 +390,7 @@ def egm_iterate(
             # then the step itself writes the new marginal value into ``marginal``
             # beta E[. | z] for every z at once: wa = beta P marginal, i.e. the column-major
             # product marginal^T P^T (BLAS); likewise for the value
-            dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, &marginal[0, 0], &n_int,
+            dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, cur, &n_int,
                   &transition[0, 0], &nz_int, &zero, &wa[0, 0], &n_int)
             if values:
                 dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, &value[0, 0], &n_int,
@@ -398,12 +400,14 @@ def egm_iterate(
                 change[z] = 0.0
                 _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
                             x_endog, v_endog, savings, spending, choice_value, probabilities,
-                            marginal_new, value_new, nonmonotone, change)
+                            nxt, value_new, nonmonotone, change)
             dist = 0.0
             for z in range(nz):
                 if change[z] > dist:
                     dist = change[z]
-            memcpy(&marginal[0, 0], &marginal_new[0, 0], nz * n * sizeof(double))
+            swap = cur
+            cur = nxt
+            nxt = swap
             if values:
                 # value changes are measured relative to the magnitude of the values (at least 1):
                 # utilities with a large constant (gamma near 1) carry rounding noise of that size
@@ -420,6 +424,8 @@ def egm_iterate(
                         value[z, k] = value_new[z, k] - shift
             if dist < tol:
                 break
+    if cur != &marginal[0, 0]:
+        memcpy(&marginal[0, 0], cur, nz * n * sizeof(double))
     cdef long bad = 0
     for z in range(nz):
         bad += nonmonotone[z]
