@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from equilibria import efficiency_gap
 from equilibria.results import Result, Table
 
 from .equilibrium import NetworkEconomy
@@ -29,7 +30,7 @@ def solve(params) -> Result:
     alpha = plan.allocation["network"]
     fm = model.fixed_network(alpha)
     eq_alpha = eq.aggregates["network"]
-    gap = float(np.abs(alpha - eq_alpha).max())
+    gap = efficiency_gap({"network": alpha}, {"network": eq_alpha})  # max |alpha_planner - alpha_eq|
     data = {
         "domar_weights": plan.allocation["domar_weights"].tolist(),
         "network": alpha.tolist(),
