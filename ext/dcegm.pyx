@@ -395,12 +395,20 @@ def egm_iterate(
             if values:
                 dgemm(&trans_n, &trans_n, &n_int, &nz_int, &nz_int, &beta, &value[0, 0], &n_int,
                       &transition[0, 0], &nz_int, &zero, &w[0, 0], &n_int)
-            for z in prange(nz, num_threads=threads, schedule="static"):
-                nonmonotone[z] = 0
-                change[z] = 0.0
-                _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
-                            x_endog, v_endog, savings, spending, choice_value, probabilities,
-                            nxt, value_new, nonmonotone, change)
+            if threads > 1:
+                for z in prange(nz, num_threads=threads, schedule="static"):
+                    nonmonotone[z] = 0
+                    change[z] = 0.0
+                    _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
+                                x_endog, v_endog, savings, spending, choice_value, probabilities,
+                                nxt, value_new, nonmonotone, change)
+            else:                   # no OpenMP region per iteration when single-threaded
+                for z in range(nz):
+                    nonmonotone[z] = 0
+                    change[z] = 0.0
+                    _step_state(z, grid, income, prices, R, gamma, sigma, values, wa, w, base,
+                                x_endog, v_endog, savings, spending, choice_value, probabilities,
+                                nxt, value_new, nonmonotone, change)
             dist = 0.0
             for z in range(nz):
                 if change[z] > dist:

@@ -128,6 +128,19 @@ cdef void _markov(const double* transition, const double* moved, double* out, Py
             out[zp * n + kk] = p
 
 
+cdef void _scatter_state(Py_ssize_t z, const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
+                         const double[:, :, ::1] probabilities, bint single, const double* dist,
+                         double* moved, Py_ssize_t n) noexcept nogil:
+    """Lotteries of every option for exogenous state z into row z of ``moved``."""
+    cdef Py_ssize_t j, k
+    cdef double* mv = moved + z * n
+    for k in range(n):
+        mv[k] = 0.0
+    for j in range(index.shape[0]):
+        _scatter_row(&index[j, z, 0], &weight[j, z, 0],
+                     NULL if single else &probabilities[j, z, 0], dist + z * n, mv, n)
+
+
 def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
                const double[:, :, ::1] probabilities, const double[:, ::1] transition,
                double[:, ::1] dist, double tol, int maxiter, int check_every=1, int threads=1):
@@ -148,8 +161,9 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     cdef double[:, ::1] moved = moved_arr
     cdef double[:, ::1] new = new_arr
     cdef double* mv
-    cdef double* nw
-    cdef double* ds
+    cdef double* cur = &dist[0, 0]
+    cdef double* nxt = &new[0, 0]
+    cdef double* swap
     cdef bint check
     cdef char trans_n = b'N'
     cdef char trans_t = b'T'
@@ -158,21 +172,24 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     with nogil:
         while it < maxiter:
             it += 1
-            for z in prange(nz, num_threads=threads, schedule="static"):
-                mv = &moved[z, 0]
-                for k in range(n):
-                    mv[k] = 0.0
-                for j in range(m):
-                    _scatter_row(&index[j, z, 0], &weight[j, z, 0],
-                                 NULL if single else &probabilities[j, z, 0], &dist[z, 0], mv, n)
+            if threads > 1:
+                for z in prange(nz, num_threads=threads, schedule="static"):
+                    _scatter_state(z, index, weight, probabilities, single, cur, &moved[0, 0], n)
+            else:                       # no OpenMP region per step when single-threaded
+                for z in range(nz):
+                    _scatter_state(z, index, weight, probabilities, single, cur, &moved[0, 0], n)
             check = (it % check_every == 0) or it == maxiter
-            # new = P' moved, as the column-major product moved^T P (BLAS)
+            # next = P' moved, as the column-major product moved^T P (BLAS)
             dgemm(&trans_n, &trans_t, &n_int, &nz_int, &nz_int, &one, &moved[0, 0], &n_int,
-                  &transition[0, 0], &nz_int, &zero, &new[0, 0], &n_int)
+                  &transition[0, 0], &nz_int, &zero, nxt, &n_int)
             d = 0.0
             if check:
-                d = _sup_change(&new[0, 0], &dist[0, 0], nz * n)
-            memcpy(&dist[0, 0], &new[0, 0], nz * n * sizeof(double))
+                d = _sup_change(nxt, cur, nz * n)
+            swap = cur
+            cur = nxt
+            nxt = swap
             if check and d < tol:
                 break
+        if cur != &dist[0, 0]:
+            memcpy(&dist[0, 0], cur, nz * n * sizeof(double))
     return it, d
