@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from equilibria.plugins.kmnt2024.blas import single_threaded_blas
+from equilibria.blas import single_threaded_blas
 from equilibria.plugins.kmnt2024.direct import solve_direct
 from equilibria.plugins.kmnt2024.equilibrium import NetworkEconomy
 from equilibria.plugins.kmnt2024.model import Model

@@ -19,8 +19,9 @@ from .market import Market
 
 __all__ = ["Economy", "ROOT_METHODS"]
 
-#: Methods of :func:`scipy.optimize.root` accepted by :meth:`Economy.solve`, plus ``"brentq"``.
-ROOT_METHODS = ("hybr", "lm", "broyden1", "broyden2", "anderson", "krylov", "df-sane", "brentq")
+#: Methods accepted by :meth:`Economy.solve`: those of :func:`scipy.optimize.root`, ``"brentq"`` for
+#: one unknown, and ``"newton"`` for economies that provide an analytic :meth:`Economy.jacobian`.
+ROOT_METHODS = ("hybr", "lm", "broyden1", "broyden2", "anderson", "krylov", "df-sane", "brentq", "newton")
 
 
 class Economy:
@@ -94,6 +95,27 @@ class Economy:
         """Derived quantities reported with an equilibrium. Override in subclasses."""
         return {}
 
+    def jacobian(self, prices: Mapping[str, np.ndarray], responses: Mapping[str, Any]) -> np.ndarray | None:
+        """Analytic derivative of all excess demands with respect to all prices, or ``None``.
+
+        Rows and columns follow the price blocks in declaration order, every entry included (the
+        numeraire's too); ``method="newton"`` needs it. The default has none.
+        """
+        return None
+
+    def _unknowns_jacobian(self, prices, responses) -> np.ndarray:
+        """d residuals / d unknowns from :meth:`jacobian` (numeraire dropped, chain rule for logs)."""
+        full = self.jacobian(prices, responses)
+        if full is None:
+            raise ParameterError("method", f"newton needs {type(self).__name__}.jacobian(prices, responses)")
+        mask = np.concatenate([self._mask[n] for n in self.price_guess])
+        scale = np.concatenate([prices[n].ravel() if n in self.positive else np.ones(prices[n].size)
+                                for n in self.price_guess])
+        full = np.asarray(full, dtype=float)
+        if full.shape != (mask.size, mask.size):
+            raise ValueError(f"jacobian has shape {full.shape}, expected {(mask.size, mask.size)}")
+        return full[np.ix_(mask, mask)] * scale[mask][None, :]
+
     # ------------------------------------------------------------------ packing
     def _complete(self, prices: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         full = {name: np.atleast_1d(np.asarray(prices.get(name, guess), dtype=float))
@@ -155,17 +177,24 @@ class Economy:
             raise ParameterError("tol", "must be positive", tol)
         base = self._complete(guess or {})
         history: list[float] = []
-        cache: dict[bytes, np.ndarray] = {}
+        cache: dict[bytes, tuple] = {}
 
-        def objective(x):
+        def evaluate(x):
+            """Residuals at unknowns ``x`` with the prices and responses behind them (last one cached)."""
             x = np.asarray(x, dtype=float)
             key = x.tobytes()
             if key not in cache:
-                value = self.residuals(self.unpack(x, base))
+                prices = self.unpack(x, base)
+                responses = self.respond(prices)
+                excess = self.excess_demands(prices, responses)
+                value = np.concatenate([excess[n][self._mask[n]] for n in self.price_guess])
                 cache.clear()
-                cache[key] = value
+                cache[key] = (value, prices, responses)
                 history.append(float(np.max(np.abs(value))) if value.size else 0.0)
             return cache[key]
+
+        def objective(x):
+            return evaluate(x)[0]
 
         start = time.perf_counter()
         x0 = self.pack(base)
@@ -174,12 +203,12 @@ class Economy:
             x = x0
         elif method == "brentq":
             x, iterations, message = self._solve_scalar(objective, x0, tol, maxiter, bracket, history)
+        elif method == "newton":
+            x, iterations, message = self._solve_newton(evaluate, x0, tol, maxiter, history)
         else:
             x, iterations, message = self._solve_root(objective, x0, method, tol, maxiter, options, history)
-        prices = self.unpack(np.asarray(x, dtype=float), base)
-        responses = self.respond(prices)
+        residual, prices, responses = evaluate(x)   # cached when x was the last point evaluated
         excess = self.excess_demands(prices, responses)
-        residual = np.concatenate([excess[n][self._mask[n]] for n in self.price_guess])
         norm = float(np.max(np.abs(residual))) if residual.size else 0.0
         seconds = time.perf_counter() - start
         converged = bool(np.isfinite(norm) and norm <= tol)
@@ -210,6 +239,31 @@ class Economy:
                 raise ConvergenceError(f"{method} failed: {exc}", history=history) from None
         iterations = int(getattr(sol, "nit", 0) or getattr(sol, "nfev", 0) or len(history))
         return sol.x, iterations, sol.message
+
+    def _solve_newton(self, evaluate, x0, tol, maxiter, history):
+        """Newton's method with the analytic Jacobian and a backtracking (Armijo) line search."""
+        x = np.array(x0, dtype=float)
+        residual, prices, responses = evaluate(x)
+        norm = float(np.max(np.abs(residual)))
+        iterations = 0
+        while norm > tol and iterations < (100 if maxiter is None else int(maxiter)):
+            iterations += 1
+            try:
+                step = np.linalg.solve(self._unknowns_jacobian(prices, responses), -residual)
+            except np.linalg.LinAlgError as exc:
+                raise ConvergenceError(f"newton: singular Jacobian ({exc})", history=history) from None
+            size = 1.0
+            while True:
+                trial, trial_prices, trial_responses = evaluate(x + size * step)
+                trial_norm = float(np.max(np.abs(trial)))
+                if trial_norm <= (1.0 - 1e-4 * size) * norm or size < 1e-8:
+                    break
+                size *= 0.5
+            if not trial_norm < norm:
+                return x, iterations, "line search made no progress"
+            x, residual, norm = x + size * step, trial, trial_norm
+            prices, responses = trial_prices, trial_responses
+        return x, iterations, "converged" if norm <= tol else "iteration limit reached"
 
     def _solve_scalar(self, objective, x0, tol, maxiter, bracket, history):
         from scipy import optimize

@@ -29,7 +29,7 @@ def test_kernel_flags_matrices_that_are_not_negative_definite():
 
 
 def test_blas_thread_settings_are_restored():
-    from equilibria.plugins.kmnt2024.blas import _global_controls, single_threaded_blas_global
+    from equilibria.blas import _global_controls, single_threaded_blas_global
 
     controls = _global_controls()
     before = [get() for get, _ in controls]

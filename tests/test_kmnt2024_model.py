@@ -11,7 +11,7 @@ from equilibria.plugins.kmnt2024.params import KmntParameters
 from equilibria.plugins.kmnt2024.planner import closed_form_inner, solve_inner
 from equilibria.plugins.kmnt2024.qp import maximize_quadratic
 from equilibria.plugins.kmnt2024.random_economy import random_arrays, random_model
-from equilibria.plugins.kmnt2024.symbolic import differentiate
+from equilibria.symbolic import differentiate
 from equilibria.plugins.kmnt2024.technology import GeneralTechnology, QuadraticTechnology, inverse_negative_definite
 
 

@@ -142,7 +142,7 @@ def test_plugin_metadata():
 
 def _non_quadratic_model(seed, n=3):
     """Strictly concave, non-quadratic shifters typed as sympy expressions (Assumption 1)."""
-    from equilibria.plugins.kmnt2024.symbolic import differentiate
+    from equilibria.symbolic import differentiate
 
     a = random_arrays(seed, n, curvature=1.0)
     rng = np.random.default_rng(seed)

@@ -108,54 +108,9 @@ class NetworkEconomy(Economy):
         return np.eye(m.n) - alpha - (m.rho - 1.0) * m.sigma @ LtJ
 
     def solve(self, method="newton", tol=1e-11, maxiter=None, guess=None, **kw) -> Equilibrium:
-        """``method="newton"`` (exact Jacobian, default) or any method of :meth:`Economy.solve`."""
-        from .blas import single_threaded_blas
+        """``method="newton"`` (the core's Newton with the exact Jacobian above, default) or any other
+        method of :meth:`Economy.solve`; BLAS runs single-threaded for the many small products."""
+        from equilibria.blas import single_threaded_blas
 
         with single_threaded_blas():
-            if method != "newton":
-                return super().solve(method=method, tol=tol, maxiter=maxiter, guess=guess, **kw)
-            return self._newton(tol, maxiter, guess)
-
-    def _newton(self, tol, maxiter, guess) -> Equilibrium:
-        maxiter = 100 if maxiter is None else int(maxiter)
-        t0 = time.perf_counter()
-        R = np.array(guess[PRICE] if guess else self.price_guess[PRICE], dtype=float)
-        history = []
-        evaluations = 0
-
-        def evaluate(R):
-            nonlocal evaluations
-            evaluations += 1
-            prices = {PRICE: R}
-            responses = self.respond(prices)
-            G = self.pricing.excess_demand(responses, prices)
-            return responses, G
-
-        responses, G = evaluate(R)
-        norm = float(np.abs(G).max())
-        history.append(norm)
-        iterations = 0
-        while norm > tol:
-            if iterations >= maxiter:
-                raise ConvergenceError(f"NetworkEconomy: newton did not clear markets to tol {tol:g}",
-                                       history=history)
-            iterations += 1
-            step = np.linalg.solve(self.jacobian({PRICE: R}, responses), -G)
-            t = 1.0
-            while True:
-                trial = evaluate(R + t * step)
-                trial_norm = float(np.abs(trial[1]).max())
-                if trial_norm <= (1.0 - 1e-4 * t) * norm or t < 1e-8:
-                    break
-                t *= 0.5
-            R = R + t * step
-            responses, G = trial
-            norm = trial_norm
-            history.append(norm)
-        prices = {PRICE: R}
-        report = SolveReport(method="newton (exact Jacobian)", converged=True, iterations=iterations,
-                             evaluations=evaluations, residual_norm=norm, tolerance=tol,
-                             seconds=time.perf_counter() - t0, history=tuple(history), message="")
-        excess = {PRICE: G}
-        return Equilibrium(prices=prices, responses=responses, aggregates=self.aggregates(responses, prices),
-                           excess_demands=excess, report=report)
+            return super().solve(method=method, tol=tol, maxiter=maxiter, guess=guess, **kw)

@@ -60,7 +60,7 @@ def _figure(rows, x_key, xlabel, title):
 
 def run_car(params, options=None) -> Result:
     """Input shares of the car maker against E[p_1] (through mu_1) and V[p_1] (through Sigma_11)."""
-    from .symbolic import differentiate
+    from equilibria.symbolic import differentiate
     from .technology import GeneralTechnology
 
     model = Model.from_parameters(params)

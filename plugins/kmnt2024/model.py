@@ -56,7 +56,7 @@ class Model:
         ``ideal`` (the maximisers ``alpha_i°``, used as starting points) defaults to the maximiser of
         each ``a_i`` over ``A_i``, computed by the firms' own SQP at zero prices.
         """
-        from .symbolic import differentiate
+        from equilibria.symbolic import differentiate
 
         n = len(expressions)
         variables = [f"x{j + 1}" for j in range(n)]

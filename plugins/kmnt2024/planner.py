@@ -261,7 +261,7 @@ class DomarPlanner(Planner):
 
     def solve(self, omega0=None) -> PlannerSolution:
         """Maximise eq. (15); ``omega0`` is an optional starting point in ``O`` (warm start)."""
-        from .blas import single_threaded_blas
+        from equilibria.blas import single_threaded_blas
 
         with single_threaded_blas():
             return self._solve(omega0)

@@ -15,7 +15,7 @@ Two implementations share one interface:
 * :class:`QuadraticTechnology` -- eq. (2), ``a_i = (alpha_i - ideal_i)' H_i (alpha_i - ideal_i)/2``,
   batched over sectors with NumPy (``H_i^{-1}`` is factorised once);
 * :class:`GeneralTechnology` -- any per-sector objects with ``value``, ``gradient``, ``hessian``
-  (for instance :class:`~equilibria.plugins.kmnt2024.symbolic.SymbolicFunction` built by sympy),
+  (for instance :class:`~equilibria.symbolic.SymbolicFunction` built by sympy),
   solved by sequential quadratic programming with the active-set QP of
   :mod:`~equilibria.plugins.kmnt2024.qp`.
 """
@@ -63,26 +63,26 @@ def inverse_negative_definite(matrices) -> np.ndarray:
     """Inverses of a stack of symmetric negative definite matrices by Cholesky (LAPACK potrf/potri).
 
     About half the flops of :func:`numpy.linalg.inv` (LU), which is the reference in the tests.
-    Uses the kernel ``equilibria.ext.kmnt_inverse`` (one matrix per OpenMP thread) when compiled,
-    else the same LAPACK calls through SciPy in a loop.
+    Matrices of size 64 and more go to the kernel ``equilibria.ext.kmnt_inverse`` (one matrix per
+    OpenMP thread; it is part of every install, so a missing build is an ImportError, not a silent
+    slow path); smaller ones, where thread start-up costs more than it saves, make the same LAPACK
+    calls through SciPy in a loop.
     """
+    from equilibria.ext.kmnt_inverse import invert_negative_definite
+
     matrices = np.ascontiguousarray(matrices, dtype=float)
     out = np.empty_like(matrices)
-    try:
-        if matrices.shape[-1] < 64:  # thread start-up costs more than it saves on small matrices
-            raise ImportError
-        from equilibria.ext.kmnt_inverse import invert_negative_definite
-    except ImportError:  # small, or kernel not compiled: the same LAPACK calls, one after the other
+    if matrices.shape[-1] < 64:
         from scipy.linalg import lapack
 
-        from .blas import single_threaded_blas
+        from equilibria.blas import single_threaded_blas
 
         with single_threaded_blas():
             _invert_into(lapack, matrices, out)
         return out
     import os
 
-    from .blas import single_threaded_blas_global
+    from equilibria.blas import single_threaded_blas_global
 
     status = np.zeros(matrices.shape[0], dtype=np.intc)
     with single_threaded_blas_global():
@@ -249,7 +249,7 @@ class GeneralTechnology:
     ----------
     shifters : sequence
         ``shifters[i]`` has methods ``value(x)``, ``gradient(x)`` and ``hessian(x)`` for
-        ``x`` an n-vector (e.g. :func:`~equilibria.plugins.kmnt2024.symbolic.differentiate`).
+        ``x`` an n-vector (e.g. :func:`~equilibria.symbolic.differentiate`).
     ideal : (n, n) ndarray
         The maximisers ``alpha_i°`` (used as starting points and for reporting).
     """

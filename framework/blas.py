@@ -8,7 +8,7 @@ thread count (``openblas_set_num_threads_local``, OpenBLAS >= 0.3.27) of every O
 the process (NumPy's and SciPy's copies) to one, and restores it afterwards; other threads are not
 affected. Without such a library it does nothing.
 
-This helper is paper-agnostic; it could move to the core next to the executors.
+Used by kmnt2024 (many small dense operations); paper-agnostic, so it lives in the core.
 """
 from __future__ import annotations
 

@@ -1,12 +1,9 @@
-"""Symbolic TFP shifters: a sympy expression in, value / gradient / Hessian callables out.
+"""Symbolic differentiation: a sympy expression in, value / gradient / Hessian callables out.
 
-Assumption 1 of Kopytov, Mishra, Nimark and Taschereau-Dumouchel (2024) only asks the log
-productivity shifter ``a_i(alpha_i) = log A_i(alpha_i)`` to be smooth and strictly concave. Writing
-the gradient and Hessian of an arbitrary such function by hand is error prone, so
-:func:`differentiate` lets sympy derive them once and compiles all three with ``lambdify``.
-
-This helper is paper-agnostic (any smooth scalar function of a vector); it could move to the core
-(``equilibria.dynamics`` or ``equilibria.numerics``) if other plugins need it.
+Writing the gradient and Hessian of an arbitrary smooth scalar function of a vector by hand is
+error prone, so :func:`differentiate` lets sympy derive them once and compiles all three with
+``lambdify``. kmnt2024 uses it for TFP shifters ``a_i(alpha_i)`` (Assumption 1 of Kopytov, Mishra,
+Nimark and Taschereau-Dumouchel 2024 only asks them to be smooth and strictly concave).
 """
 from __future__ import annotations
 
