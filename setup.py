@@ -6,6 +6,10 @@ installed under one import name: ``framework/`` is the package ``equilibria``, `
 
 Set ``EQUILIBRIA_BUILD_ONLY=name1,name2`` to compile only some kernels (a development aid for
 ``python setup.py build_ext --inplace``); a normal install always builds all of them.
+
+Some kernels ask for ``-march=native`` in their ``# distutils:`` header (vector code for the
+building machine's CPU, measured to matter in docs/benchmarks.md). That suits installs from source;
+set ``EQUILIBRIA_PORTABLE=1`` when building a binary meant for other machines: the flag is dropped.
 """
 import glob
 import os
@@ -53,7 +57,7 @@ def _extensions():
                 extra_link_args=["-fopenmp"],
             )
         )
-    return cythonize(
+    built = cythonize(
         extensions,
         language_level=3,
         compiler_directives={
@@ -63,6 +67,10 @@ def _extensions():
             "initializedcheck": False,
         },
     )
+    if os.environ.get("EQUILIBRIA_PORTABLE"):
+        for extension in built:
+            extension.extra_compile_args = [a for a in extension.extra_compile_args if not a.startswith("-march=")]
+    return built
 
 
 PLUGINS = {
