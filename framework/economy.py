@@ -39,17 +39,21 @@ class Economy:
         the residuals (Walras' law).
     positive : iterable of str
         Price blocks solved in logs (they must stay positive).
+    bounds : mapping of str to (float, float), optional
+        Price blocks that must stay strictly inside ``(low, high)`` (say a gross return below
+        ``1/β``); they are solved through the logistic map ``low + (high - low) / (1 + exp(-x))``.
     """
 
     def __init__(self, agents: Sequence[Agent], markets: Sequence[Market],
                  prices: Mapping[str, Any], numeraire: tuple[str, int] | None = None,
-                 positive: Iterable[str] = ()):
+                 positive: Iterable[str] = (), bounds: Mapping[str, tuple[float, float]] | None = None):
         self.agents = list(agents)
         self.markets = list(markets)
         self.price_guess = {name: np.atleast_1d(np.asarray(value, dtype=float)).copy()
                             for name, value in prices.items()}
         self.numeraire = numeraire
         self.positive = set(positive)
+        self.bounds = {name: (float(lo), float(hi)) for name, (lo, hi) in (bounds or {}).items()}
         names = [a.name for a in self.agents]
         if len(set(names)) != len(names):
             raise ValueError(f"agent names must be unique, got {names}")
@@ -64,6 +68,11 @@ class Economy:
         for name in self.positive:
             if np.any(self.price_guess[name] <= 0):
                 raise ParameterError(name, "initial guess must be positive for a positive price block")
+        for name, (low, high) in self.bounds.items():
+            if name in self.positive or name not in self.price_guess or not low < high:
+                raise ValueError(f"bounds for {name!r} need a price block that is not also positive, and low < high")
+            if np.any(self.price_guess[name] <= low) or np.any(self.price_guess[name] >= high):
+                raise ParameterError(name, f"initial guess must lie inside the bounds ({low:g}, {high:g})")
         self._market_of = {m.price: m for m in self.markets}
         self._mask = {name: np.ones(v.size, bool) for name, v in self.price_guess.items()}
         if numeraire is not None:
@@ -109,8 +118,7 @@ class Economy:
         if full is None:
             raise ParameterError("method", f"newton needs {type(self).__name__}.jacobian(prices, responses)")
         mask = np.concatenate([self._mask[n] for n in self.price_guess])
-        scale = np.concatenate([prices[n].ravel() if n in self.positive else np.ones(prices[n].size)
-                                for n in self.price_guess])
+        scale = self._dprice_dunknown(prices)
         full = np.asarray(full, dtype=float)
         if full.shape != (mask.size, mask.size):
             raise ValueError(f"jacobian has shape {full.shape}, expected {(mask.size, mask.size)}")
@@ -125,12 +133,28 @@ class Economy:
             raise ValueError(f"unknown price blocks {sorted(unknown)}")
         return full
 
+    def _to_unknown(self, name: str, value: np.ndarray) -> np.ndarray:
+        if name in self.positive:
+            return np.log(value)
+        if name in self.bounds:
+            low, high = self.bounds[name]
+            return np.log((value - low) / (high - value))
+        return value
+
+    def _from_unknown(self, name: str, x: np.ndarray) -> np.ndarray:
+        if name in self.positive:
+            return np.exp(x)
+        if name in self.bounds:
+            low, high = self.bounds[name]
+            return low + (high - low) / (1.0 + np.exp(-x))
+        return x
+
     def pack(self, prices: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The solver's unknowns (non-numeraire entries, logs for positive blocks)."""
+        """The solver's unknowns (non-numeraire entries; logs for positive blocks, logits for bounded)."""
         parts = []
         for name in self.price_guess:
             value = np.atleast_1d(np.asarray(prices[name], dtype=float))[self._mask[name]]
-            parts.append(np.log(value) if name in self.positive else value)
+            parts.append(self._to_unknown(name, value))
         return np.concatenate(parts)
 
     def unpack(self, x: np.ndarray, base: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
@@ -140,11 +164,24 @@ class Economy:
         for name, guess in self.price_guess.items():
             value = np.array(base[name], dtype=float, copy=True).reshape(guess.shape)
             n = int(self._mask[name].sum())
-            chunk = x[start:start + n]
-            value[self._mask[name]] = np.exp(chunk) if name in self.positive else chunk
+            value[self._mask[name]] = self._from_unknown(name, x[start:start + n])
             out[name] = value
             start += n
         return out
+
+    def _dprice_dunknown(self, prices) -> np.ndarray:
+        """d price / d unknown for every entry (chain rule of the log and logistic maps)."""
+        parts = []
+        for name in self.price_guess:
+            p = prices[name].ravel()
+            if name in self.positive:
+                parts.append(p)
+            elif name in self.bounds:
+                low, high = self.bounds[name]
+                parts.append((p - low) * (high - p) / (high - low))
+            else:
+                parts.append(np.ones(p.size))
+        return np.concatenate(parts)
 
     # ------------------------------------------------------------------ solving
     def solve(self, method: str = "hybr", tol: float = 1e-10, maxiter: int | None = None,
@@ -273,7 +310,7 @@ class Economy:
         if bracket is None:
             raise ParameterError("bracket", "brentq needs a bracket (low, high)")
         name = next(n for n in self.price_guess if self._mask[n].any())
-        low, high = (np.log(b) if name in self.positive else b for b in bracket)
+        low, high = (float(self._to_unknown(name, np.float64(b))) for b in bracket)
         f = lambda s: float(objective(np.array([s]))[0])  # noqa: E731
         f_low, f_high = f(low), f(high)
         if not np.sign(f_low) * np.sign(f_high) <= 0:

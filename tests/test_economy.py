@@ -132,3 +132,20 @@ def test_newton_with_analytic_jacobian():
     _, _, plain = exchange_economy()
     with pytest.raises(ParameterError, match="jacobian"):
         plain.solve(method="newton")
+
+
+def test_bounded_price_block_stays_inside_and_newton_chain_rule():
+    alpha, endowment, _ = exchange_economy(n_goods=3, seed=7)
+    exact = closed_form_prices(alpha, endowment)
+    bounded = Economy([CobbDouglasConsumers(alpha, endowment)], [GoodsMarket()], prices={"goods": np.ones(3)},
+                      numeraire=("goods", 0), bounds={"goods": (0.0, 10.0)})
+    x = bounded.pack({"goods": np.array([1.0, 2.5, 9.9])})
+    assert np.allclose(bounded.unpack(x)["goods"], [1.0, 2.5, 9.9])
+    assert np.all((bounded.unpack(np.array([-50.0, 50.0]))["goods"] > 0))
+    assert np.allclose(bounded.solve(tol=1e-11).prices["goods"], exact, rtol=1e-9)
+    newton = ExchangeWithJacobian(alpha, endowment)
+    newton.bounds, newton.positive = {"goods": (0.0, 10.0)}, set()
+    assert np.allclose(newton.solve(method="newton", tol=1e-12).prices["goods"], exact, rtol=1e-10)
+    with pytest.raises(ParameterError, match="inside the bounds"):
+        Economy([CobbDouglasConsumers(alpha, endowment)], [GoodsMarket()], prices={"goods": np.full(3, 20.0)},
+                bounds={"goods": (0.0, 10.0)})

@@ -293,35 +293,15 @@ class HeterogeneousTradeEconomy(Economy):
             markets.append(RebateMarket(params))
             if nonnegative:
                 positive.add("transfers")
+        # R enters through the core's logistic map onto (R_low, 1/β)
+        bounds = {"interest_rates": self.rate_bounds} if "interest_rates" in prices else None
         super().__init__(agents=agents, markets=markets, prices=prices, numeraire=("wages", 0),
-                         positive=positive)
+                         positive=positive, bounds=bounds)
 
     @property
     def rate_bounds(self):
         """Gross returns are solved inside (R_low, 1/β): no stationary distribution at βR ≥ 1."""
         return 0.5, 1.0 / self.params.discount
-
-    def _to_free(self, rates):
-        lo, hi = self.rate_bounds
-        rates = np.asarray(rates, float)
-        return np.log((rates - lo) / (hi - rates))
-
-    def _from_free(self, free):
-        lo, hi = self.rate_bounds
-        return lo + (hi - lo) / (1.0 + np.exp(-np.asarray(free, float)))
-
-    def pack(self, prices):
-        """Unknowns; the interest rates enter through a logistic map onto (R_low, 1/β)."""
-        prices = dict(prices)
-        if "interest_rates" in prices and "interest_rates" in self.price_guess:
-            prices["interest_rates"] = self._to_free(prices["interest_rates"])
-        return super().pack(prices)
-
-    def unpack(self, x, base=None):
-        out = super().unpack(x, base)
-        if "interest_rates" in out:
-            out["interest_rates"] = self._from_free(out["interest_rates"])
-        return out
 
     def aggregates(self, responses, prices):
         p = self.params
@@ -380,7 +360,7 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
     if unknowns == 1 and "interest_rates" in economy.price_guess and method in (None, "brentq"):
         high = 1.0 / params.discount - 1e-7
         low = _lowest_rate(economy, params, high)
-        bracket = tuple(float(v) for v in economy._to_free([low, high]))      # in the solver's units
+        bracket = (low, high)                                                 # in R units
         return economy, economy.solve(method="brentq", tol=tol, bracket=bracket)
     options = {"eps": 1e-10, "factor": 1.0}
     try:
