@@ -135,10 +135,11 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
                        cdptr final, int advalorem,
                        dptr V, dptr tmp, iptr loc,
                        dptr mc, iptr path, dptr ntmc, dptr tq, dptr trade_cost,
-                       dptr final_cost, iptr crossings, iptr nan_count) noexcept nogil:
+                       dptr final_cost, iptr crossings, iptr nan_count, int stats) noexcept nogil:
     """Solve firms ``f0 .. f0 + nb - 1``; every inner loop runs over the firms of the block.
 
     ``V`` holds ``N * M * B`` values, ``tmp`` ``B`` values and ``loc`` ``N * B`` locations.
+    With ``stats = 0`` only ``mc`` is written: no backtracking, no paths, no statistics.
     """
     cdef Py_ssize_t f, v, c, j, p, root = N - 1, MB = M * B, MM = M * M, NM = N * M
     cdef int32_t k, cp
@@ -196,6 +197,10 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
             t = tmp[f]
             lv[f] = k if x < t else lv[f]
             tmp[f] = TYAZ_MIN(x, t)
+    if not stats:
+        for f in range(nb):
+            mc[f0 + f] = tmp[f]
+        return
     for f in range(nb):
         mc[f0 + f] = tmp[f]
         final_cost[f0 + f] = final[lv[f]] * V[root * MB + lv[f] * B + f] if advalorem else final[lv[f]]
@@ -258,7 +263,7 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
 def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
                      const double[:, ::1] trade_costs, const int32_t[::1] parent,
                      const double[::1] final, bint advalorem, int block=128, int threads=0, dict out=None,
-                     bint firms_last=False):
+                     bint firms_last=False, bint stats=True):
     """Solve ``F`` firms' problems on one tree (eq. 5-9 of Tyazhelnikov 2016).
 
     Parameters
@@ -283,6 +288,10 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         OpenMP threads, 0 for the runtime default.
     out : dict, optional
         Preallocated outputs (the arrays of a previous call with the same shapes) to write into.
+    stats : bool
+        If false, only ``mc`` is computed (no backtracking, no path statistics): ``path``,
+        ``ntmc``, ``tq``, ``trade_cost``, ``final_cost`` and ``crossings`` are returned
+        unwritten (uninitialised, or the previous contents of ``out``).
 
     Returns
     -------
@@ -335,6 +344,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     cdef double* tmp
     cdef int32_t* loc
     cdef int nt = threads
+    cdef int want = 1 if stats else 0
     if F == 0:
         return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
                     final_cost=final_a, crossings=cross_a)
@@ -357,7 +367,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             if nb > B:
                 nb = B
             _solve_block(A, firms_last, F, f0, nb, N, M, B, S, T, P, FIN, adv, V, tmp, loc,
-                         &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0], &nan_blocks[blk])
+                         &mc[0], &path[0, 0], &ntmc[0], &tq[0], &trade[0], &fin[0], &cross[0], &nan_blocks[blk], want)
         free(V)
         free(tmp)
         free(loc)

@@ -186,6 +186,21 @@ def test_firms_last_layout_and_preallocated_outputs_match():
             np.testing.assert_array_equal(a[key], c[key])
 
 
+@pytest.mark.parametrize("m", [1, 2, 3, 5, 20])
+def test_mc_only_mode_equals_full_solve_bitwise(m):
+    """``stats=False`` / ``solve_mc`` skip backtracking and statistics but give the same MC bit for bit."""
+    rng = np.random.default_rng(m)
+    costs = rng.integers(0, 5, (1003, 7, m)).astype(float)  # integers: many ties
+    T = rng.integers(0, 3, (m, m)).astype(float)
+    np.fill_diagonal(T, 0)
+    for tariff, parents in (("unit", None), ("ad_valorem", [1, 6, 3, 6, 6, 6, -1])):
+        problem = FirmProblem.create(7, T, 0.4, parents=parents, tariff=tariff)
+        full = problem.solve(costs)
+        for block, threads in ((128, 1), (13, 2)):
+            np.testing.assert_array_equal(problem.solve_mc(costs, block=block, threads=threads), full.mc)
+        np.testing.assert_array_equal(problem.solve_mc(costs, backend="numpy"), problem.solve(costs, backend="numpy").mc)
+
+
 @pytest.mark.parametrize("m", [4, 5, 7, 8, 11])
 @pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
 def test_register_blocked_messages_for_many_countries(m, tariff):

@@ -49,7 +49,7 @@ def _chunk_log_sales(bounds, family, shape, scale, shape2, tau, w, n_stages, tra
     dist = CostDistribution(family, shape, scale, shape2)
     costs = draw_costs(dist, (1.0, w), n_stages, seed, start, stop)
     problem = FirmProblem.create(n_stages, trade_costs, tau, None, tariff)
-    mc = problem.solve(costs, validate=False, threads=1).mc
+    mc = problem.solve_mc(costs, validate=False, threads=1)
     return np.log(demand_shifter) + (1.0 - sigma) * np.log(sigma / (sigma - 1.0) * mc)
 
 
