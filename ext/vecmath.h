@@ -23,4 +23,33 @@ static inline void eq_exp_scaled_inplace(double *x, ptrdiff_t n, double factor) 
     }
 }
 
+/* max_k |a[k] - b[k]| (a SIMD max-reduction; NaN handling as the comparison a > d). */
+static inline double eq_sup_abs_diff(const double *a, const double *b, ptrdiff_t n) {
+    double d = 0.0;
+#pragma omp simd reduction(max:d)
+    for (ptrdiff_t k = 0; k < n; k++) {
+        double x = fabs(a[k] - b[k]);
+        d = x > d ? x : d;
+    }
+    return d;
+}
+
+/* Statistics of three successive iterates x0, x1, x2 of a fixed-point iteration:
+ * out[0] = <x2 - x1, x1 - x0>, out[1] = <x1 - x0, x1 - x0>, out[2] = sum x2
+ * (SIMD reductions; the summation order differs from a sequential loop). */
+static inline void eq_successive_differences(const double *x0, const double *x1, const double *x2,
+                                             ptrdiff_t n, double *out) {
+    double num = 0.0, den = 0.0, mass = 0.0;
+#pragma omp simd reduction(+:num, den, mass)
+    for (ptrdiff_t k = 0; k < n; k++) {
+        double d1 = x2[k] - x1[k], d0 = x1[k] - x0[k];
+        num += d1 * d0;
+        den += d0 * d0;
+        mass += x2[k];
+    }
+    out[0] = num;
+    out[1] = den;
+    out[2] = mass;
+}
+
 #endif

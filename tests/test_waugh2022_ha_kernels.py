@@ -156,6 +156,24 @@ def test_stationary_distribution_kernel_vs_numpy_and_fixed_point():
     assert np.allclose(dist.sum(axis=1), markov_stationary(p["transition"]), atol=1e-10)
 
 
+@pytest.mark.parametrize("seed,m", [(3, 1), (5, 1), (19, 2), (23, 3)])
+def test_extrapolated_lottery_meets_the_same_stopping_rule(seed, m):
+    """The accelerated iteration (extrapolate=K) stops only when one plain step of eq. (12)
+    changes no mass by more than tol, like the plain power iteration, and both land on the
+    same fixed point (up to the tolerance divided by the spectral gap)."""
+    p = problem(seed, m=m, n=120)
+    sol = solve_household(**p, tol=1e-11)
+    fast = stationary_distribution(p["grid"], sol.savings, sol.probabilities, p["transition"],
+                                   tol=1e-12, extrapolate=5)
+    plain = stationary_distribution(p["grid"], sol.savings, sol.probabilities, p["transition"],
+                                    tol=1e-12, extrapolate=0, check_every=1)
+    index, weight = lottery_numpy(p["grid"], sol.savings)
+    step = forward_numpy(index, weight, sol.probabilities, p["transition"], fast)
+    assert np.max(np.abs(step - fast)) < 1e-12
+    assert np.max(np.abs(fast - plain)) < 1e-9
+    assert abs(fast.sum() - 1) < 1e-12 and fast.min() >= 0
+
+
 def test_aggregates_obey_the_stationary_budget_constraint():
     """Summing eq. (7) over the stationary distribution: expenditure = income + (R - 1) assets."""
     p = problem(17, m=3, n=80)
