@@ -123,11 +123,30 @@ def test_calibration_recovers_known_parameters(tmp_path):
     assert est["shape"] == pytest.approx(1.2, rel=0.1)
     assert est["scale"] == pytest.approx(0.5, rel=0.1)
     assert est["w"] == pytest.approx(1.3, abs=0.15)
-    assert 0.2 < est["tau"] < 0.8  # tau is weakly identified at 20,000 firms (documented)
+    # tau is weakly identified at 20,000 firms: the profile of the objective is flat within the sampling
+    # noise over about [0.3, 0.5] (documented); the multi-start search lands inside that band
+    assert est["tau"] == pytest.approx(0.4, abs=0.1)
     # resume: a new calibration on the same checkpoint replays every evaluation and ends at the same point
     again = Calibration(data, measure="kl", n_firms=20000, seed=1, checkpoint=tmp_path / "cal.jsonl").fit((1.0, 0.4, 0.3, 1.1))
     assert again["estimate"] == est
     assert again["replayed_from_checkpoint"] == again["evaluations"]
+
+
+def test_calibration_recovers_every_parameter_without_sampling_noise():
+    """Data = the model's own firms at the truth (same uniforms): the objective is zero at the truth,
+    so this isolates identification and the search from sampling noise.  From w = 1.1 alone,
+    Nelder-Mead ends in a local minimum near w = 1 (tau about 0.59, KL 0.0018); the multi-start
+    search must find the truth, tau included."""
+    truth = (1.2, 0.5, 0.4, 1.3)
+    data = np.exp(model_log_sales(truth, n_firms=20000, seed=1))
+    cal = Calibration(data, measure="kl", n_firms=20000, seed=1)
+    assert cal.objective_theta(truth) == 0.0
+    fit = cal.fit((1.0, 0.4, 0.3, 1.1))
+    for name, value in zip(("shape", "scale", "tau", "w"), truth):
+        assert fit["estimate"][name] == pytest.approx(value, rel=0.05), name
+    assert fit["distance"] < 1e-4
+    single = [r for r in fit["starts"] if r["start"]["w"] == 1.1][0]
+    assert single["distance"] > 10 * fit["distance"]  # the local minimum the multi-start avoids
 
 
 def test_checkpoint_survives_a_cut_line(tmp_path):

@@ -195,16 +195,9 @@ class Calibration:
                   f"best {self.measure} = {best:.5g}", end="", file=sys.stderr, flush=True)
         return value
 
-    def fit(self, start, maxiter=400, xatol=1e-3, fatol=1e-7, step=0.3, restarts=1):
-        """Nelder-Mead from ``start = (shape, scale, tau, w)``; returns a dict with the estimate.
-
-        The initial simplex moves each log-parameter by ``step``; the search is restarted
-        ``restarts`` times from the best point (Nelder-Mead stalls on piecewise-flat objectives).
-        """
+    def _nelder_mead(self, z, maxiter, xatol, fatol, step, restarts):
         from scipy import optimize
 
-        t0 = time.perf_counter()
-        z = self.to_z(start)
         for _ in range(1 + int(restarts)):
             simplex = np.vstack([z] + [z + step * np.eye(z.size)[i] for i in range(z.size)])
             res = optimize.minimize(self.objective, z, method="Nelder-Mead",
@@ -212,6 +205,30 @@ class Calibration:
                                              "initial_simplex": simplex})
             z = res.x
             step = step / 3.0
+        return res
+
+    def fit(self, start, maxiter=400, xatol=1e-3, fatol=1e-7, step=0.3, restarts=1, w_starts=(1.25, 1.6, 2.0)):
+        """Nelder-Mead from ``start = (shape, scale, tau, w)``; returns a dict with the estimate.
+
+        The initial simplex moves each log-parameter by ``step``; the search is restarted
+        ``restarts`` times from the best point (Nelder-Mead stalls on piecewise-flat objectives).
+        Multi-start: the search is repeated from ``start`` with ``w`` replaced by each value of
+        ``w_starts`` and the best end point is kept.  The KL objective has a local minimum near the
+        boundary ``w = 1`` (where the two countries are alike and ``tau`` hardly matters): from
+        ``w = 1.1`` Nelder-Mead ends there even on noise-free data, with ``tau`` far from the truth
+        (see the plugin docs).  ``w_starts=()`` gives the single-start search.
+        """
+        t0 = time.perf_counter()
+        starts = [tuple(float(v) for v in start)]
+        for w in w_starts:
+            if not any(abs(w - s[3]) < 1e-12 for s in starts):
+                starts.append(starts[0][:3] + (float(w),))
+        runs = []
+        for s in starts:
+            res = self._nelder_mead(self.to_z(s), maxiter, xatol, fatol, step, restarts)
+            runs.append((float(res.fun), s, res))
+        best = min(runs, key=lambda r: r[0])
+        res = best[2]
         if self.progress:
             print(file=sys.stderr)
         if not np.isfinite(res.fun):
@@ -219,4 +236,6 @@ class Calibration:
         theta = self.to_theta(res.x)
         return {"estimate": dict(zip(PARAMETER_NAMES, theta.tolist())), "distance": float(res.fun),
                 "measure": self.measure, "evaluations": len(self.history), "replayed_from_checkpoint": self.replayed,
-                "converged": bool(res.success), "message": str(res.message), "seconds": time.perf_counter() - t0}
+                "converged": bool(res.success), "message": str(res.message), "seconds": time.perf_counter() - t0,
+                "starts": [{"start": dict(zip(PARAMETER_NAMES, r[1])), "distance": r[0],
+                            "estimate": dict(zip(PARAMETER_NAMES, self.to_theta(r[2].x).tolist()))} for r in runs]}
