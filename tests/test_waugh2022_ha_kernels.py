@@ -156,6 +156,34 @@ def test_stationary_distribution_kernel_vs_numpy_and_fixed_point():
     assert np.allclose(dist.sum(axis=1), markov_stationary(p["transition"]), atol=1e-10)
 
 
+@pytest.mark.parametrize("seed", [2, 7, 11, 29, 31])
+def test_extrapolated_egm_meets_the_same_stopping_rule(seed):
+    """With one variety and no values the kernel extrapolates the marginal value every 5
+    steps; it must stop only on two plain steps whose policies differ by less than tol, so
+    one more plain step from its marginal value moves the policy by less than tol, and the
+    policy agrees with the plain iteration's to the accuracy both stopping rules allow."""
+    from equilibria.ext import dcegm
+    p = problem(seed, m=1, n=150)
+    args = [p[k] for k in ("grid", "income", "transition", "prices", "R", "beta", "gamma", "sigma")]
+    tol = 1e-9
+    fast = solve_household(*args, values=False, tol=tol, extrapolate=5)
+    plain = solve_household(*args, values=False, tol=tol, extrapolate=0)
+    tight = solve_household(*args, values=False, tol=1e-13, extrapolate=0)
+    # one more plain step from the extrapolated solution
+    marginal = fast.marginal.copy()
+    out = [fast.savings.copy(), np.empty_like(fast.savings), np.empty_like(fast.savings),
+           np.empty_like(fast.savings)]
+    _, change, _, bad = dcegm.egm_iterate(*args[:4], float(p["R"]), float(p["beta"]), float(p["gamma"]),
+                                          float(p["sigma"]), False, marginal, np.zeros_like(marginal),
+                                          *out, 0.0, 1)
+    assert bad == 0 and change < tol
+    # both are within what the plain rule allows of the tight solution (error ~ tol / (1 - rate))
+    err_plain = np.max(np.abs(plain.savings - tight.savings))
+    err_fast = np.max(np.abs(fast.savings - tight.savings))
+    assert err_fast < max(5 * err_plain, 50 * tol)
+    assert fast.iterations <= plain.iterations + 1
+
+
 @pytest.mark.parametrize("seed,m", [(3, 1), (5, 1), (19, 2), (23, 3)])
 def test_extrapolated_lottery_meets_the_same_stopping_rule(seed, m):
     """The accelerated iteration (extrapolate=K) stops only when one plain step of eq. (12)

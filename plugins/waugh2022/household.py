@@ -97,7 +97,7 @@ def _check_inputs(grid, income, transition, prices, R, beta, gamma, sigma):
 
 
 def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, values=True,
-                    tol=1e-10, maxiter=20_000, guess=None, threads=1):
+                    tol=1e-10, maxiter=20_000, guess=None, threads=1, extrapolate=5):
     """Solve the household problem (eq. 8-11) by DC-EGM with the Cython kernel.
 
     Parameters
@@ -109,6 +109,9 @@ def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, 
     R, beta, gamma, sigma : gross return, discount factor, CRRA, taste-shock dispersion.
     values : also iterate the values (needed for M > 1 and for welfare).
     guess : optional (marginal, value) warm start, e.g. ``solution.marginal, solution.value``.
+    extrapolate : without values, every ``extrapolate`` steps the slowest mode of the marginal
+        value is extrapolated (0 = plain iteration); the stopping rule is applied to plain
+        consecutive steps only, so the result meets the same criterion (see ``dcegm``).
 
     A non-monotone endogenous grid (a non-concave continuation value, possible with several
     varieties) is resolved by an upper envelope over the EGM segments. Raises
@@ -133,7 +136,8 @@ def solve_household(grid, income, transition, prices, R, beta, gamma, sigma, *, 
     it, dist, shift, bad = dcegm.egm_iterate(grid, income, transition, prices, float(R), float(beta),
                                              float(gamma), float(sigma), values, marginal, value,
                                              savings, spending, choice_value, probabilities,
-                                             float(tol), int(maxiter), int(threads))
+                                             float(tol), int(maxiter), int(threads),
+                                             int(extrapolate))
     if bad:
         raise ConvergenceError(
             f"DC-EGM: endogenous grid not monotone at {bad} points without values to choose the "
