@@ -12,9 +12,12 @@ machine bound max(arithmetic bound, memory bound):
   single-thread copy bandwidth (numpy copy of a 256 MB array).
 
 Also: the tree kernel (a binary tree with N = 10 nodes) and the ad-valorem snake, time per
-node relative to the unit snake, and the speed-up with 2 threads.
+node relative to the unit snake, the speed-up with 2 threads, the kernel with ``stats=False``
+(marginal costs only: no backtracking, paths or statistics; its memory bound counts only the
+costs in and MC out), and optionally another build of the same kernel (``--alt-so``, e.g. one
+compiled without ``-march=native``), timed on the same data in the same process.
 
-Run:  /work/venv/bin/python benchmarks/tyazhelnikov2016_snake.py [--quick]
+Run:  /work/venv/bin/python benchmarks/tyazhelnikov2016_snake.py [--quick] [--alt-so PATH]
 """
 from __future__ import annotations
 
@@ -172,7 +175,9 @@ def main():
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--block", type=int, default=128)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 20], help="numbers of countries M")
+    parser.add_argument("--alt-so", default=None, help="another build of equilibria.ext.tyaz_dp to time alongside")
     args = parser.parse_args()
+    alt = _load_alt(args.alt_so) if args.alt_so else None
     repeats = 5 if args.quick else 15
     F, N = args.firms, 10
     rng = np.random.default_rng(1)
@@ -184,7 +189,10 @@ def main():
     print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
     header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",
-              "ns/op", "vs best numba", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node")
+              "ns/op", "vs best numba", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node",
+              "MC only (N,M,F)", "MC-only bound", "MC only vs its bound")
+    if alt is not None:
+        header = header + ("alt build (N,M,F)", "alt / this build")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for M in args.sizes:
@@ -199,16 +207,20 @@ def main():
         outs = dict(mc=np.empty(F), path=np.empty((F, N), dtype=np.int32), ntmc=np.empty(F), tq=np.empty(F),
                     trade=np.empty(F), cross=np.empty(F, dtype=np.int32))
 
-        def run(problem, threads, data=costs, last=False, out=None):
-            return solve_tree_batch(data, problem.step, problem.trade_costs, problem.technology.sorted_parents,
-                                    problem.final, problem.tariff == "ad_valorem", block=args.block, threads=threads,
-                                    out=out, firms_last=last)
+        def run(problem, threads, data=costs, last=False, out=None, stats=True, kernel=solve_tree_batch):
+            return kernel(data, problem.step, problem.trade_costs, problem.technology.sorted_parents,
+                          problem.final, problem.tariff == "ad_valorem", block=args.block, threads=threads,
+                          out=out, firms_last=last, **({} if stats else {"stats": False}))
         ref = run(snake, 1)
         t_fnm = timings(lambda: run(snake, 1, out=ref), repeats)
         t_nmf = timings(lambda: run(snake, 1, costs_t, True, out=ref), repeats)
         t_nmf2 = timings(lambda: run(snake, 2, costs_t, True, out=ref), repeats)
         t_tree = timings(lambda: run(tree, 1, costs_t, True, out=ref), repeats)
         t_adv = timings(lambda: run(adval, 1, costs_t, True, out=ref), repeats)
+        t_mc = timings(lambda: run(snake, 1, costs_t, True, out=ref, stats=False), repeats)
+        if alt is not None:
+            t_alt = timings(lambda: run(snake, 1, costs_t, True, out=ref, kernel=alt.solve_tree_batch), repeats)
+            t_this = timings(lambda: run(snake, 1, costs_t, True, out=ref), repeats)  # interleaved in time
         ref = run(snake, 1)
         o = outs
         t_n1 = timings(lambda: numba_snake_per_firm(costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"],
@@ -220,14 +232,26 @@ def main():
         n_ops = F * (N - 1) * M * M
         bytes_moved = costs.nbytes + F * N * 4 + F * (5 * 8 + 4)
         bound = max(n_ops / ops_rate, bytes_moved / bandwidth)
+        bound_mc = max(n_ops / ops_rate, (costs.nbytes + F * 8) / bandwidth)
         best = min(t_fnm[0], t_nmf[0])
         best_numba = min(t_n1[0], t_n2[0])
         fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
         print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
               f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bound * 1e3:.2f} | {best / bound:.2f} | "
-              f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} |")
+              f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} | {fmt(t_mc)} | {bound_mc * 1e3:.2f} | "
+              f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t_alt)} | {t_alt[0] / min(t_this[0], t_nmf[0]):.2f} |" if alt is not None else ""))
     print()
     print("2-thread speed-up (N,M,F layout): see the columns above (one-thread time / two-thread time).")
+
+
+def _load_alt(path):
+    """Load another build of the kernel module from ``path`` (same module name, separate handle)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tyaz_dp", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def timings(fn, repeats):

