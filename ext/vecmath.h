@@ -28,20 +28,6 @@ static inline void eq_exp_scaled_inplace(double *x, ptrdiff_t n, double factor) 
     }
 }
 
-/* out[k] = scale * x[k]^expo = scale * exp(expo * log(x[k])) for x[k] > 0 (out may be x).
- * Two passes (log, then exp): measured faster than one fused loop with libmvec. Plain loops
- * left to GCC's auto-vectoriser: with -march=native on AVX-512 it then calls the 8-wide libmvec
- * functions, while "omp simd" loops got the 4-wide ones (about 1 ms slower per household solve). */
-static inline void eq_power_scaled(double *out, const double *x, double scale, double expo,
-                                   ptrdiff_t n) {
-    for (ptrdiff_t k = 0; k < n; k++) {
-        out[k] = expo * log(x[k]);
-    }
-    for (ptrdiff_t k = 0; k < n; k++) {
-        out[k] = scale * exp(out[k]);
-    }
-}
-
 /* max_k |a[k] - b[k]| (a SIMD max-reduction; NaN handling as the comparison a > d). */
 static inline double eq_sup_abs_diff(const double *a, const double *b, ptrdiff_t n) {
     double d = 0.0;
