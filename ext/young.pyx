@@ -14,23 +14,9 @@ cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.math cimport fabs, fmax
 from libc.string cimport memcpy
-from cpython.pycapsule cimport PyCapsule_GetName, PyCapsule_GetPointer
 
-# BLAS dgemm from SciPy's exported function table, looked up at import time (so building the
-# kernel needs neither SciPy's headers nor a BLAS; SciPy is a runtime dependency anyway)
-ctypedef void (*_dgemm_t)(char*, char*, int*, int*, int*, double*, double*, int*, double*, int*,
-                          double*, double*, int*) noexcept nogil
-cdef _dgemm_t dgemm
-
-
-def _load_blas():
-    global dgemm
-    from scipy.linalg import cython_blas
-    capsule = cython_blas.__pyx_capi__["dgemm"]
-    dgemm = <_dgemm_t>PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
-
-
-_load_blas()
+# BLAS dgemm through SciPy's Cython interface (SciPy is a build requirement, see pyproject.toml)
+from scipy.linalg.cython_blas cimport dgemm
 
 cnp.import_array()
 
