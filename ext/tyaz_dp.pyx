@@ -144,6 +144,7 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
     cdef Py_ssize_t f, v, c, j, p, root = N - 1, MB = M * B, MM = M * M, NM = N * M
     cdef int32_t k, cp
     cdef double x, t, s, weight, moved
+    cdef double s00, s01, s10, s11, t00, t01, t10, t11
     cdef cdptr a
     cdef dptr row
     cdef cdptr Sv
@@ -210,6 +211,13 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
         lp = loc + parent[v] * B
         Sv = S + v * MM
         row = V + v * MB
+        if M == 2:  # two countries: select the step by the parent's country (blends, no gathers)
+            s00, s01, s10, s11 = Sv[0], Sv[1], Sv[2], Sv[3]
+            for f in range(nb):
+                x = _combine(row[f], s01 if lp[f] else s00, advalorem)
+                t = _combine(row[B + f], s11 if lp[f] else s10, advalorem)
+                lv[f] = 1 if t < x else 0
+            continue
         for f in range(nb):
             tmp[f] = _combine(row[f], Sv[lp[f]], advalorem)
             lv[f] = 0
@@ -230,7 +238,12 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
     for v in range(N):
         lv = loc + v * B
         a = A + f0 * fstride + v * vstride
-        if firms_last:
+        if M == 2 and firms_last:  # the chosen cost selected from two contiguous rows (no gather; with
+            # the (F, N, M) layout both entries are strided and the gather is faster)
+            for f in range(nb):
+                ntmc[f0 + f] += a[f + F] if lv[f] else a[f]
+                path[(f0 + f) * N + v] = lv[f]
+        elif firms_last:
             for f in range(nb):
                 ntmc[f0 + f] += a[f + lv[f] * F]
                 path[(f0 + f) * N + v] = lv[f]
@@ -252,6 +265,17 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
                 tq[f0 + f] += x
                 x = (Sv[lv[f] * M + lp[f]] - 1.0) * weight
                 trade_cost[f0 + f] += x
+                crossings[f0 + f] += (lv[f] != lp[f])
+        elif M == 2:  # the same table entries, selected instead of gathered
+            t00, t01, t10, t11 = T[0], T[1], T[2], T[3]
+            s00, s01, s10, s11 = Sv[0], Sv[1], Sv[2], Sv[3]
+            for f in range(nb):
+                if lv[f]:
+                    tq[f0 + f] += t11 if lp[f] else t10
+                    trade_cost[f0 + f] += s11 if lp[f] else s10
+                else:
+                    tq[f0 + f] += t01 if lp[f] else t00
+                    trade_cost[f0 + f] += s01 if lp[f] else s00
                 crossings[f0 + f] += (lv[f] != lp[f])
         else:
             for f in range(nb):
