@@ -257,7 +257,23 @@ cdef void _solve_block(cdptr A, int firms_last, Py_ssize_t F, Py_ssize_t f0, Py_
         Sv = S + v * MM
         # T and S - (1 if ad-valorem) vanish on the diagonal (validated: T(j, j) = 0), so staying in a
         # country adds exactly zero and the loops need no branches (they vectorise with gathers)
-        if advalorem:
+        if advalorem and M == 2:  # the same numbers, selected instead of gathered
+            t00, t01, t10, t11 = T[0], T[1], T[2], T[3]
+            s00, s01, s10, s11 = Sv[0] - 1.0, Sv[1] - 1.0, Sv[2] - 1.0, Sv[3] - 1.0
+            row = V + v * MB
+            for f in range(nb):
+                if lv[f]:
+                    weight = row[B + f]
+                    x = (t11 if lp[f] else t10) * weight
+                    t = (s11 if lp[f] else s10) * weight
+                else:
+                    weight = row[f]
+                    x = (t01 if lp[f] else t00) * weight
+                    t = (s01 if lp[f] else s00) * weight
+                tq[f0 + f] += x
+                trade_cost[f0 + f] += t
+                crossings[f0 + f] += (lv[f] != lp[f])
+        elif advalorem:
             for f in range(nb):
                 # products of two numbers only, no contraction: identical in vector and scalar code
                 weight = V[v * MB + lv[f] * B + f]
