@@ -150,8 +150,6 @@ def test_cli_contract(tmp_path):
     params.write_text(json.dumps({"model": "incomplete_markets", "asset_points": 80, "income_points": 3}))
     out = subprocess.run([sys.executable, "-m", "equilibria.cli", "solve", "waugh2022", "--params", str(params),
                           "--json"], capture_output=True, text=True)
-    if out.returncode != 0 and "No module named equilibria.cli" in out.stderr:
-        pytest.skip("CLI module not runnable with -m")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["wages"][0] == 1.0

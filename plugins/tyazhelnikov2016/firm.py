@@ -71,6 +71,16 @@ class FirmSolution:
         }
 
 
+def _require_finite_nonnegative(array, name, value):
+    """ParameterError naming ``name`` if ``array`` has NaN, infinite or negative entries."""
+    if np.isnan(array).any():
+        raise ParameterError(name, "must not contain NaN", value)
+    if not np.isfinite(array).all():
+        raise ParameterError(name, "must be finite", value)
+    if (array < 0).any():
+        raise ParameterError(name, "must be non-negative", value)
+
+
 def _matrix(value, name, n=None):
     try:
         out = np.array(value, dtype=float)
@@ -80,12 +90,7 @@ def _matrix(value, name, n=None):
         raise ParameterError(name, "must be a square matrix (countries x countries)", value)
     if n is not None and out.shape[0] != n:
         raise ParameterError(name, f"must be {n} x {n} (one row and column per country)", value)
-    if np.isnan(out).any():
-        raise ParameterError(name, "must not contain NaN", value)
-    if not np.isfinite(out).all():
-        raise ParameterError(name, "must be finite", value)
-    if (out < 0).any():
-        raise ParameterError(name, "must be non-negative", value)
+    _require_finite_nonnegative(out, name, value)
     if np.any(np.diag(out) != 0):
         raise ParameterError(name, "must have a zero diagonal (no cost of staying in a country)", value)
     return out
@@ -98,12 +103,7 @@ def _multiplier(value, name, n_nodes):
         raise ParameterError(name, "must be a number or one number per node", value) from None
     if out.ndim > 1 or (out.ndim == 1 and out.size != n_nodes):
         raise ParameterError(name, f"must be a number or one number per node ({n_nodes})", value)
-    if np.isnan(out).any():
-        raise ParameterError(name, "must not be NaN", value)
-    if not np.isfinite(out).all():
-        raise ParameterError(name, "must be finite", value)
-    if (out < 0).any():
-        raise ParameterError(name, "must be non-negative", value)
+    _require_finite_nonnegative(out, name, value)
     return np.broadcast_to(out, (n_nodes,)).astype(float)
 
 
@@ -175,12 +175,7 @@ class FirmProblem:
         if a.ndim != 3 or a.shape[1:] != (self.n_nodes, self.n_countries):
             raise ParameterError(name, f"must have shape (firms, {self.n_nodes}, {self.n_countries}) "
                                  "(nodes x countries per firm)", getattr(a, "shape", costs))
-        if np.isnan(a).any():
-            raise ParameterError(name, "must not contain NaN", costs)
-        if not np.isfinite(a).all():
-            raise ParameterError(name, "must be finite", costs)
-        if (a < 0).any():
-            raise ParameterError(name, "must be non-negative", costs)
+        _require_finite_nonnegative(a, name, costs)
         return a
 
     def solve(self, costs, backend="cython", threads=0, block=128, validate=True) -> FirmSolution:
