@@ -81,6 +81,11 @@ def _require_finite_nonnegative(array, name, value):
         raise ParameterError(name, "must be non-negative", value)
 
 
+def _require_finite_mc(mc):
+    if np.isnan(mc).any():
+        raise ParameterError("costs", "gave a NaN marginal cost (NaN costs?)")
+
+
 def _matrix(value, name, n=None):
     try:
         out = np.array(value, dtype=float)
@@ -178,34 +183,39 @@ class FirmProblem:
         _require_finite_nonnegative(a, name, costs)
         return a
 
-    def solve(self, costs, backend="cython", threads=0, block=128, validate=True) -> FirmSolution:
-        """Solve every firm's problem; ``costs`` is ``(F, N, M)`` in the user's node numbering.
-
-        ``backend`` is ``"cython"`` (the compiled kernel) or ``"numpy"`` (its twin).
-        ``validate=False`` skips the checks on ``costs`` (for arrays built internally).
-        """
+    def _kernel_arguments(self, costs, validate):
+        """The kernel's positional arguments: costs in topological node order, C-contiguous."""
         a = self.check_costs(costs) if validate else np.asarray(costs, dtype=np.float64)
         if a.ndim == 2:
             a = a[None]
         tech = self.technology
         if not tech.is_identity:
             a = a[:, tech.order, :]
-        a = np.ascontiguousarray(a)
-        args = (a, self.step, np.ascontiguousarray(self.trade_costs), tech.sorted_parents,
+        return (np.ascontiguousarray(a), self.step, np.ascontiguousarray(self.trade_costs), tech.sorted_parents,
                 np.ascontiguousarray(self.final), self.tariff == "ad_valorem")
-        if backend == "cython":
-            from equilibria.ext.tyaz_dp import solve_tree_batch
-            try:
-                out = solve_tree_batch(*args, block=block, threads=threads)
-            except ValueError as exc:
-                raise ParameterError("costs", str(exc)) from None
-        elif backend == "numpy":
-            out = solve_tree_numpy(*args)
-        else:
+
+    @staticmethod
+    def _run_kernel(args, block, threads, stats=True) -> dict:
+        from equilibria.ext.tyaz_dp import solve_tree_batch
+        try:
+            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats)
+        except ValueError as exc:
+            raise ParameterError("costs", str(exc)) from None
+        return out
+
+    def solve(self, costs, backend="cython", threads=0, block=128, validate=True) -> FirmSolution:
+        """Solve every firm's problem; ``costs`` is ``(F, N, M)`` in the user's node numbering.
+
+        ``backend`` is ``"cython"`` (the compiled kernel) or ``"numpy"`` (its twin).
+        ``validate=False`` skips the checks on ``costs`` (for arrays built internally).
+        """
+        if backend not in ("cython", "numpy"):
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
-        if np.isnan(out["mc"]).any():
-            raise ParameterError("costs", "gave a NaN marginal cost (NaN costs?)")
+        args = self._kernel_arguments(costs, validate)
+        out = self._run_kernel(args, block, threads) if backend == "cython" else solve_tree_numpy(*args)
+        _require_finite_mc(out["mc"])
         path = out["path"]
+        tech = self.technology
         if not tech.is_identity:
             unsorted = np.empty_like(path)
             unsorted[:, tech.order] = path
@@ -222,22 +232,8 @@ class FirmProblem:
         """
         if backend != "cython":
             return self.solve(costs, backend=backend, threads=threads, block=block, validate=validate).mc
-        a = self.check_costs(costs) if validate else np.asarray(costs, dtype=np.float64)
-        if a.ndim == 2:
-            a = a[None]
-        tech = self.technology
-        if not tech.is_identity:
-            a = a[:, tech.order, :]
-        a = np.ascontiguousarray(a)
-        from equilibria.ext.tyaz_dp import solve_tree_batch
-        try:
-            out = solve_tree_batch(a, self.step, np.ascontiguousarray(self.trade_costs), tech.sorted_parents,
-                                   np.ascontiguousarray(self.final), self.tariff == "ad_valorem", block=block,
-                                   threads=threads, stats=False)
-        except ValueError as exc:
-            raise ParameterError("costs", str(exc)) from None
-        if np.isnan(out["mc"]).any():
-            raise ParameterError("costs", "gave a NaN marginal cost (NaN costs?)")
+        out = self._run_kernel(self._kernel_arguments(costs, validate), block, threads, stats=False)
+        _require_finite_mc(out["mc"])
         return out["mc"]
 
     def evaluate(self, costs, paths) -> dict:
