@@ -125,6 +125,17 @@ def _households(economy, eq, i):
     return eq.responses[f"households_{i}"], economy.agents[i]
 
 
+def _mean_gain(params, before, after, country):
+    """Country's mean gain of moving from ``before`` to ``after`` (each ``(economy, equilibrium)``):
+    the wealth equivalent and the consumption equivalent in percent, averaged over ``after``'s
+    distribution."""
+    b, ba = _households(*before, country)
+    a, aa = _households(*after, country)
+    consumption, wealth = welfare_change(params, b, ba, a, aa)
+    dist = a["distribution"]
+    return _mean(wealth, dist), 100.0 * _mean(consumption, dist)
+
+
 def welfare_change(params, response_to, agent_to, response_from, agent_from):
     """Welfare of economy ``from`` relative to economy ``to`` at every state (a/w, z).
 
@@ -287,11 +298,7 @@ def run_finance(params, options) -> Result:
     aut_econ, aut = solve_stationary(params.replace(financial="autarky"))
     rows, countries = [], []
     for i in range(params.countries):
-        g, ga = _households(glob_econ, glob, i)
-        a, aa = _households(aut_econ, aut, i)
-        ce, we = welfare_change(params, a, aa, g, ga)
-        dist = g["distribution"]
-        mean, mean_ce = _mean(we, dist), 100.0 * _mean(ce, dist)
+        mean, mean_ce = _mean_gain(params, (aut_econ, aut), (glob_econ, glob), i)
         tb_g = glob.aggregates["exports"][i] - glob.aggregates["expenditure"][i] + glob.aggregates["tariff_revenue"][i]
         countries.append({"country": i, "R_globalization": float(glob.aggregates["interest_rates"][i]),
                           "R_autarky": float(aut.aggregates["interest_rates"][i]),
@@ -328,11 +335,7 @@ def run_tariff(params, options) -> Result:
                                             "interest_rates": base.prices["interest_rates"]})
     rows, countries = [], []
     for i in range(params.countries):
-        b, ba = _households(base_econ, base, i)
-        t, ta = _households(tar_econ, tar, i)
-        ce, we = welfare_change(params, b, ba, t, ta)
-        dist = t["distribution"]
-        mean, mean_ce = _mean(we, dist), 100.0 * _mean(ce, dist)
+        mean, mean_ce = _mean_gain(params, (base_econ, base), (tar_econ, tar), i)
         countries.append({"country": i, "wage_base": float(base.prices["wages"][i]),
                           "wage_tariff": float(tar.prices["wages"][i]),
                           "home_share_base": float(base.aggregates["trade_shares"][i, i]),
