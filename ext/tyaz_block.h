@@ -1,0 +1,229 @@
+/* Block solver of Tyazhelnikov (2016)'s firm problem, eight firms per vector.
+ *
+ * Included by tyaz_dp.pyx, which splits the firms into blocks of B firms (B a multiple of
+ * TZ_W) and runs tz_solve_block on each, one block per thread at a time.  The recursion, its
+ * conventions and its outputs are documented there; this file is the arithmetic.
+ *
+ * Within a block the values are stored V[node][country][firm] and every loop below works on
+ * eight firms at once (one tz_vd).  Steps:
+ *   1. copy the block's costs into V (a transpose for the (F, N, M) layout);
+ *   2. forward pass, children before parents (eq. 6 / eq. 9): for eight destination
+ *      countries at a time the running minima stay in registers while the origin country
+ *      runs, so each value loaded feeds up to eight min-plus operations;
+ *   3. the final node: argmin over countries of V_root (+) the final shipment cost;
+ *   4. backtracking, parents before children: argmin_j V_v(j) (+) S_v(j, c_parent), with the
+ *      table entry S_v(j, c_parent) looked up by a permute (M <= 16) or a gather;
+ *   5. path statistics, firm vector by firm vector with the sums kept in registers.
+ * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
+ */
+#ifndef EQUILIBRIA_TYAZ_BLOCK_H
+#define EQUILIBRIA_TYAZ_BLOCK_H
+
+#include "tyaz_simd.h"
+
+typedef struct {
+    const double *costs;    /* (F, N, M), or (N, M, F) if firms_last */
+    int firms_last;
+    ptrdiff_t F, N, M, B;   /* firms, nodes, countries, firms per block (multiple of TZ_W) */
+    const double *step;     /* (N, M, M): tau_v T(j, c), or 1 + tau_v T(j, c) if ad-valorem */
+    const double *trade;    /* (M, M): T, zero diagonal */
+    const int32_t *parent;  /* (N,): parent[v] > v, parent[N - 1] = -1 */
+    const double *final;    /* (M,): tau^F T^F(c, d) */
+    int advalorem;
+    int stats;              /* 0: marginal costs only */
+    double *mc;             /* outputs, (F,) except path (F, N) */
+    int32_t *path;
+    double *ntmc, *tq, *trade_cost, *final_cost;
+    int32_t *crossings;
+} tz_problem;
+
+static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
+
+/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met. */
+static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
+    const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M;
+    int nans = 0;
+    if (P->firms_last) {  /* rows are contiguous: a copy */
+        for (ptrdiff_t r = 0; r < NM; r++) {
+            const double *a = P->costs + r * F + f0;
+            for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+                tz_vd x = tz_load_n(a + f, tz_lanes(nb, f));
+                nans += tz_count(tz_isnan(x));
+                tz_store(V + r * B + f, x);
+            }
+        }
+    } else {  /* firm f's costs are NM apart: gather eight firms per row */
+        const tz_vi stride = tz_imul(tz_iota(), NM);
+        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+            const double *a = P->costs + (f0 + f) * NM;
+            const int n = tz_lanes(nb, f);
+            for (ptrdiff_t r = 0; r < NM; r++) {
+                tz_vd x = tz_gather_n(a + r, stride, n);
+                nans += tz_count(tz_isnan(x));
+                tz_store(V + r * B + f, x);
+            }
+        }
+    }
+    return nans;
+}
+
+/* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one
+ *    firm vector; G and advalorem are compile-time constants in every expansion below. */
+TZ_INLINE void tz_message_group(const double *Vv, double *Vp, const double *S, ptrdiff_t M,
+                                ptrdiff_t B, ptrdiff_t c0, const int G, const int adv) {
+    tz_vd acc[8];
+    tz_vd x = tz_load(Vv);
+    for (int k = 0; k < G; k++)
+        acc[k] = tz_combine(x, tz_set1(S[c0 + k]), adv);
+    for (ptrdiff_t j = 1; j < M; j++) {
+        x = tz_load(Vv + j * B);
+        const double *s = S + j * M + c0;
+        for (int k = 0; k < G; k++)
+            acc[k] = tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
+    }
+    for (int k = 0; k < G; k++) {
+        double *out = Vp + (c0 + k) * B;
+        tz_store(out, tz_add(tz_load(out), acc[k]));
+    }
+}
+
+#define TZ_GROUP_CASE(G_)                                                                   \
+    case G_:                                                                                \
+        if (adv)                                                                            \
+            for (ptrdiff_t f = 0; f < nb; f += TZ_W)                                        \
+                tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 1);                       \
+        else                                                                                \
+            for (ptrdiff_t f = 0; f < nb; f += TZ_W)                                        \
+                tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 0);                       \
+        break;
+
+/* the message of node v (values Vv) into its parent (values Vp), all firms of the block */
+static void tz_forward_node(const double *Vv, double *Vp, const double *S, ptrdiff_t M,
+                            ptrdiff_t B, ptrdiff_t nb, int adv) {
+    for (ptrdiff_t c0 = 0; c0 < M; c0 += 8) {
+        switch (M - c0 < 8 ? (int)(M - c0) : 8) {
+            TZ_GROUP_CASE(1)
+            TZ_GROUP_CASE(2)
+            TZ_GROUP_CASE(3)
+            TZ_GROUP_CASE(4)
+            TZ_GROUP_CASE(5)
+            TZ_GROUP_CASE(6)
+            TZ_GROUP_CASE(7)
+            TZ_GROUP_CASE(8)
+        }
+    }
+}
+#undef TZ_GROUP_CASE
+
+/* 3. the final node's country and the marginal cost (and the final shipment cost) */
+static void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                          int32_t *loc) {
+    const ptrdiff_t M = P->M, B = P->B, root = P->N - 1;
+    const int adv = P->advalorem;
+    const double *Vr = V + root * M * B;
+    for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+        const int n = tz_lanes(nb, f);
+        tz_vd value = tz_load(Vr + f);
+        tz_vd best = tz_combine(value, tz_set1(adv ? 1.0 + P->final[0] : P->final[0]), adv);
+        tz_vi where = tz_iset1(0);
+        for (ptrdiff_t c = 1; c < M; c++) {
+            tz_vd vc = tz_load(Vr + c * B + f);
+            tz_vd x = tz_combine(vc, tz_set1(adv ? 1.0 + P->final[c] : P->final[c]), adv);
+            tz_mask better = tz_lt(x, best);
+            best = tz_min(x, best);
+            value = tz_select(better, value, vc);
+            where = tz_iselect(better, where, tz_iset1(c));
+        }
+        tz_store_n(P->mc + f0 + f, best, n);
+        tz_istore32(loc + root * B + f, where);
+        if (P->stats) {
+            tz_vd shipment = tz_lookup(P->final, where, M);
+            tz_store_n(P->final_cost + f0 + f, adv ? tz_mul(shipment, value) : shipment, n);
+        }
+    }
+}
+
+/* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
+static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc) {
+    const ptrdiff_t M = P->M, B = P->B, MB = M * B, MM = M * M;
+    const int adv = P->advalorem;
+    for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
+        const double *Vv = V + v * MB, *Sv = P->step + v * MM;
+        const int32_t *lp = loc + P->parent[v] * B;
+        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+            const tz_vi cp = tz_iload32(lp + f);
+            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup(Sv, cp, M), adv);
+            tz_vi where = tz_iset1(0);
+            for (ptrdiff_t j = 1; j < M; j++) {
+                tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup(Sv + j * M, cp, M), adv);
+                tz_mask better = tz_lt(x, best);
+                best = tz_min(x, best);
+                where = tz_iselect(better, where, tz_iset1(j));
+            }
+            tz_istore32(loc + v * B + f, where);
+        }
+    }
+}
+
+/* 5. NTMC, transport quantity, trade cost, crossings and the (F, N) paths */
+static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                          const int32_t *loc) {
+    const ptrdiff_t F = P->F, N = P->N, M = P->M, B = P->B, MB = M * B, MM = M * M, NM = N * M;
+    const ptrdiff_t root = N - 1;
+    const int adv = P->advalorem;
+    const tz_vi lane = tz_iota(), path_stride = tz_imul(lane, N), firm_stride = tz_imul(lane, NM);
+    const tz_vd one = tz_set1(1.0);
+    for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+        const int n = tz_lanes(nb, f);
+        tz_vd ntmc = tz_zero(), tq = tz_zero(), trade = tz_zero();
+        tz_vi crossings = tz_iset1(0);
+        for (ptrdiff_t v = 0; v < N; v++) {
+            const tz_vi lv = tz_iload32(loc + v * B + f);
+            tz_vd cost;
+            if (P->firms_last)  /* costs[v][lv][f0 + f + lane] */
+                cost = tz_gather_n(P->costs + v * M * F + f0 + f, tz_iadd(tz_imul(lv, F), lane), n);
+            else                /* costs[f0 + f + lane][v][lv] */
+                cost = tz_gather_n(P->costs + (f0 + f) * NM + v * M, tz_iadd(firm_stride, lv), n);
+            ntmc = tz_add(ntmc, cost);
+            tz_iscatter32_n(P->path + (f0 + f) * N + v, path_stride, lv, n);
+            if (v == root)
+                continue;
+            /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
+               country adds exactly zero */
+            const tz_vi lp = tz_iload32(loc + P->parent[v] * B + f);
+            const tz_vi entry = tz_iadd(tz_imul(lv, M), lp);
+            tz_vd moved = tz_lookup(P->trade, entry, MM);
+            tz_vd paid = tz_lookup(P->step + v * MM, entry, MM);
+            if (adv) {  /* crossing costs scale with the value of the good crossing */
+                const tz_vd weight = tz_gather_n(V + v * MB + f, tz_iadd(tz_imul(lv, B), lane), TZ_W);
+                moved = tz_mul(moved, weight);
+                paid = tz_mul(tz_sub(paid, one), weight);
+            }
+            tq = tz_add(tq, moved);
+            trade = tz_add(trade, paid);
+            crossings = tz_icount(crossings, tz_ine(lv, lp));
+        }
+        tz_store_n(P->ntmc + f0 + f, ntmc, n);
+        tz_store_n(P->tq + f0 + f, tq, n);
+        tz_store_n(P->trade_cost + f0 + f, trade, n);
+        tz_istore32_n(P->crossings + f0 + f, crossings, n);
+    }
+}
+
+/* Solve firms f0 .. f0 + nb - 1.  V holds N * M * B doubles and loc N * B int32 (scratch).
+ * Returns the number of NaN costs in the block (nothing is trustworthy if it is not 0). */
+static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc) {
+    const ptrdiff_t M = P->M, MB = M * P->B, root = P->N - 1;
+    const int nans = tz_load_block(P, f0, nb, V);
+    for (ptrdiff_t v = 0; v < root; v++)
+        tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, P->B, nb,
+                        P->advalorem);
+    tz_final_node(P, f0, nb, V, loc);
+    if (P->stats) {
+        tz_backtrack(P, nb, V, loc);
+        tz_statistics(P, f0, nb, V, loc);
+    }
+    return nans;
+}
+
+#endif
