@@ -13,13 +13,17 @@
  *   3. the final node: argmin over countries of V_root (+) the final shipment cost;
  *   4. backtracking, parents before children: argmin_j V_v(j) (+) S_v(j, c_parent), with the
  *      table entry S_v(j, c_parent) looked up by a permute (M <= 16) or a gather;
- *   5. path statistics, firm vector by firm vector with the sums kept in registers.
+ *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
+ *      are written node-major, (N, F), eight firms per store.
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
  */
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
 #define EQUILIBRIA_TYAZ_BLOCK_H
 
 #include "tyaz_simd.h"
+#ifndef TZ_ROWS_OK
+#define TZ_ROWS_OK 1
+#endif
 
 typedef struct {
     const double *costs;    /* (F, N, M), or (N, M, F) if firms_last */
@@ -32,24 +36,45 @@ typedef struct {
     int advalorem;
     int stats;              /* 0: marginal costs only */
     double *mc;             /* outputs, (F,) except path (F, N) */
-    int32_t *path;
+    int32_t *path;          /* (N, F): node-major */
     double *ntmc, *tq, *trade_cost, *final_cost;
     int32_t *crossings;
 } tz_problem;
 
 static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
 
-/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met. */
-static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
-    const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M;
+/* the NaNs among the costs of firms f0 .. f0 + nb - 1 (a slow recount, only when there are some) */
+static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
+    const ptrdiff_t F = P->F, NM = P->N * P->M;
     int nans = 0;
+    for (ptrdiff_t f = f0; f < f0 + nb; f++)
+        for (ptrdiff_t r = 0; r < NM; r++) {
+            const double x = P->firms_last ? P->costs[r * F + f] : P->costs[f * NM + r];
+            nans += x != x;
+        }
+    return nans;
+}
+
+/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met.
+ *    With the (N, M, F) layout the same rows of the next block are prefetched on the way, so
+ *    that they arrive while this block computes. */
+static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
+    const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
+    tz_mask nan_seen = 0;
     if (P->firms_last) {  /* rows are contiguous: a copy */
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double *a = P->costs + r * F + f0;
-            for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
-                tz_vd x = tz_load_n(a + f, tz_lanes(nb, f));
-                nans += tz_count(tz_isnan(x));
-                tz_store(V + r * B + f, x);
+            double *row = V + r * B;
+            for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
+                __builtin_prefetch(a + f + B, 0, 2);
+                const tz_vd x = tz_load(a + f);
+                nan_seen |= tz_isnan(x);
+                tz_store(row + f, x);
+            }
+            if (whole < nb) {
+                const tz_vd x = tz_load_n(a + whole, (int)(nb - whole));
+                nan_seen |= tz_isnan(x);
+                tz_store(row + whole, x);
             }
         }
     } else {  /* firm f's costs are NM apart: gather eight firms per row */
@@ -58,13 +83,13 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
             const double *a = P->costs + (f0 + f) * NM;
             const int n = tz_lanes(nb, f);
             for (ptrdiff_t r = 0; r < NM; r++) {
-                tz_vd x = tz_gather_n(a + r, stride, n);
-                nans += tz_count(tz_isnan(x));
+                const tz_vd x = tz_gather_n(a + r, stride, n);
+                nan_seen |= tz_isnan(x);
                 tz_store(V + r * B + f, x);
             }
         }
     }
-    return nans;
+    return nan_seen ? tz_count_nans(P, f0, nb) : 0;
 }
 
 /* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one
@@ -143,85 +168,119 @@ static void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
     }
 }
 
-/* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
-static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc) {
-    const ptrdiff_t M = P->M, B = P->B, MB = M * B, MM = M * M;
-    const int adv = P->advalorem;
-    for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
-        const double *Vv = V + v * MB, *Sv = P->step + v * MM;
-        const int32_t *lp = loc + P->parent[v] * B;
+/* costs[f0 + f + lane][v][lv] for the first n lanes (either layout) */
+TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptrdiff_t v, tz_vi lv, int n) {
+    const ptrdiff_t F = P->F, M = P->M, NM = P->N * M;
+    if (P->firms_last)  /* costs[v][lv][f0 + f + lane] */
+        return tz_gather_n(P->costs + v * M * F + f0 + f, tz_iadd(tz_imul(lv, F), tz_iota()), n);
+    return tz_gather_n(P->costs + (f0 + f) * NM + v * M, tz_iadd(tz_imul(tz_iota(), NM), lv), n);
+}
+
+/* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children, and what the
+ *    chosen country costs at node v: cost[v] = a_v(loc_v), paid[v] = S_v(loc_v, loc_p) (- 1),
+ *    moved[v] = T(loc_v, loc_p), the last two times V_v(loc_v) for ad-valorem costs.  The
+ *    entries are kept while the argmin runs (selects, no second lookup); with the (N, M, F)
+ *    layout and M <= 8 the cost too, from the block's rows of costs, otherwise by a gather. */
+static void tz_backtrack(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                         int32_t *loc, double *cost, double *paid, double *moved) {
+    const ptrdiff_t F = P->F, M = P->M, B = P->B, MB = M * B, MM = M * M, root = P->N - 1;
+    const int adv = P->advalorem, rows = TZ_ROWS_OK && P->firms_last && M <= 8;
+    const double *const trade_table = P->trade;
+    const tz_vd one = tz_set1(1.0);
+    for (ptrdiff_t f = 0; f < nb; f += TZ_W)
+        tz_store(cost + root * B + f, tz_node_cost(P, f0, f, root, tz_iload32(loc + root * B + f), tz_lanes(nb, f)));
+    for (ptrdiff_t v = root - 1; v >= 0; v--) {
+        const double *const Vv = V + v * MB, *const Sv = P->step + v * MM;
+        const double *const Av = P->costs + v * M * F + f0;  /* (N, M, F) layout only */
+        const int32_t *const lp = loc + P->parent[v] * B;
         for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+            const int n = tz_lanes(nb, f);
             const tz_vi cp = tz_iload32(lp + f);
-            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup(Sv, cp, M), adv);
+            tz_vd value = tz_load(Vv + f), step = tz_lookup(Sv, cp, M);
+            tz_vd best = tz_combine(value, step, adv);
+            tz_vd a = rows ? tz_load_n(Av + f, n) : tz_zero();
             tz_vi where = tz_iset1(0);
             for (ptrdiff_t j = 1; j < M; j++) {
-                tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup(Sv + j * M, cp, M), adv);
-                tz_mask better = tz_lt(x, best);
+                const tz_vd vj = tz_load(Vv + j * B + f), sj = tz_lookup(Sv + j * M, cp, M);
+                const tz_vd x = tz_combine(vj, sj, adv);
+                const tz_mask better = tz_lt(x, best);
                 best = tz_min(x, best);
                 where = tz_iselect(better, where, tz_iset1(j));
+                value = tz_select(better, value, vj);
+                step = tz_select(better, step, sj);
+                if (rows)
+                    a = tz_select(better, a, tz_load_n(Av + j * F + f, n));
             }
             tz_istore32(loc + v * B + f, where);
+            if (!rows)
+                a = tz_node_cost(P, f0, f, v, where, n);
+            /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
+               country adds exactly zero */
+            tz_vd t = tz_lookup(trade_table, tz_iadd(tz_imul(where, M), cp), MM);
+            if (adv) {  /* crossing costs scale with the value of the good crossing */
+                t = tz_mul(t, value);
+                step = tz_mul(tz_sub(step, one), value);
+            }
+            tz_store(cost + v * B + f, a);
+            tz_store(paid + v * B + f, step);
+            tz_store(moved + v * B + f, t);
         }
     }
 }
 
-/* 5. NTMC, transport quantity, trade cost, crossings and the (F, N) paths */
-static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                          const int32_t *loc) {
-    const ptrdiff_t F = P->F, N = P->N, M = P->M, B = P->B, MB = M * B, MM = M * M, NM = N * M;
-    const ptrdiff_t root = N - 1;
-    const int adv = P->advalorem;
-    const tz_vi lane = tz_iota(), path_stride = tz_imul(lane, N), firm_stride = tz_imul(lane, NM);
-    const tz_vd one = tz_set1(1.0);
+/* 5. NTMC, transport quantity, trade cost, crossings (sums over nodes in increasing order,
+ *    as in the NumPy twin) and the paths, node-major */
+static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const int32_t *loc,
+                          const double *cost, const double *paid, const double *moved) {
+    const ptrdiff_t F = P->F, N = P->N, B = P->B, root = N - 1;
+    const int32_t *const parent = P->parent;
+    int32_t *const path = P->path + f0, *const crossings_out = P->crossings + f0;
+    double *const ntmc_out = P->ntmc + f0, *const tq_out = P->tq + f0, *const trade_out = P->trade_cost + f0;
     for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
         const int n = tz_lanes(nb, f);
         tz_vd ntmc = tz_zero(), tq = tz_zero(), trade = tz_zero();
         tz_vi crossings = tz_iset1(0);
         for (ptrdiff_t v = 0; v < N; v++) {
             const tz_vi lv = tz_iload32(loc + v * B + f);
-            tz_vd cost;
-            if (P->firms_last)  /* costs[v][lv][f0 + f + lane] */
-                cost = tz_gather_n(P->costs + v * M * F + f0 + f, tz_iadd(tz_imul(lv, F), lane), n);
-            else                /* costs[f0 + f + lane][v][lv] */
-                cost = tz_gather_n(P->costs + (f0 + f) * NM + v * M, tz_iadd(firm_stride, lv), n);
-            ntmc = tz_add(ntmc, cost);
-            tz_iscatter32_n(P->path + (f0 + f) * N + v, path_stride, lv, n);
+            ntmc = tz_add(ntmc, tz_load(cost + v * B + f));
+            tz_istore32_n(path + v * F + f, lv, n);
             if (v == root)
                 continue;
-            /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
-               country adds exactly zero */
-            const tz_vi lp = tz_iload32(loc + P->parent[v] * B + f);
-            const tz_vi entry = tz_iadd(tz_imul(lv, M), lp);
-            tz_vd moved = tz_lookup(P->trade, entry, MM);
-            tz_vd paid = tz_lookup(P->step + v * MM, entry, MM);
-            if (adv) {  /* crossing costs scale with the value of the good crossing */
-                const tz_vd weight = tz_gather_n(V + v * MB + f, tz_iadd(tz_imul(lv, B), lane), TZ_W);
-                moved = tz_mul(moved, weight);
-                paid = tz_mul(tz_sub(paid, one), weight);
-            }
-            tq = tz_add(tq, moved);
-            trade = tz_add(trade, paid);
-            crossings = tz_icount(crossings, tz_ine(lv, lp));
+            tq = tz_add(tq, tz_load(moved + v * B + f));
+            trade = tz_add(trade, tz_load(paid + v * B + f));
+            crossings = tz_icount(crossings, tz_ine(lv, tz_iload32(loc + parent[v] * B + f)));
         }
-        tz_store_n(P->ntmc + f0 + f, ntmc, n);
-        tz_store_n(P->tq + f0 + f, tq, n);
-        tz_store_n(P->trade_cost + f0 + f, trade, n);
-        tz_istore32_n(P->crossings + f0 + f, crossings, n);
+        tz_store_n(ntmc_out + f, ntmc, n);
+        tz_store_n(tq_out + f, tq, n);
+        tz_store_n(trade_out + f, trade, n);
+        tz_istore32_n(crossings_out + f, crossings, n);
     }
 }
 
-/* Solve firms f0 .. f0 + nb - 1.  V holds N * M * B doubles and loc N * B int32 (scratch).
+/* scratch memory one thread needs for blocks of B firms */
+static inline size_t tz_scratch_bytes(ptrdiff_t N, ptrdiff_t M, ptrdiff_t B) {
+    return (size_t)(N * M * B + 3 * N * B) * sizeof(double) + (size_t)(N * B) * sizeof(int32_t);
+}
+
+/* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
  * Returns the number of NaN costs in the block (nothing is trustworthy if it is not 0). */
-static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc) {
-    const ptrdiff_t M = P->M, MB = M * P->B, root = P->N - 1;
+static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
+    const ptrdiff_t N = P->N, M = P->M, B = P->B, MB = M * B, root = N - 1;
+    double *const V = (double *)scratch;
+    double *const cost = V + N * MB, *const paid = cost + N * B, *const moved = paid + N * B;
+    int32_t *const loc = (int32_t *)(moved + N * B);
+#ifdef TZ_SAME_BLOCK
+    const int nans = tz_load_block(P, 0, nb, V);
+#else
     const int nans = tz_load_block(P, f0, nb, V);
+#endif
     for (ptrdiff_t v = 0; v < root; v++)
-        tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, P->B, nb,
+        tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
                         P->advalorem);
     tz_final_node(P, f0, nb, V, loc);
     if (P->stats) {
-        tz_backtrack(P, nb, V, loc);
-        tz_statistics(P, f0, nb, V, loc);
+        tz_backtrack(P, f0, nb, V, loc, cost, paid, moved);
+        tz_statistics(P, f0, nb, loc, cost, paid, moved);
     }
     return nans;
 }

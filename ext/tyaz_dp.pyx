@@ -56,7 +56,8 @@ cdef extern from "tyaz_block.h" nogil:
         double *trade_cost
         double *final_cost
         int32_t *crossings
-    int tz_solve_block(const tz_problem *P, Py_ssize_t f0, Py_ssize_t nb, double *V, int32_t *loc)
+    int tz_solve_block(const tz_problem *P, Py_ssize_t f0, Py_ssize_t nb, void *scratch)
+    size_t tz_scratch_bytes(Py_ssize_t N, Py_ssize_t M, Py_ssize_t B)
     void *tz_alloc(size_t nbytes)
 
 
@@ -99,7 +100,9 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
 
     Returns
     -------
-    dict with ``mc``, ``path`` (F, N) int32, ``ntmc``, ``tq``, ``trade_cost``,
+    dict with ``mc``, ``path`` (F, N) int32 (column-major: the transpose of the (N, F) array the
+    kernel writes node by node, so that eight firms' countries are one contiguous store),
+    ``ntmc``, ``tq``, ``trade_cost``,
     ``final_cost``, ``crossings`` (int32).
     """
     cdef Py_ssize_t F = costs.shape[0], N = costs.shape[1], M = costs.shape[2]
@@ -124,7 +127,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         raise ValueError("the last node must be the final node (parent -1)")
     if out is None:
         mc_a = np.empty(F, dtype=np.float64)
-        path_a = np.empty((F, N), dtype=np.int32)
+        path_a = np.empty((N, F), dtype=np.int32).T
         ntmc_a = np.empty(F, dtype=np.float64)
         tq_a = np.empty(F, dtype=np.float64)
         trade_a = np.empty(F, dtype=np.float64)
@@ -136,7 +139,9 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         if path_a.shape[0] != F or path_a.shape[1] != N or any(x.shape[0] != F for x in (mc_a, ntmc_a, tq_a, trade_a, final_a, cross_a)):
             raise ValueError("out arrays do not match the number of firms and nodes")
     cdef double[::1] mc = mc_a, ntmc = ntmc_a, tq = tq_a, trade = trade_a, fin = final_a
-    cdef int32_t[:, ::1] path = path_a
+    if not path_a.T.flags.c_contiguous:
+        raise ValueError("out['path'] must be the transpose of a C-contiguous (N, F) array")
+    cdef int32_t[:, ::1] path = path_a.T
     cdef int32_t[::1] cross = cross_a
     cdef int nt = threads
     if F == 0:
@@ -158,24 +163,22 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     nblocks = (F + B - 1) // B
     nan_a = np.zeros(nblocks, dtype=np.int32)
     cdef int32_t[::1] nan_blocks = nan_a
-    cdef double* V
-    cdef int32_t* loc
+    cdef void* scratch
+    cdef size_t scratch_bytes = tz_scratch_bytes(N, M, B)
     if nt <= 0:
         import os
         nt = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if nt > nblocks:
         nt = <int> nblocks
     with nogil, parallel(num_threads=nt):
-        V = <double*> tz_alloc(N * M * B * sizeof(double))
-        loc = <int32_t*> tz_alloc(N * B * sizeof(int32_t))
+        scratch = tz_alloc(scratch_bytes)
         for blk in prange(nblocks, schedule="dynamic", chunksize=4):
             f0 = blk * B
             nb = F - f0
             if nb > B:
                 nb = B
-            nan_blocks[blk] = tz_solve_block(&problem, f0, nb, V, loc)
-        free(V)
-        free(loc)
+            nan_blocks[blk] = tz_solve_block(&problem, f0, nb, scratch)
+        free(scratch)
     if nan_a.any():
         raise ValueError(f"costs contain {int(nan_a.sum())} NaN entries")
     return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,

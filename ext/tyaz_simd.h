@@ -70,21 +70,24 @@ TZ_INLINE void tz_istore32_n(int32_t *p, tz_vi x, int n) {
 TZ_INLINE tz_vi tz_icount(tz_vi acc, tz_mask m) {
     return _mm512_mask_add_epi64(acc, m, acc, _mm512_set1_epi64(1));
 }
-/* table[idx] for a table of n doubles (0 <= idx < n): permutes for n <= 16, a gather beyond */
+/* table[idx] for a table of n doubles (0 <= idx < n): register permutes for n <= 32 (the
+   table in one to four registers), a gather from memory beyond */
 TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
     if (n <= 8)
         return _mm512_permutexvar_pd(idx, tz_load_n(table, (int)n));
     if (n <= 16)
         return _mm512_permutex2var_pd(_mm512_loadu_pd(table), idx, tz_load_n(table + 8, (int)(n - 8)));
+    if (n <= 32) {
+        const tz_vd low = _mm512_permutex2var_pd(_mm512_loadu_pd(table), idx, _mm512_loadu_pd(table + 8));
+        const tz_vd high = _mm512_permutex2var_pd(tz_load_n(table + 16, n < 24 ? (int)(n - 16) : 8), idx,
+                                                  n > 24 ? tz_load_n(table + 24, (int)(n - 24)) : _mm512_setzero_pd());
+        return _mm512_mask_blend_pd(_mm512_test_epi64_mask(idx, _mm512_set1_epi64(16)), low, high);
+    }
     return _mm512_i64gather_pd(idx, table, 8);
 }
 /* base[idx] for the first n lanes (n <= 8; 0 elsewhere): a gather from memory */
 TZ_INLINE tz_vd tz_gather_n(const double *base, tz_vi idx, int n) {
     return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), (__mmask8)((1u << n) - 1u), idx, base, 8);
-}
-/* base[idx[k]] = x[k] for the first n lanes */
-TZ_INLINE void tz_iscatter32_n(int32_t *base, tz_vi idx, tz_vi x, int n) {
-    _mm512_mask_i64scatter_epi32(base, (__mmask8)((1u << n) - 1u), idx, _mm512_cvtepi64_epi32(x), 4);
 }
 
 #else /* portable: eight lanes as plain arrays */
@@ -127,9 +130,6 @@ TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
 }
 TZ_INLINE tz_vd tz_gather_n(const double *base, tz_vi idx, int n) {
     tz_vd r; TZ_LANES r.v[k_] = k_ < n ? base[idx.v[k_]] : 0.0; return r;
-}
-TZ_INLINE void tz_iscatter32_n(int32_t *base, tz_vi idx, tz_vi x, int n) {
-    for (int k_ = 0; k_ < n; k_++) base[idx.v[k_]] = (int32_t)x.v[k_];
 }
 #endif
 
