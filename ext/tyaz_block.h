@@ -12,18 +12,17 @@
  *      runs, so each value loaded feeds up to eight min-plus operations;
  *   3. the final node: argmin over countries of V_root (+) the final shipment cost;
  *   4. backtracking, parents before children: argmin_j V_v(j) (+) S_v(j, c_parent), with the
- *      table entry S_v(j, c_parent) looked up by a permute (M <= 16) or a gather;
+ *      table entry S_v(j, c_parent) looked up by register permutes (M <= 32) or a gather;
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
+ * While a block computes (steps 2 and 4), the next block's costs are prefetched a few cache
+ * lines at a time (M >= 4).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
  */
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
 #define EQUILIBRIA_TYAZ_BLOCK_H
 
 #include "tyaz_simd.h"
-#ifndef TZ_ROWS_OK
-#define TZ_ROWS_OK 1
-#endif
 
 typedef struct {
     const double *costs;    /* (F, N, M), or (N, M, F) if firms_last */
@@ -43,6 +42,46 @@ typedef struct {
 
 static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
 
+/* Walks over the cache lines of the next block's costs, a few at a time, so that memory
+ * fetches them while this block computes (one thread otherwise waits for each block's costs
+ * and then computes with the memory idle). */
+#ifndef TZ_PREFETCH_MIN_M
+#define TZ_PREFETCH_MIN_M 4 /* with fewer countries there is too little work per line to hide it */
+#endif
+typedef struct {
+    const double *base;   /* first cost of the next block's first row */
+    ptrdiff_t stride;     /* distance between rows */
+    ptrdiff_t row, rows;  /* current row, number of rows */
+    ptrdiff_t col, cols;  /* current offset in the row, row length (doubles) */
+    int per_step;         /* lines per call */
+} tz_prefetcher;
+
+static inline tz_prefetcher tz_prefetcher_for(const tz_problem *P, ptrdiff_t next_f0, ptrdiff_t steps) {
+    tz_prefetcher p = {P->costs, 0, 0, 0, 0, 0, 0};
+    if (next_f0 >= P->F || steps <= 0 || P->M < TZ_PREFETCH_MIN_M)
+        return p;
+    const ptrdiff_t NM = P->N * P->M, nb = P->F - next_f0 < P->B ? P->F - next_f0 : P->B;
+    if (P->firms_last) {
+        p.base = P->costs + next_f0, p.stride = P->F, p.rows = NM, p.cols = nb;
+    } else {
+        p.base = P->costs + next_f0 * NM, p.stride = 0, p.rows = 1, p.cols = nb * NM;
+    }
+    const ptrdiff_t lines = p.rows * ((p.cols + 7) / 8);
+    p.per_step = (int)(lines / steps + 1);
+    return p;
+}
+
+TZ_INLINE void tz_prefetch_step(tz_prefetcher *p) {
+    for (int i = 0; i < p->per_step && p->row < p->rows; i++) {
+        __builtin_prefetch(p->base + p->row * p->stride + p->col, 0, 2);
+        p->col += 8;
+        if (p->col >= p->cols) {
+            p->col = 0;
+            p->row++;
+        }
+    }
+}
+
 /* the NaNs among the costs of firms f0 .. f0 + nb - 1 (a slow recount, only when there are some) */
 static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
     const ptrdiff_t F = P->F, NM = P->N * P->M;
@@ -56,8 +95,7 @@ static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
 }
 
 /* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met.
- *    With the (N, M, F) layout the same rows of the next block are prefetched on the way, so
- *    that they arrive while this block computes. */
+ */
 static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
     tz_mask nan_seen = 0;
@@ -66,7 +104,6 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
             const double *a = P->costs + r * F + f0;
             double *row = V + r * B;
             for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
-                __builtin_prefetch(a + f + B, 0, 2);
                 const tz_vd x = tz_load(a + f);
                 nan_seen |= tz_isnan(x);
                 tz_store(row + f, x);
@@ -114,17 +151,18 @@ TZ_INLINE void tz_message_group(const double *Vv, double *Vp, const double *S, p
 
 #define TZ_GROUP_CASE(G_)                                                                   \
     case G_:                                                                                \
-        if (adv)                                                                            \
-            for (ptrdiff_t f = 0; f < nb; f += TZ_W)                                        \
+        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {                                          \
+            tz_prefetch_step(pf);                                                           \
+            if (adv)                                                                        \
                 tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 1);                       \
-        else                                                                                \
-            for (ptrdiff_t f = 0; f < nb; f += TZ_W)                                        \
+            else                                                                            \
                 tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 0);                       \
+        }                                                                                   \
         break;
 
 /* the message of node v (values Vv) into its parent (values Vp), all firms of the block */
 static void tz_forward_node(const double *Vv, double *Vp, const double *S, ptrdiff_t M,
-                            ptrdiff_t B, ptrdiff_t nb, int adv) {
+                            ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
     for (ptrdiff_t c0 = 0; c0 < M; c0 += 8) {
         switch (M - c0 < 8 ? (int)(M - c0) : 8) {
             TZ_GROUP_CASE(1)
@@ -168,7 +206,7 @@ static void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
     }
 }
 
-/* costs[f0 + f + lane][v][lv] for the first n lanes (either layout) */
+/* costs[f0 + f + lane][v][lv] for the first n lanes, gathered from the input (either layout) */
 TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptrdiff_t v, tz_vi lv, int n) {
     const ptrdiff_t F = P->F, M = P->M, NM = P->N * M;
     if (P->firms_last)  /* costs[v][lv][f0 + f + lane] */
@@ -176,79 +214,74 @@ TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptr
     return tz_gather_n(P->costs + (f0 + f) * NM + v * M, tz_iadd(tz_imul(tz_iota(), NM), lv), n);
 }
 
-/* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children, and what the
- *    chosen country costs at node v: cost[v] = a_v(loc_v), paid[v] = S_v(loc_v, loc_p) (- 1),
- *    moved[v] = T(loc_v, loc_p), the last two times V_v(loc_v) for ad-valorem costs.  The
- *    entries are kept while the argmin runs (selects, no second lookup); with the (N, M, F)
- *    layout and M <= 8 the cost too, from the block's rows of costs, otherwise by a gather. */
-static void tz_backtrack(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                         int32_t *loc, double *cost, double *paid, double *moved) {
-    const ptrdiff_t F = P->F, M = P->M, B = P->B, MB = M * B, MM = M * M, root = P->N - 1;
-    const int adv = P->advalorem, rows = TZ_ROWS_OK && P->firms_last && M <= 8;
-    const double *const trade_table = P->trade;
-    const tz_vd one = tz_set1(1.0);
-    for (ptrdiff_t f = 0; f < nb; f += TZ_W)
-        tz_store(cost + root * B + f, tz_node_cost(P, f0, f, root, tz_iload32(loc + root * B + f), tz_lanes(nb, f)));
-    for (ptrdiff_t v = root - 1; v >= 0; v--) {
+/* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
+static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc,
+                              tz_prefetcher *pf) {
+    const ptrdiff_t M = P->M, B = P->B, MB = M * B, MM = M * M;
+    const int adv = P->advalorem;
+    for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
         const double *const Vv = V + v * MB, *const Sv = P->step + v * MM;
-        const double *const Av = P->costs + v * M * F + f0;  /* (N, M, F) layout only */
         const int32_t *const lp = loc + P->parent[v] * B;
         for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
-            const int n = tz_lanes(nb, f);
+            tz_prefetch_step(pf);
             const tz_vi cp = tz_iload32(lp + f);
-            tz_vd value = tz_load(Vv + f), step = tz_lookup(Sv, cp, M);
-            tz_vd best = tz_combine(value, step, adv);
-            tz_vd a = rows ? tz_load_n(Av + f, n) : tz_zero();
+            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup(Sv, cp, M), adv);
             tz_vi where = tz_iset1(0);
             for (ptrdiff_t j = 1; j < M; j++) {
-                const tz_vd vj = tz_load(Vv + j * B + f), sj = tz_lookup(Sv + j * M, cp, M);
-                const tz_vd x = tz_combine(vj, sj, adv);
+                const tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup(Sv + j * M, cp, M), adv);
                 const tz_mask better = tz_lt(x, best);
                 best = tz_min(x, best);
                 where = tz_iselect(better, where, tz_iset1(j));
-                value = tz_select(better, value, vj);
-                step = tz_select(better, step, sj);
-                if (rows)
-                    a = tz_select(better, a, tz_load_n(Av + j * F + f, n));
             }
             tz_istore32(loc + v * B + f, where);
-            if (!rows)
-                a = tz_node_cost(P, f0, f, v, where, n);
-            /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
-               country adds exactly zero */
-            tz_vd t = tz_lookup(trade_table, tz_iadd(tz_imul(where, M), cp), MM);
-            if (adv) {  /* crossing costs scale with the value of the good crossing */
-                t = tz_mul(t, value);
-                step = tz_mul(tz_sub(step, one), value);
-            }
-            tz_store(cost + v * B + f, a);
-            tz_store(paid + v * B + f, step);
-            tz_store(moved + v * B + f, t);
         }
     }
 }
 
-/* 5. NTMC, transport quantity, trade cost, crossings (sums over nodes in increasing order,
- *    as in the NumPy twin) and the paths, node-major */
-static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const int32_t *loc,
-                          const double *cost, const double *paid, const double *moved) {
-    const ptrdiff_t F = P->F, N = P->N, B = P->B, root = N - 1;
+/* rows[lv][lane]: one of M rows (B apart) selected lane by lane */
+TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t B, ptrdiff_t M, tz_vi lv) {
+    tz_vd x = tz_load(rows);
+    for (ptrdiff_t c = 1; c < M; c++)
+        x = tz_select(tz_ieq(lv, c), x, tz_load(rows + c * B));
+    return x;
+}
+
+/* 5. NTMC, transport quantity, trade cost, crossings (sums over the nodes in increasing order,
+ *    as in the NumPy twin) and the paths, node-major.  The chosen costs are gathered from the
+ *    input (measured: faster than selecting them from a copy of the block's costs). */
+static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                               const int32_t *loc) {
+    const ptrdiff_t F = P->F, N = P->N, M = P->M, B = P->B, MB = M * B, MM = M * M, root = N - 1;
+    const int adv = P->advalorem;
     const int32_t *const parent = P->parent;
+    const double *const trade_table = P->trade, *const step = P->step;
     int32_t *const path = P->path + f0, *const crossings_out = P->crossings + f0;
     double *const ntmc_out = P->ntmc + f0, *const tq_out = P->tq + f0, *const trade_out = P->trade_cost + f0;
+    const tz_vd one = tz_set1(1.0);
     for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
         const int n = tz_lanes(nb, f);
         tz_vd ntmc = tz_zero(), tq = tz_zero(), trade = tz_zero();
         tz_vi crossings = tz_iset1(0);
         for (ptrdiff_t v = 0; v < N; v++) {
             const tz_vi lv = tz_iload32(loc + v * B + f);
-            ntmc = tz_add(ntmc, tz_load(cost + v * B + f));
+            ntmc = tz_add(ntmc, tz_node_cost(P, f0, f, v, lv, n));
             tz_istore32_n(path + v * F + f, lv, n);
             if (v == root)
                 continue;
-            tq = tz_add(tq, tz_load(moved + v * B + f));
-            trade = tz_add(trade, tz_load(paid + v * B + f));
-            crossings = tz_icount(crossings, tz_ine(lv, tz_iload32(loc + parent[v] * B + f)));
+            /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
+               country adds exactly zero */
+            const tz_vi lp = tz_iload32(loc + parent[v] * B + f);
+            const tz_vi entry = tz_iadd(tz_imul(lv, M), lp);
+            tz_vd moved = tz_lookup(trade_table, entry, MM);
+            tz_vd paid = tz_lookup(step + v * MM, entry, MM);
+            if (adv) {  /* crossing costs scale with the value of the good crossing */
+                const tz_vd weight = tz_select_row(V + v * MB + f, B, M, lv);
+                moved = tz_mul(moved, weight);
+                paid = tz_mul(tz_sub(paid, one), weight);
+            }
+            tq = tz_add(tq, moved);
+            trade = tz_add(trade, paid);
+            crossings = tz_icount(crossings, tz_ine(lv, lp));
         }
         tz_store_n(ntmc_out + f, ntmc, n);
         tz_store_n(tq_out + f, tq, n);
@@ -259,7 +292,7 @@ static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
 
 /* scratch memory one thread needs for blocks of B firms */
 static inline size_t tz_scratch_bytes(ptrdiff_t N, ptrdiff_t M, ptrdiff_t B) {
-    return (size_t)(N * M * B + 3 * N * B) * sizeof(double) + (size_t)(N * B) * sizeof(int32_t);
+    return (size_t)(N * M * B) * sizeof(double) + (size_t)(N * B) * sizeof(int32_t);
 }
 
 /* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
@@ -267,20 +300,17 @@ static inline size_t tz_scratch_bytes(ptrdiff_t N, ptrdiff_t M, ptrdiff_t B) {
 static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
     const ptrdiff_t N = P->N, M = P->M, B = P->B, MB = M * B, root = N - 1;
     double *const V = (double *)scratch;
-    double *const cost = V + N * MB, *const paid = cost + N * B, *const moved = paid + N * B;
-    int32_t *const loc = (int32_t *)(moved + N * B);
-#ifdef TZ_SAME_BLOCK
-    const int nans = tz_load_block(P, 0, nb, V);
-#else
+    int32_t *const loc = (int32_t *)(V + N * MB);
     const int nans = tz_load_block(P, f0, nb, V);
-#endif
+    const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
+    tz_prefetcher pf = tz_prefetcher_for(P, f0 + B, nvec * root * (groups + (P->stats ? 1 : 0)));
     for (ptrdiff_t v = 0; v < root; v++)
         tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
-                        P->advalorem);
+                        P->advalorem, &pf);
     tz_final_node(P, f0, nb, V, loc);
     if (P->stats) {
-        tz_backtrack(P, f0, nb, V, loc, cost, paid, moved);
-        tz_statistics(P, f0, nb, loc, cost, paid, moved);
+        tz_backtrack(P, nb, V, loc, &pf);
+        tz_statistics(P, f0, nb, V, loc);
     }
     return nans;
 }
