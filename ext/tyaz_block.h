@@ -98,19 +98,19 @@ static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
  */
 static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
-    tz_mask nan_seen = 0;
+    tz_mask nan_seen = tz_mask_none();
     if (P->firms_last) {  /* rows are contiguous: a copy */
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double *a = P->costs + r * F + f0;
             double *row = V + r * B;
             for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
                 const tz_vd x = tz_load(a + f);
-                nan_seen |= tz_isnan(x);
+                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
                 tz_store(row + f, x);
             }
             if (whole < nb) {
                 const tz_vd x = tz_load_n(a + whole, (int)(nb - whole));
-                nan_seen |= tz_isnan(x);
+                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
                 tz_store(row + whole, x);
             }
         }
@@ -121,12 +121,12 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
             const int n = tz_lanes(nb, f);
             for (ptrdiff_t r = 0; r < NM; r++) {
                 const tz_vd x = tz_gather_n(a + r, stride, n);
-                nan_seen |= tz_isnan(x);
+                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
                 tz_store(V + r * B + f, x);
             }
         }
     }
-    return nan_seen ? tz_count_nans(P, f0, nb) : 0;
+    return tz_mask_any(nan_seen) ? tz_count_nans(P, f0, nb) : 0;
 }
 
 /* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one

@@ -39,6 +39,7 @@ import numpy as np
 cdef extern from "tyaz_block.h" nogil:
     int TZ_W
     int TZ_AVX512
+    int TZ_AVX2
     ctypedef struct tz_problem:
         const double *costs
         int firms_last
@@ -61,7 +62,7 @@ cdef extern from "tyaz_block.h" nogil:
     void *tz_alloc(size_t nbytes)
 
 
-SIMD = "avx512" if TZ_AVX512 else "portable"
+SIMD = "avx512" if TZ_AVX512 else ("avx2" if TZ_AVX2 else "portable")
 """Which implementation of the eight-lane vectors this build uses."""
 
 
@@ -111,6 +112,8 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     cdef Py_ssize_t B = block, nblocks, blk, f0, nb
     if B < 1:
         raise ValueError("block must be positive")
+    if F >= 2 ** 31 or N * M >= 2 ** 31:
+        raise ValueError("too many firms or nodes x countries for one call (split the population)")
     if N < 1 or M < 1:
         raise ValueError("need at least one node and one country")
     if step.shape[0] != N or step.shape[1] != M or step.shape[2] != M:
