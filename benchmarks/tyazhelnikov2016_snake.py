@@ -5,9 +5,11 @@ Reports, per M: milliseconds (median of repeats), nanoseconds per min-plus opera
 (firms * (N - 1) * M^2 operations), the ratio to the best numba kernel, and the ratio to the
 machine bound max(arithmetic bound, memory bound):
 
-* arithmetic bound: the same number of min-plus operations at this machine's measured
-  throughput of a fused "add + min" stream over an L1-resident array (numpy-free, measured
-  with a numba loop that does nothing else);
+* arithmetic bound: the same number of min-plus operations at this machine's peak min-plus
+  throughput, measured by ``benchmarks/minplus_peak.c`` (eight independent running minima fed
+  from L1, compiled here with ``c++ -O2 -march=native``); a numba "add + min" stream over an
+  L1-resident array is measured and printed too (it stores every result, so it runs at about
+  half the peak and would give a bound twice as loose);
 * memory bound: bytes that must move (costs in, path and statistics out) at the measured
   single-thread copy bandwidth (numpy copy of a 256 MB array).
 
@@ -149,18 +151,36 @@ def _addmin_stream(x, s, reps):
     return acc
 
 
+def peak_minplus_rate():
+    """Peak min-plus operations per second of one core (benchmarks/minplus_peak.c), or None."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minplus_peak.c")
+    compiler = shutil.which("c++") or shutil.which("g++") or shutil.which("clang++")
+    if compiler is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "minplus_peak")
+        subprocess.run([compiler, "-O2", "-march=native", "-x", "c++", source, "-o", exe], check=True)
+        return max(float(subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split()[0])
+                   for _ in range(3))
+
+
 def machine_rates():
-    """Measured min-plus throughput (ops/s, one core, L1 data) and copy bandwidth (bytes/s)."""
+    """Min-plus throughput (ops/s, one core: peak and numba stream) and copy bandwidth (bytes/s)."""
     x = np.random.default_rng(0).random(512)
     _addmin_stream(x, 0.1, 1)
     reps = 50_000
     t = min(_timeit(lambda: _addmin_stream(x, 0.1, reps)) for _ in range(15))  # best slice of a busy machine
-    ops = x.size * reps / t
+    stream = x.size * reps / t
+    peak = peak_minplus_rate()
     big = np.ones(32 * 1024 * 1024)  # 256 MB
     out = np.empty_like(big)
     tc = min(_timeit(lambda: np.copyto(out, big)) for _ in range(5))
     bandwidth = 2 * big.nbytes / tc  # read + write
-    return ops, bandwidth
+    return max(stream, peak or 0.0), stream, peak, bandwidth
 
 
 def _timeit(fn):
@@ -181,11 +201,14 @@ def main():
     repeats = 5 if args.quick else 15
     F, N = args.firms, 10
     rng = np.random.default_rng(1)
-    ops_rate, bandwidth = machine_rates()
+    ops_rate, stream_rate, peak_rate, bandwidth = machine_rates()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}; "
           f"load average {os.getloadavg()[0]:.2f}")
-    print(f"measured min-plus throughput {ops_rate / 1e9:.2f} Gop/s (one core), copy bandwidth {bandwidth / 1e9:.1f} GB/s")
-    print("(for reference, AVX-512 peak: 2 vector add/min per cycle x 8 lanes / 2 operations = 8 min-plus per cycle)")
+    print(f"min-plus throughput, one core: peak {peak_rate / 1e9 if peak_rate else float('nan'):.2f} Gop/s "
+          f"(benchmarks/minplus_peak.c), numba stream {stream_rate / 1e9:.2f} Gop/s; bound uses {ops_rate / 1e9:.2f}; "
+          f"copy bandwidth {bandwidth / 1e9:.1f} GB/s")
+    from equilibria.ext import tyaz_dp
+    print(f"kernel vectors: {tyaz_dp.SIMD}")
     print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
     header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",

@@ -49,37 +49,46 @@ static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (
 #define TZ_PREFETCH_MIN_M 4 /* with fewer countries there is too little work per line to hide it */
 #endif
 typedef struct {
-    const double *base;   /* first cost of the next block's first row */
-    ptrdiff_t stride;     /* distance between rows */
-    ptrdiff_t row, rows;  /* current row, number of rows */
-    ptrdiff_t col, cols;  /* current offset in the row, row length (doubles) */
-    int per_step;         /* lines per call */
+    const double *ptr;       /* next line to ask for */
+    const double *row_end;   /* end of the current row's stretch */
+    ptrdiff_t stride;        /* distance between rows (doubles) */
+    ptrdiff_t width;         /* doubles per stretch */
+    ptrdiff_t rows_left;     /* rows after the current one */
+    int per_step;            /* lines per call */
 } tz_prefetcher;
 
 static inline tz_prefetcher tz_prefetcher_for(const tz_problem *P, ptrdiff_t next_f0, ptrdiff_t steps) {
-    tz_prefetcher p = {P->costs, 0, 0, 0, 0, 0, 0};
+    tz_prefetcher p = {NULL, NULL, 0, 0, 0, 0};
     if (next_f0 >= P->F || steps <= 0 || P->M < TZ_PREFETCH_MIN_M)
         return p;
     const ptrdiff_t NM = P->N * P->M, nb = P->F - next_f0 < P->B ? P->F - next_f0 : P->B;
-    if (P->firms_last) {
-        p.base = P->costs + next_f0, p.stride = P->F, p.rows = NM, p.cols = nb;
-    } else {
-        p.base = P->costs + next_f0 * NM, p.stride = 0, p.rows = 1, p.cols = nb * NM;
+    ptrdiff_t rows;
+    if (P->firms_last) {  /* NM rows of nb costs, F apart */
+        p.ptr = P->costs + next_f0, p.stride = P->F, p.width = nb, rows = NM;
+    } else {              /* one stretch of nb * NM costs */
+        p.ptr = P->costs + next_f0 * NM, p.stride = 0, p.width = nb * NM, rows = 1;
     }
-    const ptrdiff_t lines = p.rows * ((p.cols + 7) / 8);
-    p.per_step = (int)(lines / steps + 1);
+    p.row_end = p.ptr + p.width;
+    p.rows_left = rows - 1;
+    p.per_step = (int)(rows * ((p.width + 7) / 8) / steps + 1);
     return p;
 }
 
-TZ_INLINE void tz_prefetch_step(tz_prefetcher *p) {
-    for (int i = 0; i < p->per_step && p->row < p->rows; i++) {
-        __builtin_prefetch(p->base + p->row * p->stride + p->col, 0, 2);
-        p->col += 8;
-        if (p->col >= p->cols) {
-            p->col = 0;
-            p->row++;
+TZ_INLINE void tz_prefetch_step(tz_prefetcher *pf) {
+    tz_prefetcher p = *pf;
+    for (int i = 0; i < p.per_step && p.ptr; i++) {
+        __builtin_prefetch(p.ptr, 0, 2);  /* into L2 */
+        p.ptr += 8;
+        if (p.ptr >= p.row_end) {
+            if (p.rows_left-- > 0) {
+                p.ptr = p.row_end - p.width + p.stride;
+                p.row_end = p.ptr + p.width;
+            } else {
+                p.ptr = NULL;
+            }
         }
     }
+    *pf = p;
 }
 
 /* the NaNs among the costs of firms f0 .. f0 + nb - 1 (a slow recount, only when there are some) */
