@@ -12,7 +12,8 @@
  *      runs, so each value loaded feeds up to eight min-plus operations;
  *   3. the final node: argmin over countries of V_root (+) the final shipment cost;
  *   4. backtracking, parents before children: argmin_j V_v(j) (+) S_v(j, c_parent), with the
- *      table entry S_v(j, c_parent) looked up by register permutes (M <= 32) or a gather;
+ *      table entry S_v(j, c_parent) looked up by register permutes in rows padded to 8, 16 or
+ *      32 entries (M <= 32) or by a gather;
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
  * While a block computes (steps 2 and 4), the next block's costs are prefetched a few cache
@@ -29,6 +30,7 @@ typedef struct {
     int firms_last;
     ptrdiff_t F, N, M, B;   /* firms, nodes, countries, firms per block (multiple of TZ_W) */
     const double *step;     /* (N, M, M): tau_v T(j, c), or 1 + tau_v T(j, c) if ad-valorem */
+    const double *step_rows;  /* (N, M, W): the same rows padded with zeros to W = tz_row_width(M) */
     const double *trade;    /* (M, M): T, zero diagonal */
     const int32_t *parent;  /* (N,): parent[v] > v, parent[N - 1] = -1 */
     const double *final;    /* (M,): tau^F T^F(c, d) */
@@ -39,6 +41,9 @@ typedef struct {
     double *ntmc, *tq, *trade_cost, *final_cost;
     int32_t *crossings;
 } tz_problem;
+
+/* rows of M table entries are padded to 8, 16 or 32 doubles (register permutes), else kept at M */
+static inline ptrdiff_t tz_row_width(ptrdiff_t M) { return M <= 8 ? 8 : M <= 16 ? 16 : M <= 32 ? 32 : M; }
 
 static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
 
@@ -226,18 +231,18 @@ TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptr
 /* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
 static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc,
                               tz_prefetcher *pf) {
-    const ptrdiff_t M = P->M, B = P->B, MB = M * B, MM = M * M;
+    const ptrdiff_t M = P->M, B = P->B, MB = M * B, W = tz_row_width(M);
     const int adv = P->advalorem;
     for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
-        const double *const Vv = V + v * MB, *const Sv = P->step + v * MM;
+        const double *const Vv = V + v * MB, *const Sv = P->step_rows + v * M * W;
         const int32_t *const lp = loc + P->parent[v] * B;
         for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
             tz_prefetch_step(pf);
             const tz_vi cp = tz_iload32(lp + f);
-            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup(Sv, cp, M), adv);
+            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup_padded(Sv, cp, W), adv);
             tz_vi where = tz_iset1(0);
             for (ptrdiff_t j = 1; j < M; j++) {
-                const tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup(Sv + j * M, cp, M), adv);
+                const tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup_padded(Sv + j * W, cp, W), adv);
                 const tz_mask better = tz_lt(x, best);
                 best = tz_min(x, best);
                 where = tz_iselect(better, where, tz_iset1(j));

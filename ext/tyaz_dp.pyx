@@ -45,6 +45,7 @@ cdef extern from "tyaz_block.h" nogil:
         int firms_last
         Py_ssize_t F, N, M, B
         const double *step
+        const double *step_rows
         const double *trade
         const int32_t *parent
         const double *final
@@ -59,6 +60,7 @@ cdef extern from "tyaz_block.h" nogil:
         int32_t *crossings
     int tz_solve_block(const tz_problem *P, Py_ssize_t f0, Py_ssize_t nb, void *scratch)
     size_t tz_scratch_bytes(Py_ssize_t N, Py_ssize_t M, Py_ssize_t B)
+    Py_ssize_t tz_row_width(Py_ssize_t M)
     void *tz_alloc(size_t nbytes)
 
 
@@ -156,6 +158,10 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     problem.firms_last = 1 if firms_last else 0
     problem.F, problem.N, problem.M, problem.B = F, N, M, B
     problem.step = &step[0, 0, 0]
+    rows_a = np.zeros((N, M, tz_row_width(M)))  # the step rows, padded for register lookups
+    rows_a[:, :, :M] = step
+    cdef const double[:, :, ::1] rows = rows_a
+    problem.step_rows = &rows[0, 0, 0]
     problem.trade = &trade_costs[0, 0]
     problem.parent = &parent[0]
     problem.final = &final[0]

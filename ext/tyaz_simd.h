@@ -93,6 +93,19 @@ TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
     }
     return _mm512_i64gather_pd(idx, table, 8);
 }
+/* row[idx] for a row padded with zeros to `width` doubles: register permutes for widths 8, 16
+   and 32 (no masked loads), a gather for any other width */
+TZ_INLINE tz_vd tz_lookup_padded(const double *row, tz_vi idx, ptrdiff_t width) {
+    if (width == 8)
+        return _mm512_permutexvar_pd(idx, _mm512_loadu_pd(row));
+    if (width == 16)
+        return _mm512_permutex2var_pd(_mm512_loadu_pd(row), idx, _mm512_loadu_pd(row + 8));
+    if (width == 32)
+        return _mm512_mask_blend_pd(_mm512_test_epi64_mask(idx, _mm512_set1_epi64(16)),
+                                    _mm512_permutex2var_pd(_mm512_loadu_pd(row), idx, _mm512_loadu_pd(row + 8)),
+                                    _mm512_permutex2var_pd(_mm512_loadu_pd(row + 16), idx, _mm512_loadu_pd(row + 24)));
+    return _mm512_i64gather_pd(idx, row, 8);
+}
 /* base[idx] for the first n lanes (n <= 8; 0 elsewhere): a gather from memory */
 TZ_INLINE tz_vd tz_gather_n(const double *base, tz_vi idx, int n) {
     return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), (__mmask8)((1u << n) - 1u), idx, base, 8);
@@ -198,6 +211,9 @@ TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
     tz_vd r = {_mm256_i64gather_pd(table, idx.lo, 8), _mm256_i64gather_pd(table, idx.hi, 8)};
     return r;
 }
+TZ_INLINE tz_vd tz_lookup_padded(const double *row, tz_vi idx, ptrdiff_t width) {
+    return tz_lookup(row, idx, width);
+}
 TZ_INLINE tz_vd tz_gather_n(const double *base, tz_vi idx, int n) {
     const __m256d zero = _mm256_setzero_pd();
     tz_vd r = {_mm256_mask_i64gather_pd(zero, base, idx.lo, _mm256_castsi256_pd(tz__first_lo(n)), 8),
@@ -245,6 +261,9 @@ TZ_INLINE void tz_istore32_n(int32_t *p, tz_vi x, int n) { for (int k_ = 0; k_ <
 TZ_INLINE tz_vi tz_icount(tz_vi acc, tz_mask m) { TZ_LANES acc.v[k_] += (m >> k_) & 1u; return acc; }
 TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
     tz_vd r; (void)n; TZ_LANES r.v[k_] = table[idx.v[k_]]; return r;
+}
+TZ_INLINE tz_vd tz_lookup_padded(const double *row, tz_vi idx, ptrdiff_t width) {
+    return tz_lookup(row, idx, width);
 }
 TZ_INLINE tz_vd tz_gather_n(const double *base, tz_vi idx, int n) {
     tz_vd r; TZ_LANES r.v[k_] = k_ < n ? base[idx.v[k_]] : 0.0; return r;
