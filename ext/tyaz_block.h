@@ -31,6 +31,8 @@ typedef struct {
     ptrdiff_t F, N, M, B;   /* firms, nodes, countries, firms per block (multiple of TZ_W) */
     const double *step;     /* (N, M, M): tau_v T(j, c), or 1 + tau_v T(j, c) if ad-valorem */
     const double *step_rows;  /* (N, M, W): the same rows padded with zeros to W = tz_row_width(M) */
+    const double *step_entries;   /* (N, WE): step[v] flattened, padded to WE = tz_row_width(M * M) */
+    const double *trade_entries;  /* (WE,): T flattened, padded likewise */
     const double *trade;    /* (M, M): T, zero diagonal */
     const int32_t *parent;  /* (N,): parent[v] > v, parent[N - 1] = -1 */
     const double *final;    /* (M,): tau^F T^F(c, d) */
@@ -252,13 +254,19 @@ static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int
     }
 }
 
-/* rows[lv][lane]: one of M rows (B apart) selected lane by lane */
-TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t B, ptrdiff_t M, tz_vi lv) {
-    tz_vd x = tz_load(rows);
+/* rows[lv][lane] for the first n lanes: one of M rows (stride apart) selected lane by lane */
+TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M, tz_vi lv, int n) {
+    tz_vd x = n == TZ_W ? tz_load(rows) : tz_load_n(rows, n);
     for (ptrdiff_t c = 1; c < M; c++)
-        x = tz_select(tz_ieq(lv, c), x, tz_load(rows + c * B));
+        x = tz_select(tz_ieq(lv, c), x, n == TZ_W ? tz_load(rows + c * stride) : tz_load_n(rows + c * stride, n));
     return x;
 }
+
+/* With the (N, M, F) layout and at most this many countries the chosen cost is selected from
+ * the input rows, beyond (or with the (F, N, M) layout) it is gathered. */
+#ifndef TZ_SELECT_COST_MAX_M
+#define TZ_SELECT_COST_MAX_M 4
+#endif
 
 /* 5. NTMC, transport quantity, trade cost, crossings (sums over the nodes in increasing order,
  *    as in the NumPy twin) and the paths, node-major.  The chosen costs are gathered from the
@@ -268,7 +276,8 @@ static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
     const ptrdiff_t F = P->F, N = P->N, M = P->M, B = P->B, MB = M * B, MM = M * M, root = N - 1;
     const int adv = P->advalorem;
     const int32_t *const parent = P->parent;
-    const double *const trade_table = P->trade, *const step = P->step;
+    const ptrdiff_t WE = tz_row_width(MM);
+    const int select_cost = P->firms_last && M <= TZ_SELECT_COST_MAX_M;
     int32_t *const path = P->path + f0, *const crossings_out = P->crossings + f0;
     double *const ntmc_out = P->ntmc + f0, *const tq_out = P->tq + f0, *const trade_out = P->trade_cost + f0;
     const tz_vd one = tz_set1(1.0);
@@ -278,18 +287,22 @@ static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
         tz_vi crossings = tz_iset1(0);
         for (ptrdiff_t v = 0; v < N; v++) {
             const tz_vi lv = tz_iload32(loc + v * B + f);
-            ntmc = tz_add(ntmc, tz_node_cost(P, f0, f, v, lv, n));
-            tz_istore32_n(path + v * F + f, lv, n);
+            ntmc = tz_add(ntmc, select_cost ? tz_select_row(P->costs + v * M * F + f0 + f, F, M, lv, n)
+                                            : tz_node_cost(P, f0, f, v, lv, n));
+            if (n == TZ_W)
+                tz_istore32(path + v * F + f, lv);
+            else
+                tz_istore32_n(path + v * F + f, lv, n);
             if (v == root)
                 continue;
             /* T and S (- 1 if ad-valorem) vanish on the diagonal (validated), so staying in a
                country adds exactly zero */
             const tz_vi lp = tz_iload32(loc + parent[v] * B + f);
             const tz_vi entry = tz_iadd(tz_imul(lv, M), lp);
-            tz_vd moved = tz_lookup(trade_table, entry, MM);
-            tz_vd paid = tz_lookup(step + v * MM, entry, MM);
+            tz_vd moved = tz_lookup_padded(P->trade_entries, entry, WE);
+            tz_vd paid = tz_lookup_padded(P->step_entries + v * WE, entry, WE);
             if (adv) {  /* crossing costs scale with the value of the good crossing */
-                const tz_vd weight = tz_select_row(V + v * MB + f, B, M, lv);
+                const tz_vd weight = tz_select_row(V + v * MB + f, B, M, lv, TZ_W);
                 moved = tz_mul(moved, weight);
                 paid = tz_mul(tz_sub(paid, one), weight);
             }

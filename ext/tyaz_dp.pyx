@@ -46,6 +46,8 @@ cdef extern from "tyaz_block.h" nogil:
         Py_ssize_t F, N, M, B
         const double *step
         const double *step_rows
+        const double *step_entries
+        const double *trade_entries
         const double *trade
         const int32_t *parent
         const double *final
@@ -162,6 +164,14 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     rows_a[:, :, :M] = step
     cdef const double[:, :, ::1] rows = rows_a
     problem.step_rows = &rows[0, 0, 0]
+    entries_a = np.zeros((N, tz_row_width(M * M)))  # step[v] and T flattened, padded likewise
+    entries_a[:, :M * M] = np.asarray(step).reshape(N, M * M)
+    trade_entries_a = np.zeros(tz_row_width(M * M))
+    trade_entries_a[:M * M] = np.asarray(trade_costs).ravel()
+    cdef const double[:, ::1] entries = entries_a
+    cdef const double[::1] trade_entries = trade_entries_a
+    problem.step_entries = &entries[0, 0]
+    problem.trade_entries = &trade_entries[0]
     problem.trade = &trade_costs[0, 0]
     problem.parent = &parent[0]
     problem.final = &final[0]

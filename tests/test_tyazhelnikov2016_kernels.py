@@ -226,3 +226,38 @@ def test_nan_never_leaves_the_solver_unnoticed():
         problem.solve(bad)
     with pytest.raises(ParameterError):
         problem.solve(bad, validate=False)
+
+
+@pytest.mark.parametrize("M", [6, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40])
+@pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
+def test_kernel_every_table_width_and_both_layouts(M, tariff):
+    """The kernel looks table entries up by register permutes for rows of up to 8, 16 and 32
+    entries and by gathers beyond, and reads costs laid out (F, N, M) or (N, M, F): every one
+    of these paths against the NumPy twin, with a firm count that leaves a partial vector."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+    from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+
+    rng = np.random.default_rng(M)
+    F, N = 203, 7
+    parents = random_tree(rng, N)
+    T = rng.random((M, M))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(N, T, rng.random(N) * 0.5, parents, tariff, destination=1,
+                                 final_trade_costs=T, tau_final=0.3)
+    costs = rng.random((F, N, M)) + 0.05
+    order = problem.technology.order  # the kernel wants nodes in topological order
+    sorted_costs = np.ascontiguousarray(costs[:, order, :])
+    args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final,
+            tariff == "ad_valorem")
+    twin = solve_tree_numpy(sorted_costs, *args)
+    for layout in ("firms_first", "firms_last"):
+        data = sorted_costs if layout == "firms_first" else np.ascontiguousarray(sorted_costs.transpose(1, 2, 0))
+        for block in (8, 24, 128):
+            out = solve_tree_batch(data, *args, block=block, threads=2, firms_last=layout == "firms_last")
+            np.testing.assert_array_equal(out["path"], twin["path"], err_msg=f"{layout} block {block}")
+            np.testing.assert_array_equal(out["crossings"], twin["crossings"])
+            for key in KEYS:
+                np.testing.assert_allclose(out[key], twin[key], rtol=1e-12, atol=1e-12, err_msg=f"{key} {layout}")
+            mc_only = solve_tree_batch(data, *args, block=block, threads=1, firms_last=layout == "firms_last",
+                                       stats=False)
+            np.testing.assert_array_equal(mc_only["mc"], out["mc"])

@@ -1,0 +1,99 @@
+"""The other implementations of the snake/tree kernel's vectors, built here and checked.
+
+``ext/tyaz_simd.h`` implements its eight-lane vectors three ways (AVX-512, AVX2, plain C); a
+build uses the one its compiler targets, so the ordinary test run checks only this machine's.
+These slow tests compile ``ext/tyaz_dp.pyx`` twice more in a temporary directory -- once forced
+to plain C, once for AVX2 without AVX-512 (if this CPU runs AVX2) -- and compare each with the
+NumPy twin and with the installed kernel.  Run with ``python -m pytest -m slow``.
+"""
+import importlib.util
+import os
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
+from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+
+pytestmark = pytest.mark.slow
+
+EXT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ext")
+KEYS = ("mc", "ntmc", "tq", "trade_cost", "final_cost")
+
+
+def _cpu_has(feature):
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # NumPy < 2
+        from numpy.core._multiarray_umath import __cpu_features__
+    return bool(__cpu_features__.get(feature))
+
+
+def _build(tmp_path, name, flags):
+    """Compile ext/tyaz_dp.pyx with ``flags`` (instead of -march=native) as module ``name``."""
+    pytest.importorskip("Cython")
+    from Cython.Build import cythonize
+    from setuptools import Distribution, Extension
+
+    source = tmp_path / f"{name}.pyx"
+    with open(os.path.join(EXT, "tyaz_dp.pyx")) as f:
+        text = f.read()
+    source.write_text(text.replace("# distutils: extra_compile_args = -march=native -ffp-contract=off", ""))
+    for header in ("tyaz_simd.h", "tyaz_block.h"):
+        shutil.copy(os.path.join(EXT, header), tmp_path / header)
+    extension = Extension(name, [str(source)], include_dirs=[np.get_include(), str(tmp_path)],
+                          extra_compile_args=["-O3", "-fopenmp", "-ffp-contract=off", *flags],
+                          extra_link_args=["-fopenmp"])
+    dist = Distribution({"ext_modules": cythonize([extension], language_level=3, quiet=True)})
+    cmd = dist.get_command_obj("build_ext")
+    cmd.build_lib = str(tmp_path)
+    cmd.build_temp = str(tmp_path / "build")
+    cmd.ensure_finalized()
+    cmd.run()
+    spec = importlib.util.spec_from_file_location(name, cmd.get_ext_fullpath(name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cases():
+    rng = np.random.default_rng(2016)
+    for M in (1, 2, 3, 5, 9, 17, 33):
+        for tariff in ("unit", "ad_valorem"):
+            N = int(rng.integers(1, 8))
+            parents = None if rng.random() < 0.5 else [int(rng.integers(v + 1, N)) for v in range(N - 1)] + [-1]
+            T = rng.random((M, M))
+            np.fill_diagonal(T, 0.0)
+            problem = FirmProblem.create(N, T, rng.random(N), parents, tariff)
+            yield problem, rng.random((int(rng.integers(1, 300)), N, M)), tariff == "ad_valorem"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a C compiler with OpenMP")
+@pytest.mark.parametrize("variant", ["portable", "avx2"])
+def test_other_vector_implementations_match_the_twin(tmp_path, variant):
+    from equilibria.ext import tyaz_dp
+
+    if variant == "avx2":
+        if not _cpu_has("AVX2"):
+            pytest.skip("this CPU does not run AVX2")
+        flags = ["-mavx2", "-mfma", "-mbmi2"]
+    else:
+        flags = ["-DEQUILIBRIA_TZ_SCALAR"]
+    module = _build(tmp_path, f"tyaz_dp_{variant}", flags)
+    assert module.SIMD == variant
+    for problem, costs, adv in _cases():
+        args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, adv)
+        sorted_costs = np.ascontiguousarray(costs[:, problem.technology.order, :])
+        twin = solve_tree_numpy(sorted_costs, *args)
+        here = tyaz_dp.solve_tree_batch(sorted_costs, *args, threads=1)
+        for firms_last in (False, True):
+            data = np.ascontiguousarray(sorted_costs.transpose(1, 2, 0)) if firms_last else sorted_costs
+            out = module.solve_tree_batch(data, *args, block=16, threads=2, firms_last=firms_last)
+            np.testing.assert_array_equal(out["path"], twin["path"])
+            np.testing.assert_array_equal(out["crossings"], twin["crossings"])
+            for key in KEYS:
+                np.testing.assert_allclose(out[key], twin[key], rtol=1e-12, atol=1e-12, err_msg=key)
+                # the same operations in the same order: bitwise equal to this machine's build
+                np.testing.assert_array_equal(out[key], here[key], err_msg=key)
