@@ -20,12 +20,15 @@ is the shipment cost of the final good to its destination ``d`` (section 3.3; ad
 unit costs, applied as ``* (1 + final(c))`` for ad-valorem costs).
 
 Layout: within a block of ``block`` firms the values are stored ``V[node][country][firm]``
-so that the innermost loop runs over firms and vectorises.  The forward pass only computes
-minima; the optimal locations are recovered afterwards, firm by firm, by recomputing the
-``argmin`` for the parent's chosen country (``N * M`` work per firm instead of ``N * M^2``).
-The comparison uses the very same stored numbers (``S`` holds ``tau_v T`` or
-``1 + tau_v T``, precomputed once), so the recovered path attains the minimum exactly.
-Ties go to the lowest country index.
+and every loop works on eight firms at once.  The forward pass only computes minima; the
+optimal locations are recovered afterwards, node by node, by recomputing the ``argmin`` for
+the parent's chosen country (``N * M`` work per firm instead of ``N * M^2``).  The comparison
+uses the very same stored numbers (``S`` holds ``tau_v T`` or ``1 + tau_v T``, precomputed
+once), so the recovered path attains the minimum exactly.  Ties go to the lowest country index.
+
+This file validates, allocates and runs the blocks over OpenMP threads; the arithmetic of a
+block is ``tyaz_block.h``, written on the eight-lane vectors of ``tyaz_simd.h`` (AVX-512, AVX2
+or plain C, whichever the compiler targets; ``SIMD`` tells which -- all give the same numbers).
 
 The NumPy twin is ``equilibria.plugins.tyazhelnikov2016.reference``.
 """
