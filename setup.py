@@ -50,6 +50,7 @@ def _extensions():
             Extension(
                 f"equilibria.ext.{name}",
                 [source],
+                depends=sorted(glob.glob(os.path.join("ext", "*.h"))),  # rebuild when a header changes
                 include_dirs=[numpy.get_include(), "ext"],
                 define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), *macros],
                 libraries=libraries,
