@@ -1,6 +1,6 @@
 """Benchmark: batched snake of Tyazhelnikov (2016) -- Cython kernel vs numba, side by side.
 
-100,000 firms, N = 10 stages, M in {2, 5, 20} countries, unit trade costs (eq. 1-2).
+100,000 firms, N = 10 stages, M in {2, 5, 10, 20} countries, unit trade costs (eq. 1-2).
 Reports, per M: milliseconds (median of repeats), nanoseconds per min-plus operation
 (firms * (N - 1) * M^2 operations), the ratio to the best numba kernel, and the ratio to the
 machine bound max(arithmetic bound, memory bound):
@@ -194,7 +194,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--block", type=int, default=128)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 20], help="numbers of countries M")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 10, 20], help="numbers of countries M")
     parser.add_argument("--alt-so", default=None, help="another build of equilibria.ext.tyaz_dp to time alongside")
     args = parser.parse_args()
     alt = _load_alt(args.alt_so) if args.alt_so else None
