@@ -34,11 +34,15 @@ __all__ = [
 
 
 def utility(c, gamma):
-    """CRRA utility c^(1-gamma)/(1-gamma), log c when gamma == 1 (eq. 5 without the shock)."""
+    """CRRA utility c^(1-gamma)/(1-gamma), log c when gamma == 1 (eq. 5 without the shock).
+
+    Consumption so small that c^(1-gamma) overflows (gamma > 1) has utility -inf, its limit.
+    """
     c = np.asarray(c, dtype=float)
     if gamma == 1.0:
         return np.log(c)
-    return c ** (1.0 - gamma) / (1.0 - gamma)
+    with np.errstate(over="ignore"):
+        return c ** (1.0 - gamma) / (1.0 - gamma)
 
 
 def natural_borrowing_limit(income, R):
