@@ -33,7 +33,6 @@ typedef struct {
     const double *step_rows;  /* (N, M, W): the same rows padded with zeros to W = tz_row_width(M) */
     const double *step_entries;   /* (N, WE): step[v] flattened, padded to WE = tz_row_width(M * M) */
     const double *trade_entries;  /* (WE,): T flattened, padded likewise */
-    const double *trade;    /* (M, M): T, zero diagonal */
     const int32_t *parent;  /* (N,): parent[v] > v, parent[N - 1] = -1 */
     const double *final;    /* (M,): tau^F T^F(c, d) */
     int advalorem;
@@ -51,7 +50,9 @@ static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (
 
 /* Walks over the cache lines of the next block's costs, a few at a time, so that memory
  * fetches them while this block computes (one thread otherwise waits for each block's costs
- * and then computes with the memory idle). */
+ * and then computes with the memory idle).  Measured: about 10% at M = 20, little at M = 5, a
+ * loss at M = 2; benchmarks/overlap_probe.c shows that on the benchmark machine one core hardly
+ * overlaps the two anyway. */
 #ifndef TZ_PREFETCH_MIN_M
 #define TZ_PREFETCH_MIN_M 4 /* with fewer countries there is too little work per line to hide it */
 #endif
@@ -110,8 +111,7 @@ static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
     return nans;
 }
 
-/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met.
- */
+/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met. */
 static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
     tz_mask nan_seen = tz_mask_none();

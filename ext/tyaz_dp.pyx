@@ -51,7 +51,6 @@ cdef extern from "tyaz_block.h" nogil:
         const double *step_rows
         const double *step_entries
         const double *trade_entries
-        const double *trade
         const int32_t *parent
         const double *final
         int advalorem
@@ -175,7 +174,6 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     cdef const double[::1] trade_entries = trade_entries_a
     problem.step_entries = &entries[0, 0]
     problem.trade_entries = &trade_entries[0]
-    problem.trade = &trade_costs[0, 0]
     problem.parent = &parent[0]
     problem.final = &final[0]
     problem.advalorem = 1 if advalorem else 0
