@@ -197,8 +197,13 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             nb = F - f0
             if nb > B:
                 nb = B
-            nan_blocks[blk] = tz_solve_block(&problem, f0, nb, scratch)
+            if scratch == NULL:  # no scratch memory for this thread: the block is not solved
+                nan_blocks[blk] = -1
+            else:
+                nan_blocks[blk] = tz_solve_block(&problem, f0, nb, scratch)
         free(scratch)
+    if (nan_a < 0).any():
+        raise MemoryError(f"no room for the kernel's scratch memory ({scratch_bytes} bytes per thread)")
     if nan_a.any():
         raise ValueError(f"costs contain {int(nan_a.sum())} NaN entries")
     return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
