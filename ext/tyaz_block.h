@@ -53,9 +53,7 @@ static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (
  * and then computes with the memory idle).  Measured: about 10% at M = 20, little at M = 5, a
  * loss at M = 2; benchmarks/overlap_probe.c shows that on the benchmark machine one core hardly
  * overlaps the two anyway. */
-#ifndef TZ_PREFETCH_MIN_M
 #define TZ_PREFETCH_MIN_M 4 /* with fewer countries there is too little work per line to hide it */
-#endif
 typedef struct {
     const double *ptr;       /* next line to ask for */
     const double *row_end;   /* end of the current row's stretch */
@@ -264,9 +262,7 @@ TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M,
 
 /* With the (N, M, F) layout and at most this many countries the chosen cost is selected from
  * the input rows, beyond (or with the (F, N, M) layout) it is gathered. */
-#ifndef TZ_SELECT_COST_MAX_M
 #define TZ_SELECT_COST_MAX_M 4
-#endif
 
 /* 5. NTMC, transport quantity, trade cost, crossings (sums over the nodes in increasing order,
  *    as in the NumPy twin) and the paths, node-major.  The chosen costs are gathered from the

@@ -6,7 +6,7 @@
  *   - AVX2: two 256-bit halves, masks as all-ones lanes, gathers for lookups;
  *   - plain C arrays of eight lanes everywhere else (the compiler vectorises what it can).
  * Every operation is exact and lane-wise (add, multiply, minimum, compare, select, table
- * lookup), so the two give bitwise identical results.
+ * lookup), so all three give bitwise identical results (tests/test_tyazhelnikov2016_simd_builds.py).
  *
  * tz_min(a, b) is ``a < b ? a : b`` in both (the semantics of vminpd), and tz_lt is the
  * ordered "less than" (false when either side is NaN).
@@ -19,9 +19,6 @@
 #include <stdlib.h>
 
 #define TZ_W 8 /* lanes per vector: firms solved side by side */
-#ifndef TZ_PERMUTE_MAX
-#define TZ_PERMUTE_MAX 32
-#endif
 
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__) && !defined(EQUILIBRIA_TZ_SCALAR)
 #define TZ_AVX512 1
@@ -85,7 +82,7 @@ TZ_INLINE tz_vd tz_lookup(const double *table, tz_vi idx, ptrdiff_t n) {
         return _mm512_permutexvar_pd(idx, tz_load_n(table, (int)n));
     if (n <= 16)
         return _mm512_permutex2var_pd(_mm512_loadu_pd(table), idx, tz_load_n(table + 8, (int)(n - 8)));
-    if (n <= TZ_PERMUTE_MAX) {
+    if (n <= 32) {
         const tz_vd low = _mm512_permutex2var_pd(_mm512_loadu_pd(table), idx, _mm512_loadu_pd(table + 8));
         const tz_vd high = _mm512_permutex2var_pd(tz_load_n(table + 16, n < 24 ? (int)(n - 16) : 8), idx,
                                                   n > 24 ? tz_load_n(table + 24, (int)(n - 24)) : _mm512_setzero_pd());
