@@ -261,3 +261,24 @@ def test_kernel_every_table_width_and_both_layouts(M, tariff):
             mc_only = solve_tree_batch(data, *args, block=block, threads=1, firms_last=layout == "firms_last",
                                        stats=False)
             np.testing.assert_array_equal(mc_only["mc"], out["mc"])
+
+
+@pytest.mark.parametrize("stats", [True, False])
+@pytest.mark.parametrize("node", [0, 2, 4])
+def test_nan_cost_anywhere_is_reported_in_both_layouts(stats, node):
+    """A NaN cost at a leaf, an inner node or the final node raises, with either layout and
+    with or without the path statistics (a min() would silently skip it)."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+
+    rng = np.random.default_rng(node)
+    T = rng.random((3, 3))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(5, T, 0.5, parents=[2, 2, 4, 4, -1])
+    costs = rng.random((64, 5, 3))
+    costs[17, node, 1] = np.nan
+    args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
+    order = problem.technology.order
+    sorted_costs = np.ascontiguousarray(costs[:, order, :])
+    for data, last in ((sorted_costs, False), (np.ascontiguousarray(sorted_costs.transpose(1, 2, 0)), True)):
+        with pytest.raises(ValueError, match="1 NaN"):
+            solve_tree_batch(data, *args, block=16, threads=1, firms_last=last, stats=stats)

@@ -97,3 +97,5 @@ def test_other_vector_implementations_match_the_twin(tmp_path, variant):
                 np.testing.assert_allclose(out[key], twin[key], rtol=1e-12, atol=1e-12, err_msg=key)
                 # the same operations in the same order: bitwise equal to this machine's build
                 np.testing.assert_array_equal(out[key], here[key], err_msg=key)
+            mc_only = module.solve_tree_batch(data, *args, block=16, threads=2, firms_last=firms_last, stats=False)
+            np.testing.assert_array_equal(mc_only["mc"], here["mc"])
