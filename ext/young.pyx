@@ -8,6 +8,11 @@ in proportion to the distance ("lottery"), then the exogenous state moves with t
 matrix. This is eq. (12) of Waugh (2022) on a grid, but nothing here is specific to the paper.
 
 The NumPy twin is ``equilibria.plugins.waugh2022.distribution.forward_numpy``.
+
+``stationary`` does not scatter the masses in its steps: once per solve it turns the lotteries
+into a gather, "band" form (see ``_build_band``) in which each grid point collects its mass from
+three consecutive sources, read as a vector with permutes (``eq_band3_gather`` in vecmath.h),
+plus a short list of the contributions outside the band.
 """
 import numpy as np
 cimport numpy as cnp
@@ -24,6 +29,10 @@ cdef extern from "vecmath.h":
     double eq_sup_abs_diff(const double* a, const double* b, Py_ssize_t n) noexcept nogil
     void eq_successive_differences(const double* x0, const double* x1, const double* x2,
                                    Py_ssize_t n, double* out) noexcept nogil
+    double eq_extrapolate_clip_sum(double* x, const double* y, double f, Py_ssize_t n) noexcept nogil
+    void eq_scale_inplace(double* x, double f, Py_ssize_t n) noexcept nogil
+    void eq_band3_gather(const double* d, const int* base, const long long* rel, const int* first,
+                         const double* c, double* out, Py_ssize_t n, int accumulate) noexcept nogil
 
 
 def lottery(const double[::1] grid, const double[:, :, ::1] savings):
@@ -128,6 +137,121 @@ cdef void _scatter_state(Py_ssize_t z, const cnp.int64_t[:, :, ::1] index, const
                      NULL if single else &probabilities[j, z, 0], dist + z * n, mv, n)
 
 
+cdef class _Band:
+    """The lotteries of every (option, state) row r = j * nz + z as a gather (built once per solve).
+
+    Grid point t of row r receives ``coef[r, w, t] * dist[z, base[r, t] + w]`` for w = 0, 1, 2:
+    ``base[r, t]`` is the first source whose lottery reaches t (its upper point when the policy
+    is monotone), so with runs of at most three sources per point (one lower-mass run and one
+    upper-mass run) every contribution lies in the band. Contributions outside it are listed as
+    exceptions (source, target, coefficient), added after the band. The coefficients include the
+    choice probabilities: weight * prob (lower point) and (1 - weight) * prob (upper point).
+    ``first[r, b]`` is the smallest base of the block of targets 8b..8b+7 when the block's bases
+    span at most 13 points (the vector path of ``eq_band3_gather``; ``rel`` = base - first), -1
+    otherwise. Needs n >= 3.
+    """
+    cdef object base_arr, rel_arr, first_arr, coef_arr, exc_source_arr, exc_target_arr, exc_coef_arr, exc_start_arr
+    cdef int* base
+    cdef long long* rel
+    cdef int* first
+    cdef double* coef
+    cdef int* exc_source
+    cdef int* exc_target
+    cdef double* exc_coef
+    cdef Py_ssize_t* exc_start
+
+    def __cinit__(self, const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
+                  const double[:, :, ::1] probabilities):
+        cdef Py_ssize_t m = index.shape[0], nz = index.shape[1], n = index.shape[2]
+        cdef Py_ssize_t rows = m * nz, nb = n // 8, j, z, k, r, t, q, b, off, e = 0, lo, hi
+        cdef cnp.int64_t i
+        cdef bint single = probabilities.shape[0] == 1
+        cdef double pr, cf
+        self.base_arr = np.full(rows * n, -1, dtype=np.int32)
+        self.rel_arr = np.zeros(rows * n, dtype=np.int64)
+        self.first_arr = np.full(rows * max(nb, 1), -1, dtype=np.int32)
+        self.coef_arr = np.zeros(rows * 3 * n)
+        self.exc_source_arr = np.empty(2 * rows * n, dtype=np.int32)
+        self.exc_target_arr = np.empty(2 * rows * n, dtype=np.int32)
+        self.exc_coef_arr = np.empty(2 * rows * n)
+        self.exc_start_arr = np.empty(rows + 1, dtype=np.intp)
+        cdef int[::1] base = self.base_arr
+        cdef long long[::1] rel = self.rel_arr
+        cdef int[::1] first = self.first_arr
+        cdef double[::1] coef = self.coef_arr
+        cdef int[::1] exc_source = self.exc_source_arr
+        cdef int[::1] exc_target = self.exc_target_arr
+        cdef double[::1] exc_coef = self.exc_coef_arr
+        cdef Py_ssize_t[::1] exc_start = self.exc_start_arr
+        self.base = &base[0]
+        self.rel = &rel[0]
+        self.first = &first[0]
+        self.coef = &coef[0]
+        self.exc_source = &exc_source[0]
+        self.exc_target = &exc_target[0]
+        self.exc_coef = &exc_coef[0]
+        self.exc_start = &exc_start[0]
+        with nogil:
+            for j in range(m):
+                for z in range(nz):
+                    r = j * nz + z
+                    for k in range(n):
+                        i = index[j, z, k]
+                        if base[r * n + i] < 0:
+                            base[r * n + i] = <int>k
+                        if base[r * n + i + 1] < 0:
+                            base[r * n + i + 1] = <int>k
+                    # points no lottery reaches take the next point's base (the last ones the
+                    # previous); every base stays <= n - 3 so that the band lies in the row
+                    for t in range(n - 2, -1, -1):
+                        if base[r * n + t] < 0:
+                            base[r * n + t] = base[r * n + t + 1]
+                    for t in range(n):
+                        if base[r * n + t] < 0:
+                            base[r * n + t] = base[r * n + t - 1] if t > 0 else 0
+                        if base[r * n + t] > n - 3:
+                            base[r * n + t] = <int>(n - 3)
+                    exc_start[r] = e
+                    for k in range(n):
+                        i = index[j, z, k]
+                        pr = 1.0 if single else probabilities[j, z, k]
+                        for q in range(2):
+                            t = i + q
+                            cf = weight[j, z, k] * pr if q == 0 else (1.0 - weight[j, z, k]) * pr
+                            off = k - base[r * n + t]
+                            if off >= 0 and off < 3:
+                                coef[(r * 3 + off) * n + t] = cf
+                            else:
+                                exc_source[e] = <int>k
+                                exc_target[e] = <int>t
+                                exc_coef[e] = cf
+                                e += 1
+                    for b in range(nb):
+                        lo = base[r * n + 8 * b]
+                        hi = lo
+                        for t in range(8 * b, 8 * b + 8):
+                            lo = min(lo, base[r * n + t])
+                            hi = max(hi, base[r * n + t])
+                        if hi - lo <= 13:
+                            first[r * nb + b] = <int>lo
+                            for t in range(8 * b, 8 * b + 8):
+                                rel[r * n + t] = base[r * n + t] - lo
+            exc_start[rows] = e
+
+    cdef void state(self, Py_ssize_t z, Py_ssize_t m, Py_ssize_t nz, const double* dist, double* moved,
+                    Py_ssize_t n) noexcept nogil:
+        """Row z of ``moved``: the lotteries of every option from row z of ``dist`` (overwritten)."""
+        cdef Py_ssize_t j, r, e, nb = n // 8
+        cdef double* mv = moved + z * n
+        cdef const double* d = dist + z * n
+        for j in range(m):
+            r = j * nz + z
+            eq_band3_gather(d, self.base + r * n, self.rel + r * n, self.first + r * nb,
+                            self.coef + r * 3 * n, mv, n, j > 0)
+            for e in range(self.exc_start[r], self.exc_start[r + 1]):
+                mv[self.exc_target[e]] += self.exc_coef[e] * d[self.exc_source[e]]
+
+
 cdef void _extrapolate(const double* prev, const double* cur, double* nxt, Py_ssize_t total) noexcept nogil:
     """nxt += d1 lambda / (1 - lambda), d1 = nxt - cur, d0 = cur - prev, lambda = <d1,d0>/<d0,d0>."""
     cdef Py_ssize_t k
@@ -142,14 +266,8 @@ cdef void _extrapolate(const double* prev, const double* cur, double* nxt, Py_ss
     f = lam / (1.0 - lam)
     if f > 50.0:
         f = 50.0
-    for k in range(total):
-        x = nxt[k] + f * (nxt[k] - cur[k])
-        x = x if x > 0.0 else 0.0
-        nxt[k] = x
-        mass_new += x
-    f = stats[2] / mass_new
-    for k in range(total):
-        nxt[k] *= f
+    mass_new = eq_extrapolate_clip_sum(nxt, cur, f, total)
+    eq_scale_inplace(nxt, stats[2] / mass_new, total)
 
 
 def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weight,
@@ -190,13 +308,21 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
     cdef char trans_t = b'T'
     cdef int n_int = <int>n, nz_int = <int>nz
     cdef double one = 1.0, zero = 0.0
+    cdef _Band band = _Band(index, weight, probabilities) if n >= 3 else None
+    cdef bint banded = n >= 3
     with nogil:
         while it < maxiter:
             it += 1
-            if threads > 1:
+            if banded and threads > 1:
+                for z in prange(nz, num_threads=threads, schedule="static"):
+                    band.state(z, m, nz, cur, &moved[0, 0], n)
+            elif banded:                # no OpenMP region per step when single-threaded
+                for z in range(nz):
+                    band.state(z, m, nz, cur, &moved[0, 0], n)
+            elif threads > 1:
                 for z in prange(nz, num_threads=threads, schedule="static"):
                     _scatter_state(z, index, weight, probabilities, single, cur, &moved[0, 0], n)
-            else:                       # no OpenMP region per step when single-threaded
+            else:
                 for z in range(nz):
                     _scatter_state(z, index, weight, probabilities, single, cur, &moved[0, 0], n)
             check = (it % check_every == 0) or it == maxiter
@@ -214,7 +340,11 @@ def stationary(const cnp.int64_t[:, :, ::1] index, const double[:, :, ::1] weigh
             if extrapolate > 0 and it > 1 and it % extrapolate == 0:
                 _extrapolate(prev, cur, nxt, total)
             elif extrapolate > 0 and it % extrapolate == extrapolate - 1:
-                memcpy(prev, cur, total * sizeof(double))
+                swap = prev             # keep this iterate: rotate prev <- cur <- nxt <- prev
+                prev = cur
+                cur = nxt
+                nxt = swap
+                continue
             swap = cur
             cur = nxt
             nxt = swap

@@ -202,6 +202,39 @@ def test_extrapolated_lottery_meets_the_same_stopping_rule(seed, m):
     assert abs(fast.sum() - 1) < 1e-12 and fast.min() >= 0
 
 
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 3), n=st.sampled_from([2, 3, 4, 9, 17, 64, 203]),
+       threads=st.sampled_from([1, 2]))
+def test_banded_step_matches_numpy_on_monotone_policies(seed, m, n, threads):
+    """The kernel's steps use a gather ("band") form of the lotteries built once per solve;
+    on monotone policies with long runs of equal brackets (a borrowing constraint), gaps,
+    clipping at both ends and steep segments, several steps equal the NumPy specification."""
+    from equilibria.ext import young
+    rng = np.random.default_rng(seed)
+    grid = np.unique(np.concatenate([[0.0], np.sort(rng.uniform(0, 10, size=n - 1))]))
+    n = grid.size
+    nz = 3
+    savings = np.empty((m, nz, n))
+    for j in range(m):
+        for z in range(nz):
+            slope = rng.choice([0.3, 0.9, 1.0, 1.7])
+            savings[j, z] = np.maximum(slope * grid + rng.uniform(-3, 2), rng.uniform(-1, 0.5)) \
+                + np.sort(rng.uniform(0, 0.5, size=n))
+    index, weight = young.lottery(grid, savings)
+    assert np.all(np.diff(index, axis=2) >= 0)
+    prob = rng.dirichlet(np.ones(m), size=(nz, n)).transpose(2, 0, 1).copy()
+    transition = rng.dirichlet(np.ones(nz), size=nz)
+    dist = rng.dirichlet(np.ones(nz * n)).reshape(nz, n)
+    steps = int(rng.integers(1, 4))
+    expected = dist
+    for _ in range(steps):
+        expected = forward_numpy(index, weight, prob, transition, expected)
+    d = dist.copy()
+    young.stationary(index, weight, prob, transition, d, 0.0, steps, 1, threads)
+    assert np.allclose(d, expected, atol=1e-15, rtol=1e-13)
+    assert abs(d.sum() - 1) < 1e-12
+
+
 def test_aggregates_obey_the_stationary_budget_constraint():
     """Summing eq. (7) over the stationary distribution: expenditure = income + (R - 1) assets."""
     p = problem(17, m=3, n=80)
