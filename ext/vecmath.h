@@ -88,7 +88,7 @@ static inline void eq_scale_inplace(double *x, double f, ptrdiff_t n) {
 #include <immintrin.h>
 #endif
 static inline void eq_band3_gather(const double *restrict d, const int *restrict base,
-                                   const long long *restrict rel, const int *restrict first,
+                                   const unsigned char *restrict rel, const int *restrict first,
                                    const double *restrict c, double *restrict out, ptrdiff_t n,
                                    int accumulate) {
     ptrdiff_t nb = n / 8, t;
@@ -101,7 +101,7 @@ static inline void eq_band3_gather(const double *restrict d, const int *restrict
             __mmask8 m1 = avail >= 16 ? 0xFF : (avail <= 8 ? 0 : (__mmask8)((1u << (avail - 8)) - 1u));
             __m512d w0 = _mm512_maskz_loadu_pd(m0, d + f);
             __m512d w1 = _mm512_maskz_loadu_pd(m1, d + f + 8);
-            __m512i r = _mm512_loadu_si512((const void *)(rel + t0));
+            __m512i r = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(rel + t0)));
             __m512i one = _mm512_set1_epi64(1);
             __m512d acc = _mm512_mul_pd(_mm512_loadu_pd(c + t0), _mm512_permutex2var_pd(w0, r, w1));
             r = _mm512_add_epi64(r, one);

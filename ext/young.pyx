@@ -31,7 +31,7 @@ cdef extern from "vecmath.h":
                                    Py_ssize_t n, double* out) noexcept nogil
     double eq_extrapolate_clip_sum(double* x, const double* y, double f, Py_ssize_t n) noexcept nogil
     void eq_scale_inplace(double* x, double f, Py_ssize_t n) noexcept nogil
-    void eq_band3_gather(const double* d, const int* base, const long long* rel, const int* first,
+    void eq_band3_gather(const double* d, const int* base, const unsigned char* rel, const int* first,
                          const double* c, double* out, Py_ssize_t n, int accumulate) noexcept nogil
 
 
@@ -152,7 +152,7 @@ cdef class _Band:
     """
     cdef object base_arr, rel_arr, first_arr, coef_arr, exc_source_arr, exc_target_arr, exc_coef_arr, exc_start_arr
     cdef int* base
-    cdef long long* rel
+    cdef unsigned char* rel
     cdef int* first
     cdef double* coef
     cdef int* exc_source
@@ -168,7 +168,7 @@ cdef class _Band:
         cdef bint single = probabilities.shape[0] == 1
         cdef double pr, cf
         self.base_arr = np.full(rows * n, -1, dtype=np.int32)
-        self.rel_arr = np.zeros(rows * n, dtype=np.int64)
+        self.rel_arr = np.zeros(rows * n, dtype=np.uint8)
         self.first_arr = np.full(rows * max(nb, 1), -1, dtype=np.int32)
         self.coef_arr = np.zeros(rows * 3 * n)
         self.exc_source_arr = np.empty(2 * rows * n, dtype=np.int32)
@@ -176,7 +176,7 @@ cdef class _Band:
         self.exc_coef_arr = np.empty(2 * rows * n)
         self.exc_start_arr = np.empty(rows + 1, dtype=np.intp)
         cdef int[::1] base = self.base_arr
-        cdef long long[::1] rel = self.rel_arr
+        cdef unsigned char[::1] rel = self.rel_arr
         cdef int[::1] first = self.first_arr
         cdef double[::1] coef = self.coef_arr
         cdef int[::1] exc_source = self.exc_source_arr
@@ -235,7 +235,7 @@ cdef class _Band:
                         if hi - lo <= 13:
                             first[r * nb + b] = <int>lo
                             for t in range(8 * b, 8 * b + 8):
-                                rel[r * n + t] = base[r * n + t] - lo
+                                rel[r * n + t] = <unsigned char>(base[r * n + t] - lo)
             exc_start[rows] = e
 
     cdef void state(self, Py_ssize_t z, Py_ssize_t m, Py_ssize_t nz, const double* dist, double* moved,
