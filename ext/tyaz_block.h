@@ -17,7 +17,9 @@
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
  * While a block computes (steps 2 and 4), the next block's costs are prefetched a few cache
- * lines at a time (M >= 4).
+ * lines at a time (M >= 4).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
+ * constant (loops over countries unrolled, lookup widths fixed) and once for any M: measured
+ * 18% faster at M = 2 and 7% at M = 5 with full outputs (docs/benchmarks.md).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
  */
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
@@ -175,8 +177,8 @@ TZ_INLINE void tz_message_group(const double *Vv, double *Vp, const double *S, p
         break;
 
 /* the message of node v (values Vv) into its parent (values Vp), all firms of the block */
-static void tz_forward_node(const double *Vv, double *Vp, const double *S, ptrdiff_t M,
-                            ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
+TZ_INLINE void tz_forward_node(const double *Vv, double *Vp, const double *S, const ptrdiff_t M,
+                               ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
     for (ptrdiff_t c0 = 0; c0 < M; c0 += 8) {
         switch (M - c0 < 8 ? (int)(M - c0) : 8) {
             TZ_GROUP_CASE(1)
@@ -193,9 +195,9 @@ static void tz_forward_node(const double *Vv, double *Vp, const double *S, ptrdi
 #undef TZ_GROUP_CASE
 
 /* 3. the final node's country and the marginal cost (and the final shipment cost) */
-static void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                          int32_t *loc) {
-    const ptrdiff_t M = P->M, B = P->B, root = P->N - 1;
+TZ_INLINE void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                             int32_t *loc, const ptrdiff_t M) {
+    const ptrdiff_t B = P->B, root = P->N - 1;
     const int adv = P->advalorem;
     const double *Vr = V + root * M * B;
     for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
@@ -221,17 +223,18 @@ static void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
 }
 
 /* costs[f0 + f + lane][v][lv] for the first n lanes, gathered from the input (either layout) */
-TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptrdiff_t v, tz_vi lv, int n) {
-    const ptrdiff_t F = P->F, M = P->M, NM = P->N * M;
+TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptrdiff_t v, tz_vi lv, int n,
+                             const ptrdiff_t M) {
+    const ptrdiff_t F = P->F, NM = P->N * M;
     if (P->firms_last)  /* costs[v][lv][f0 + f + lane] */
         return tz_gather_n(P->costs + v * M * F + f0 + f, tz_iadd(tz_imul(lv, F), tz_iota()), n);
     return tz_gather_n(P->costs + (f0 + f) * NM + v * M, tz_iadd(tz_imul(tz_iota(), NM), lv), n);
 }
 
 /* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
-static void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc,
-                              tz_prefetcher *pf) {
-    const ptrdiff_t M = P->M, B = P->B, MB = M * B, W = tz_row_width(M);
+TZ_INLINE void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc,
+                            tz_prefetcher *pf, const ptrdiff_t M) {
+    const ptrdiff_t B = P->B, MB = M * B, W = tz_row_width(M);
     const int adv = P->advalorem;
     for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
         const double *const Vv = V + v * MB, *const Sv = P->step_rows + v * M * W;
@@ -267,9 +270,9 @@ TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M,
 /* 5. NTMC, transport quantity, trade cost, crossings (sums over the nodes in increasing order,
  *    as in the NumPy twin) and the paths, node-major.  The chosen costs are gathered from the
  *    input (measured: faster than selecting them from a copy of the block's costs). */
-static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                               const int32_t *loc) {
-    const ptrdiff_t F = P->F, N = P->N, M = P->M, B = P->B, MB = M * B, MM = M * M, root = N - 1;
+TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
+                             const int32_t *loc, const ptrdiff_t M) {
+    const ptrdiff_t F = P->F, N = P->N, B = P->B, MB = M * B, MM = M * M, root = N - 1;
     const int adv = P->advalorem;
     const int32_t *const parent = P->parent;
     const ptrdiff_t WE = tz_row_width(MM);
@@ -284,7 +287,7 @@ static void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const
         for (ptrdiff_t v = 0; v < N; v++) {
             const tz_vi lv = tz_iload32(loc + v * B + f);
             ntmc = tz_add(ntmc, select_cost ? tz_select_row(P->costs + v * M * F + f0 + f, F, M, lv, n)
-                                            : tz_node_cost(P, f0, f, v, lv, n));
+                                            : tz_node_cost(P, f0, f, v, lv, n, M));
             if (n == TZ_W)
                 tz_istore32(path + v * F + f, lv);
             else
@@ -318,22 +321,56 @@ static inline size_t tz_scratch_bytes(ptrdiff_t N, ptrdiff_t M, ptrdiff_t B) {
     return (size_t)(N * M * B) * sizeof(double) + (size_t)(N * B) * sizeof(int32_t);
 }
 
-/* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
- * Returns the number of NaN costs in the block (nothing is trustworthy if it is not 0). */
-static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
-    const ptrdiff_t N = P->N, M = P->M, B = P->B, MB = M * B, root = N - 1;
-    double *const V = (double *)scratch;
-    int32_t *const loc = (int32_t *)(V + N * MB);
-    const int nans = tz_load_block(P, f0, nb, V);
+/* the block's steps 2 to 5 with the number of countries M (a compile-time constant in the
+ * specialisations below, so that the loops over countries unroll) */
+TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc,
+                                     const ptrdiff_t M) {
+    const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + B, nvec * root * (groups + (P->stats ? 1 : 0)));
     for (ptrdiff_t v = 0; v < root; v++)
         tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
                         P->advalorem, &pf);
-    tz_final_node(P, f0, nb, V, loc);
+    tz_final_node(P, f0, nb, V, loc, M);
     if (P->stats) {
-        tz_backtrack(P, nb, V, loc, &pf);
-        tz_statistics(P, f0, nb, V, loc);
+        tz_backtrack(P, nb, V, loc, &pf, M);
+        tz_statistics(P, f0, nb, V, loc, M);
+    }
+}
+
+#define TZ_SPECIALISED(M_)                                                                     \
+    static void tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,    \
+                                           double *V, int32_t *loc) {                          \
+        tz_solve_loaded_block(P, f0, nb, V, loc, M_);                                          \
+    }
+TZ_SPECIALISED(2)
+TZ_SPECIALISED(3)
+TZ_SPECIALISED(4)
+TZ_SPECIALISED(5)
+TZ_SPECIALISED(6)
+TZ_SPECIALISED(7)
+TZ_SPECIALISED(8)
+#undef TZ_SPECIALISED
+
+static void tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc) {
+    tz_solve_loaded_block(P, f0, nb, V, loc, P->M);
+}
+
+/* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
+ * Returns the number of NaN costs in the block (nothing is trustworthy if it is not 0). */
+static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
+    double *const V = (double *)scratch;
+    int32_t *const loc = (int32_t *)(V + P->N * P->M * P->B);
+    const int nans = tz_load_block(P, f0, nb, V);
+    switch (P->M) {
+        case 2: tz_solve_loaded_block_2(P, f0, nb, V, loc); break;
+        case 3: tz_solve_loaded_block_3(P, f0, nb, V, loc); break;
+        case 4: tz_solve_loaded_block_4(P, f0, nb, V, loc); break;
+        case 5: tz_solve_loaded_block_5(P, f0, nb, V, loc); break;
+        case 6: tz_solve_loaded_block_6(P, f0, nb, V, loc); break;
+        case 7: tz_solve_loaded_block_7(P, f0, nb, V, loc); break;
+        case 8: tz_solve_loaded_block_8(P, f0, nb, V, loc); break;
+        default: tz_solve_loaded_block_any(P, f0, nb, V, loc);
     }
     return nans;
 }
