@@ -11,7 +11,15 @@ machine bound max(arithmetic bound, memory bound):
   L1-resident array is measured and printed too (it stores every result, so it runs at about
   half the peak and would give a bound twice as loose);
 * memory bound: bytes that must move (costs in, path and statistics out) at the measured
-  single-thread copy bandwidth (numpy copy of a 256 MB array).
+  single-thread copy bandwidth (numpy copy of a 256 MB array; the best of measurements at the
+  start and right before and after each M's timings).
+
+The variants of one M are timed in rounds (minimum and median over the rounds): in each round
+every variant runs twice in a row and the second call is timed, the order rotating from round to
+round, so that a busy spell of the shared machine hits them all alike. Calls repeat on the same
+arrays (preallocated outputs, as in the calibration loop), so arrays that fit in the last-level
+cache are read from there: at M = 2 and 5 the costs come from that cache rather than from memory
+(docs/benchmarks.md gives the cost of a cold cache).
 
 Also: the tree kernel (a binary tree with N = 10 nodes) and the ad-valorem snake, time per
 node relative to the unit snake, the speed-up with 2 threads, the kernel with ``stats=False``
@@ -183,6 +191,34 @@ def machine_rates():
     return max(stream, peak or 0.0), stream, peak, bandwidth
 
 
+class CopyProbe:
+    """One copy of a 256 MB array: the memory bound's bandwidth is 2 * nbytes / (best time)."""
+
+    def __init__(self):
+        self.source = np.ones(32 * 1024 * 1024)
+        self.target = np.empty_like(self.source)
+        self.nbytes = self.source.nbytes
+
+    def __call__(self):
+        np.copyto(self.target, self.source)
+
+
+def interleaved(variants, outputs, rounds):
+    """(minimum, median) seconds of every variant over `rounds` rounds.
+
+    In each round every variant runs twice in a row and the second call is timed (its data warm
+    from the first, as when the kernel is called again and again on the same firms); the order of
+    the variants rotates from round to round.  A busy spell of the shared, virtual machine thus
+    hits all variants alike instead of whichever happened to be running."""
+    names = list(variants)
+    times = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            variants[name](outputs[name])
+            times[name].append(_timeit(lambda: variants[name](outputs[name])))
+    return {name: (float(np.min(ts)), float(np.median(ts))) for name, ts in times.items()}
+
+
 def _timeit(fn):
     t0 = time.perf_counter()
     fn()
@@ -201,18 +237,19 @@ def main():
     repeats = 5 if args.quick else 15
     F, N = args.firms, 10
     rng = np.random.default_rng(1)
-    ops_rate, stream_rate, peak_rate, bandwidth = machine_rates()
+    ops_rate, stream_rate, peak_rate, start_bandwidth = machine_rates()
+    copy_probe = CopyProbe()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"min-plus throughput, one core: peak {peak_rate / 1e9 if peak_rate else float('nan'):.2f} Gop/s "
           f"(benchmarks/minplus_peak.c), numba stream {stream_rate / 1e9:.2f} Gop/s; bound uses {ops_rate / 1e9:.2f}; "
-          f"copy bandwidth {bandwidth / 1e9:.1f} GB/s")
+          f"copy bandwidth {start_bandwidth / 1e9:.1f} GB/s (and again around every M's timings)")
     from equilibria.ext import tyaz_dp
     print(f"kernel vectors: {tyaz_dp.SIMD}")
     print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
     header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",
-              "ns/op", "vs best numba", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node",
+              "ns/op", "vs best numba", "copy GB/s", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node",
               "MC only (N,M,F)", "MC-only bound", "MC only vs its bound")
     if alt is not None:
         header = header + ("alt build (N,M,F)", "alt / this build")
@@ -234,23 +271,31 @@ def main():
             return kernel(data, problem.step, problem.trade_costs, problem.technology.sorted_parents,
                           problem.final, problem.tariff == "ad_valorem", block=args.block, threads=threads,
                           out=out, firms_last=last, **({} if stats else {"stats": False}))
-        ref = run(snake, 1)
-        t_fnm = timings(lambda: run(snake, 1, out=ref), repeats)
-        t_nmf = timings(lambda: run(snake, 1, costs_t, True, out=ref), repeats)
-        t_nmf2 = timings(lambda: run(snake, 2, costs_t, True, out=ref), repeats)
-        t_tree = timings(lambda: run(tree, 1, costs_t, True, out=ref), repeats)
-        t_adv = timings(lambda: run(adval, 1, costs_t, True, out=ref), repeats)
-        t_mc = timings(lambda: run(snake, 1, costs_t, True, out=ref, stats=False), repeats)
-        if alt is not None:
-            t_alt = timings(lambda: run(snake, 1, costs_t, True, out=ref, kernel=alt.solve_tree_batch), repeats)
-            t_this = timings(lambda: run(snake, 1, costs_t, True, out=ref), repeats)  # interleaved in time
-        ref = run(snake, 1)
         o = outs
-        t_n1 = timings(lambda: numba_snake_per_firm(costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"],
-                                                     o["trade"], o["cross"]), repeats)
+        numba_args = (costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"], o["trade"], o["cross"])
+        variants = {
+            "fnm": lambda out: run(snake, 1, out=out),
+            "nmf": lambda out: run(snake, 1, costs_t, True, out=out),
+            "nmf2": lambda out: run(snake, 2, costs_t, True, out=out),
+            "tree": lambda out: run(tree, 1, costs_t, True, out=out),
+            "adv": lambda out: run(adval, 1, costs_t, True, out=out),
+            "mc": lambda out: run(snake, 1, costs_t, True, out=out, stats=False),
+            "numba1": lambda out: numba_snake_per_firm(*numba_args),
+            "numba2": lambda out: numba_snake_blocked(*numba_args),
+        }
+        if alt is not None:
+            variants["alt"] = lambda out: run(snake, 1, costs_t, True, out=out, kernel=alt.solve_tree_batch)
+        copy_before = min(_timeit(copy_probe) for _ in range(3))
+        shared = run(snake, 1)  # one set of outputs for all Cython variants (numba has its own)
+        t = interleaved(variants, {name: shared for name in variants}, repeats)
+        copy_after = min(_timeit(copy_probe) for _ in range(3))
+        t_fnm, t_nmf, t_nmf2, t_tree, t_adv, t_mc, t_n1, t_n2 = (
+            t[k] for k in ("fnm", "nmf", "nmf2", "tree", "adv", "mc", "numba1", "numba2"))
+        bandwidth = max(start_bandwidth, 2 * copy_probe.nbytes / min(copy_before, copy_after))
+        ref = run(snake, 1)
+        numba_snake_per_firm(*numba_args)
         assert np.allclose(o["mc"], ref["mc"]) and np.allclose(o["ntmc"], ref["ntmc"]), "numba and cython disagree"
-        t_n2 = timings(lambda: numba_snake_blocked(costs, snake.step, T, o["mc"], o["path"], o["ntmc"], o["tq"],
-                                                    o["trade"], o["cross"]), repeats)
+        numba_snake_blocked(*numba_args)
         assert np.allclose(o["mc"], ref["mc"]) and np.array_equal(o["path"], ref["path"]), "numba and cython disagree"
         n_ops = F * (N - 1) * M * M
         bytes_moved = costs.nbytes + F * N * 4 + F * (5 * 8 + 4)
@@ -260,9 +305,9 @@ def main():
         best_numba = min(t_n1[0], t_n2[0])
         fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
         print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
-              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bound * 1e3:.2f} | {best / bound:.2f} | "
+              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bandwidth / 1e9:.1f} | {bound * 1e3:.2f} | {best / bound:.2f} | "
               f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} | {fmt(t_mc)} | {bound_mc * 1e3:.2f} | "
-              f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t_alt)} | {t_alt[0] / min(t_this[0], t_nmf[0]):.2f} |" if alt is not None else ""))
+              f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t['alt'])} | {t['alt'][0] / t_nmf[0]:.2f} |" if alt is not None else ""))
     print()
     print("2-thread speed-up (N,M,F layout): see the columns above (one-thread time / two-thread time).")
 
@@ -275,12 +320,6 @@ def _load_alt(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def timings(fn, repeats):
-    fn()
-    ts = [_timeit(fn) for _ in range(repeats)]
-    return float(np.min(ts)), float(np.median(ts))
 
 
 if __name__ == "__main__":
