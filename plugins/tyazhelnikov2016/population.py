@@ -2,7 +2,12 @@
 
 Every firm draws an ``N x M`` cost matrix: ``a[v, j] = wages[j] * scale * X[v, j]`` with
 ``X`` i.i.d. from a standard distribution of the chosen family (scipy.stats), drawn by the
-inverse CDF of uniforms from :func:`equilibria.parallel.uniform_rows`.  Consequences:
+inverse CDF of uniforms from :func:`equilibria.parallel.uniform_rows`.  The inverse CDF is
+taken in two steps: a transform of the uniforms that does not depend on the parameters
+(``-log(1 - u)`` for Pareto, ``log(-log u)`` for Frechet, the normal quantile for the
+log-normal), kept in a per-process cache (:mod:`equilibria.drawcache`) so that repeated
+evaluations on the same firms (the calibration) do not redraw them, then a cheap one that
+does (``scale * exp(z / shape)``, ...).  Consequences:
 
 * common random numbers: the uniforms depend only on the seed and the firm's index, so
   changing ``shape``, ``scale``, ``tau`` or the wages moves every firm's costs smoothly and the
@@ -18,10 +23,11 @@ import functools
 
 import attrs
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
+from equilibria.drawcache import draw_cache
 from equilibria.errors import ParameterError
-from equilibria.parallel import SerialExecutor, chunk_ranges, get_executor, uniform_rows
+from equilibria.parallel import DRAW_BLOCK, SerialExecutor, chunk_ranges, get_executor, uniform_rows
 
 from .firm import FirmProblem, FirmSolution
 
@@ -53,23 +59,80 @@ class CostDistribution:
             return stats.gengamma(a=self.shape, c=self.shape2, scale=self.scale)
         raise ParameterError("distribution", "must be pareto, frechet, lognormal or gengamma", self.family)
 
+    def standard_draws(self, u):
+        """The parameter-free part of the inverse CDF: ``z`` such that ``ppf(u) = from_standard(z)``.
+
+        Pareto: ``-log(1 - u)`` (a standard exponential); Frechet: ``log(-log u)``; log-normal:
+        the standard normal quantile; generalized gamma: ``u`` itself (its quantile depends on
+        the shape through the incomplete gamma function).
+        """
+        if self.family == "pareto":
+            return -np.log1p(-u)
+        if self.family == "frechet":
+            with np.errstate(divide="ignore"):  # u = 0 gives z = inf and a cost of 0, as scipy's ppf
+                return np.log(-np.log(u))
+        if self.family == "lognormal":
+            return special.ndtri(u)
+        self.frozen()  # rejects an unknown family
+        return np.array(u, dtype=float)
+
+    def from_standard(self, z, multiplier=1.0):
+        """Quantiles from :meth:`standard_draws`, times ``multiplier`` (broadcast against ``z``).
+
+        Closed forms except for the generalized gamma: Pareto ``(1 - u)^(-1/shape)``, Frechet
+        ``(-log u)^(-1/shape)`` and log-normal ``exp(shape * Phi^-1(u))``, each times ``scale``
+        (scipy.stats' parametrisations).  Returns a new array.
+        """
+        rate = {"pareto": 1.0 / self.shape, "frechet": -1.0 / self.shape, "lognormal": self.shape}.get(self.family)
+        if rate is None:
+            return _scale(self.frozen().ppf(z), np.asarray(multiplier, dtype=float))
+        x = np.multiply(z, rate)
+        np.exp(x, out=x)
+        return _scale(x, self.scale * np.asarray(multiplier, dtype=float))
+
     def ppf(self, u):
-        if self.family == "pareto":  # closed form, faster than scipy's generic path
-            return self.scale * (1.0 - u) ** (-1.0 / self.shape)
-        return self.frozen().ppf(u)
+        """Inverse CDF of the family at ``u``."""
+        return self.from_standard(self.standard_draws(u))
 
     @classmethod
     def from_params(cls, params) -> "CostDistribution":
         return cls(params.distribution, float(params.shape), float(params.scale), float(params.shape2))
 
 
+def _scale(x: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """``x *= factor`` in place, ``factor`` broadcasting against the last axes of ``x``.
+
+    NumPy's loops are slow over an innermost axis of a few elements (the countries), so a
+    factor that varies along the last axes is tiled into long rows first."""
+    factor = np.asarray(factor, dtype=float)
+    while factor.ndim and factor.shape[0] == 1:  # leading axes of length one broadcast anyway
+        factor = factor[0]
+    if factor.ndim == 0 or x.size == 0 or not x.flags.c_contiguous:
+        x *= factor
+        return x
+    row = np.broadcast_to(factor, x.shape[x.ndim - factor.ndim:]).ravel()
+    outer = x.size // row.size
+    repeat = next(k for k in (64, 32, 16, 8, 4, 2, 1) if outer % k == 0)
+    view = x.reshape(outer // repeat, repeat * row.size)
+    view *= np.tile(row, repeat)
+    return x
+
+
+def standard_draws(family: str, n_stages: int, n_countries: int, seed: int, start: int, stop: int) -> np.ndarray:
+    """:meth:`CostDistribution.standard_draws` of firms ``start .. stop - 1``, cached per process (read-only)."""
+    def make():
+        u = uniform_rows(seed, start, stop, (n_stages, n_countries))
+        return CostDistribution(family, 1.0, 1.0).standard_draws(u)
+    key = ("tyazhelnikov2016.standard_draws", family, int(n_stages), int(n_countries), int(seed), int(start),
+           int(stop), DRAW_BLOCK)
+    return draw_cache().get(key, make)
+
+
 def draw_costs(distribution: CostDistribution, wages, n_stages: int, seed: int, start: int, stop: int) -> np.ndarray:
     """Costs of firms ``start .. stop - 1``: ``(stop - start, N, M)``, country ``j`` scaled by ``wages[j]``."""
     wages = np.asarray(wages, dtype=float)
-    u = uniform_rows(seed, start, stop, (n_stages, wages.size))
-    costs = distribution.ppf(u)
-    costs *= wages[None, None, :]
-    return np.ascontiguousarray(costs)
+    z = standard_draws(distribution.family, n_stages, wages.size, seed, start, stop)
+    return np.ascontiguousarray(distribution.from_standard(z, wages[None, None, :]))
 
 
 @attrs.frozen(eq=False)
