@@ -62,7 +62,8 @@ def test_bad_limits_are_parameter_errors(monkeypatch):
 
 
 @pytest.mark.parametrize("family, shape, shape2", [("pareto", 1.3, 1.0), ("frechet", 2.5, 1.0),
-                                                   ("lognormal", 0.7, 1.0), ("gengamma", 1.5, 0.8)])
+                                                   ("lognormal", 0.7, 1.0), ("gengamma", 1.5, 0.8),
+                                                   ("gengamma", 2.5, -0.6)])
 def test_two_step_quantiles_match_scipy(family, shape, shape2):
     u = np.random.default_rng(3).random((500, 4, 3))
     u[0, 0, 0] = 0.0  # rng.random can return 0
@@ -85,6 +86,15 @@ def test_draws_are_the_same_with_and_without_the_cache(monkeypatch):
     assert cached_first.flags.writeable and cached_first.flags.c_contiguous
     cached_first[:] = -1.0  # the returned costs are the caller's: the cache is untouched
     assert np.array_equal(draw_costs(dist, [1.0, 1.3], 6, 11, 100, 900), fresh)
+
+
+def test_cached_gamma_quantiles_belong_to_their_shape(monkeypatch):
+    first = draw_costs(CostDistribution("gengamma", 1.5, 1.0, 0.8), [1.0, 1.3], 5, 2, 0, 700)
+    other = draw_costs(CostDistribution("gengamma", 2.5, 1.0, 0.8), [1.0, 1.3], 5, 2, 0, 700)
+    monkeypatch.setattr(drawcache, "_PROCESS_CACHE", DrawCache(0))
+    assert np.array_equal(other, draw_costs(CostDistribution("gengamma", 2.5, 1.0, 0.8), [1.0, 1.3], 5, 2, 0, 700))
+    assert np.array_equal(first, draw_costs(CostDistribution("gengamma", 1.5, 1.0, 0.8), [1.0, 1.3], 5, 2, 0, 700))
+    assert not np.allclose(first, other)
 
 
 def test_draws_do_not_depend_on_the_chunking():

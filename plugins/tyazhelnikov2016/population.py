@@ -23,7 +23,7 @@ import functools
 
 import attrs
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from equilibria.drawcache import draw_cache
 from equilibria.errors import ParameterError
@@ -49,6 +49,9 @@ class CostDistribution:
     shape2: float = 1.0
 
     def frozen(self):
+        """The scipy.stats distribution (imported here: scipy.stats takes most of a second to import)."""
+        from scipy import stats
+
         if self.family == "pareto":
             return stats.pareto(b=self.shape, scale=self.scale)
         if self.family == "frechet":
@@ -59,12 +62,21 @@ class CostDistribution:
             return stats.gengamma(a=self.shape, c=self.shape2, scale=self.scale)
         raise ParameterError("distribution", "must be pareto, frechet, lognormal or gengamma", self.family)
 
+    @property
+    def standard_key(self):
+        """What :meth:`standard_draws` depends on besides the uniforms (for caching them)."""
+        if self.family == "gengamma" and self.shape2 > 0:
+            return (self.family, self.shape)
+        return (self.family,)
+
     def standard_draws(self, u):
-        """The parameter-free part of the inverse CDF: ``z`` such that ``ppf(u) = from_standard(z)``.
+        """The part of the inverse CDF that does not depend on ``scale`` (nor, except for the
+        generalized gamma, on the shapes): ``z`` such that ``ppf(u) = from_standard(z)``.
 
         Pareto: ``-log(1 - u)`` (a standard exponential); Frechet: ``log(-log u)``; log-normal:
-        the standard normal quantile; generalized gamma: ``u`` itself (its quantile depends on
-        the shape through the incomplete gamma function).
+        the standard normal quantile; generalized gamma with ``shape2 > 0``: the standard gamma
+        quantile ``gammaincinv(shape, u)`` (scipy's own formula, without its generic wrapper);
+        otherwise ``u`` itself.
         """
         if self.family == "pareto":
             return -np.log1p(-u)
@@ -73,17 +85,22 @@ class CostDistribution:
                 return np.log(-np.log(u))
         if self.family == "lognormal":
             return special.ndtri(u)
-        self.frozen()  # rejects an unknown family
+        if self.family != "gengamma":
+            raise ParameterError("distribution", "must be pareto, frechet, lognormal or gengamma", self.family)
+        if self.shape2 > 0:
+            return special.gammaincinv(self.shape, u)
         return np.array(u, dtype=float)
 
     def from_standard(self, z, multiplier=1.0):
         """Quantiles from :meth:`standard_draws`, times ``multiplier`` (broadcast against ``z``).
 
-        Closed forms except for the generalized gamma: Pareto ``(1 - u)^(-1/shape)``, Frechet
-        ``(-log u)^(-1/shape)`` and log-normal ``exp(shape * Phi^-1(u))``, each times ``scale``
-        (scipy.stats' parametrisations).  Returns a new array.
+        Pareto ``(1 - u)^(-1/shape)``, Frechet ``(-log u)^(-1/shape)``, log-normal
+        ``exp(shape * Phi^-1(u))`` and generalized gamma ``gammaincinv(shape, u)^(1/shape2)``,
+        each times ``scale`` (scipy.stats' parametrisations).  Returns a new array.
         """
         rate = {"pareto": 1.0 / self.shape, "frechet": -1.0 / self.shape, "lognormal": self.shape}.get(self.family)
+        if rate is None and self.shape2 > 0:  # generalized gamma: gammaincinv(shape, u) ** (1 / shape2)
+            return _scale(np.power(z, 1.0 / self.shape2), self.scale * np.asarray(multiplier, dtype=float))
         if rate is None:
             return _scale(self.frozen().ppf(z), np.asarray(multiplier, dtype=float))
         x = np.multiply(z, rate)
@@ -118,20 +135,20 @@ def _scale(x: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return x
 
 
-def standard_draws(family: str, n_stages: int, n_countries: int, seed: int, start: int, stop: int) -> np.ndarray:
+def standard_draws(distribution: CostDistribution, n_stages: int, n_countries: int, seed: int, start: int,
+                   stop: int) -> np.ndarray:
     """:meth:`CostDistribution.standard_draws` of firms ``start .. stop - 1``, cached per process (read-only)."""
     def make():
-        u = uniform_rows(seed, start, stop, (n_stages, n_countries))
-        return CostDistribution(family, 1.0, 1.0).standard_draws(u)
-    key = ("tyazhelnikov2016.standard_draws", family, int(n_stages), int(n_countries), int(seed), int(start),
-           int(stop), DRAW_BLOCK)
+        return distribution.standard_draws(uniform_rows(seed, start, stop, (n_stages, n_countries)))
+    key = ("tyazhelnikov2016.standard_draws", *distribution.standard_key, int(n_stages), int(n_countries), int(seed),
+           int(start), int(stop), DRAW_BLOCK)
     return draw_cache().get(key, make)
 
 
 def draw_costs(distribution: CostDistribution, wages, n_stages: int, seed: int, start: int, stop: int) -> np.ndarray:
     """Costs of firms ``start .. stop - 1``: ``(stop - start, N, M)``, country ``j`` scaled by ``wages[j]``."""
     wages = np.asarray(wages, dtype=float)
-    z = standard_draws(distribution.family, n_stages, wages.size, seed, start, stop)
+    z = standard_draws(distribution, n_stages, wages.size, seed, start, stop)
     return np.ascontiguousarray(distribution.from_standard(z, wages[None, None, :]))
 
 
@@ -152,10 +169,13 @@ def _solve_chunk(bounds, problem: FirmProblem, distribution: CostDistribution, w
     costs = draw_costs(distribution, wages, n_stages, seed, start, stop)
     sol = problem.solve(costs, validate=False, threads=threads)
     # labor per unit of output in country k: cost of the nodes produced there divided by w_k
-    chosen = np.take_along_axis(costs, sol.path[:, :, None].astype(np.int64), axis=2)[:, :, 0]
-    labor = np.zeros((stop - start, len(wages)))
-    np.add.at(labor, (np.repeat(np.arange(stop - start), n_stages), sol.path.ravel()), chosen.ravel())
-    labor /= np.asarray(wages)[None, :]
+    n_firms, n_countries = stop - start, len(wages)
+    cell = np.arange(n_firms)[:, None] * n_countries + sol.path  # (firm, country) of every node
+    chosen = costs.reshape(-1)[(np.arange(n_firms * n_stages).reshape(n_firms, n_stages) * n_countries
+                                + sol.path)]
+    # bincount adds in the order given, node by node within a firm: the same sums as np.add.at
+    labor = np.bincount(cell.ravel(), weights=chosen.ravel(), minlength=n_firms * n_countries)
+    labor = labor.reshape(n_firms, n_countries) / np.asarray(wages)[None, :]
     return sol, labor
 
 
