@@ -87,6 +87,18 @@ _PROCESS_CACHE: DrawCache | None = None
 _PROCESS_CACHE_LOCK = threading.Lock()
 
 
+def _after_fork_in_child() -> None:
+    """A forked worker starts with unlocked locks (another thread may have held them at the fork)."""
+    global _PROCESS_CACHE_LOCK
+    _PROCESS_CACHE_LOCK = threading.Lock()
+    if _PROCESS_CACHE is not None:
+        _PROCESS_CACHE._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def draw_cache() -> DrawCache:
     """The process-wide cache used by the plugins' simulations (created on first use)."""
     global _PROCESS_CACHE
