@@ -1,7 +1,7 @@
 """Benchmark: batched snake of Tyazhelnikov (2016) -- Cython kernel vs numba, side by side.
 
 100,000 firms, N = 10 stages, M in {2, 5, 10, 20} countries, unit trade costs (eq. 1-2).
-Reports, per M: milliseconds (median of repeats), nanoseconds per min-plus operation
+Reports, per M: milliseconds (minimum over rounds, median in parentheses), nanoseconds per min-plus operation
 (firms * (N - 1) * M^2 operations), the ratio to the best numba kernel, and the ratio to the
 machine bound max(arithmetic bound, memory bound):
 
