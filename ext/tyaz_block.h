@@ -25,6 +25,8 @@
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
 #define EQUILIBRIA_TYAZ_BLOCK_H
 
+#include <float.h>
+
 #include "tyaz_simd.h"
 
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
     const double *final;    /* (M,): tau^F T^F(c, d) */
     int advalorem;
     int stats;              /* 0: marginal costs only */
+    int reject_negative;    /* 1: negative and infinite costs are invalid too (not only NaN) */
     double *mc;             /* outputs, (F,) except path (F, N) */
     int32_t *path;          /* (N, F): node-major */
     double *ntmc, *tq, *trade_cost, *final_cost;
@@ -99,34 +102,44 @@ TZ_INLINE void tz_prefetch_step(tz_prefetcher *pf) {
     *pf = p;
 }
 
-/* the NaNs among the costs of firms f0 .. f0 + nb - 1 (a slow recount, only when there are some) */
-static int tz_count_nans(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
+/* the invalid costs of firms f0 .. f0 + nb - 1 (a slow recount, only when there are some) */
+static int tz_count_invalid(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
     const ptrdiff_t F = P->F, NM = P->N * P->M;
-    int nans = 0;
+    int invalid = 0;
     for (ptrdiff_t f = f0; f < f0 + nb; f++)
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double x = P->firms_last ? P->costs[r * F + f] : P->costs[f * NM + r];
-            nans += x != x;
+            invalid += x != x || (P->reject_negative && (x < 0.0 || x > DBL_MAX));
         }
-    return nans;
+    return invalid;
 }
 
-/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the NaNs met. */
+/* lanes of x that are NaN, or (if reject_negative) negative or +infinite */
+TZ_INLINE tz_mask tz_invalid(tz_vd x, int reject_negative) {
+    const tz_mask nan = tz_isnan(x);
+    if (!reject_negative)
+        return nan;
+    return tz_mask_or(nan, tz_mask_or(tz_lt(x, tz_zero()), tz_lt(tz_set1(DBL_MAX), x)));
+}
+
+/* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the invalid costs met
+ *    (NaN; with reject_negative also negative or infinite). */
 static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
-    tz_mask nan_seen = tz_mask_none();
+    tz_mask invalid = tz_mask_none();
+    const int reject = P->reject_negative;
     if (P->firms_last) {  /* rows are contiguous: a copy */
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double *a = P->costs + r * F + f0;
             double *row = V + r * B;
             for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
                 const tz_vd x = tz_load(a + f);
-                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
+                invalid = tz_mask_or(invalid, tz_invalid(x, reject));
                 tz_store(row + f, x);
             }
             if (whole < nb) {
                 const tz_vd x = tz_load_n(a + whole, (int)(nb - whole));
-                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
+                invalid = tz_mask_or(invalid, tz_invalid(x, reject));
                 tz_store(row + whole, x);
             }
         }
@@ -137,12 +150,12 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
             const int n = tz_lanes(nb, f);
             for (ptrdiff_t r = 0; r < NM; r++) {
                 const tz_vd x = tz_gather_n(a + r, stride, n);
-                nan_seen = tz_mask_or(nan_seen, tz_isnan(x));
+                invalid = tz_mask_or(invalid, tz_invalid(x, reject));
                 tz_store(V + r * B + f, x);
             }
         }
     }
-    return tz_mask_any(nan_seen) ? tz_count_nans(P, f0, nb) : 0;
+    return tz_mask_any(invalid) ? tz_count_invalid(P, f0, nb) : 0;
 }
 
 /* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one
@@ -357,11 +370,11 @@ static void tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff
 }
 
 /* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
- * Returns the number of NaN costs in the block (nothing is trustworthy if it is not 0). */
+ * Returns the number of invalid costs in the block (nothing is trustworthy if it is not 0). */
 static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
     double *const V = (double *)scratch;
     int32_t *const loc = (int32_t *)(V + P->N * P->M * P->B);
-    const int nans = tz_load_block(P, f0, nb, V);
+    const int invalid = tz_load_block(P, f0, nb, V);
     switch (P->M) {
         case 2: tz_solve_loaded_block_2(P, f0, nb, V, loc); break;
         case 3: tz_solve_loaded_block_3(P, f0, nb, V, loc); break;
@@ -372,7 +385,7 @@ static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void 
         case 8: tz_solve_loaded_block_8(P, f0, nb, V, loc); break;
         default: tz_solve_loaded_block_any(P, f0, nb, V, loc);
     }
-    return nans;
+    return invalid;
 }
 
 #endif

@@ -55,6 +55,7 @@ cdef extern from "tyaz_block.h" nogil:
         const double *final
         int advalorem
         int stats
+        int reject_negative
         double *mc
         int32_t *path
         double *ntmc
@@ -75,7 +76,7 @@ SIMD = "avx512" if TZ_AVX512 else ("avx2" if TZ_AVX2 else "portable")
 def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
                      const double[:, ::1] trade_costs, const int32_t[::1] parent,
                      const double[::1] final, bint advalorem, int block=128, int threads=0, dict out=None,
-                     bint firms_last=False, bint stats=True):
+                     bint firms_last=False, bint stats=True, bint finite_nonnegative=False):
     """Solve ``F`` firms' problems on one tree (eq. 5-9 of Tyazhelnikov 2016).
 
     Parameters
@@ -104,6 +105,15 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         If false, only ``mc`` is computed (no backtracking, no path statistics): ``path``,
         ``ntmc``, ``tq``, ``trade_cost``, ``final_cost`` and ``crossings`` are returned
         unwritten (uninitialised, or the previous contents of ``out``).
+    finite_nonnegative : bool
+        If true, negative and infinite costs are rejected as well as NaN (checked while the
+        costs are read, at no extra pass over them).
+
+    Raises
+    ------
+    ValueError
+        If a cost is NaN (or, with ``finite_nonnegative``, negative or infinite); the outputs
+        are then not to be trusted.
 
     Returns
     -------
@@ -178,11 +188,12 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     problem.final = &final[0]
     problem.advalorem = 1 if advalorem else 0
     problem.stats = 1 if stats else 0
+    problem.reject_negative = 1 if finite_nonnegative else 0
     problem.mc, problem.path, problem.ntmc, problem.tq = &mc[0], &path[0, 0], &ntmc[0], &tq[0]
     problem.trade_cost, problem.final_cost, problem.crossings = &trade[0], &fin[0], &cross[0]
     nblocks = (F + B - 1) // B
-    nan_a = np.zeros(nblocks, dtype=np.int32)
-    cdef int32_t[::1] nan_blocks = nan_a
+    invalid_a = np.zeros(nblocks, dtype=np.int32)
+    cdef int32_t[::1] invalid_blocks = invalid_a
     cdef void* scratch
     cdef size_t scratch_bytes = tz_scratch_bytes(N, M, B)
     if nt <= 0:
@@ -201,13 +212,14 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
             if nb > B:
                 nb = B
             if scratch == NULL:  # no scratch memory for this thread: the block is not solved
-                nan_blocks[blk] = -1
+                invalid_blocks[blk] = -1
             else:
-                nan_blocks[blk] = tz_solve_block(&problem, f0, nb, scratch)
+                invalid_blocks[blk] = tz_solve_block(&problem, f0, nb, scratch)
         free(scratch)
-    if (nan_a < 0).any():
+    if (invalid_a < 0).any():
         raise MemoryError(f"no room for the kernel's scratch memory ({scratch_bytes} bytes per thread)")
-    if nan_a.any():
-        raise ValueError(f"costs contain {int(nan_a.sum())} NaN entries")
+    if invalid_a.any():
+        raise ValueError(f"costs contain {int(invalid_a.sum())} "
+                         + ("NaN, negative or infinite entries" if finite_nonnegative else "NaN entries"))
     return dict(mc=mc_a, path=path_a, ntmc=ntmc_a, tq=tq_a, trade_cost=trade_a,
                 final_cost=final_a, crossings=cross_a)

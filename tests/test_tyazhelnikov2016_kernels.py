@@ -282,3 +282,52 @@ def test_nan_cost_anywhere_is_reported_in_both_layouts(stats, node):
     for data, last in ((sorted_costs, False), (np.ascontiguousarray(sorted_costs.transpose(1, 2, 0)), True)):
         with pytest.raises(ValueError, match="1 NaN"):
             solve_tree_batch(data, *args, block=16, threads=1, firms_last=last, stats=stats)
+
+
+@pytest.mark.parametrize("bad", [-1.0, -np.inf, np.inf, np.nan])
+@pytest.mark.parametrize("firm", [0, 61, 66])  # first block, last whole vector, the partial vector
+def test_kernel_rejects_negative_and_infinite_costs_on_request(bad, firm):
+    """With finite_nonnegative=True the kernel rejects negative and infinite costs as well as
+    NaN, in both layouts and with or without the statistics; without it only NaN is rejected
+    (the min-plus recursion itself is defined for any real costs)."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+
+    rng = np.random.default_rng(firm)
+    T = rng.random((4, 4))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(6, T, 0.5)
+    costs = rng.random((67, 6, 4))
+    costs[firm, 3, 2] = bad
+    costs[5, 1, 0] = -0.0  # negative zero is a valid cost
+    args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
+    for data, last in ((costs, False), (np.ascontiguousarray(costs.transpose(1, 2, 0)), True)):
+        for stats in (True, False):
+            with pytest.raises(ValueError, match="1 NaN, negative or infinite"):
+                solve_tree_batch(data, *args, block=16, threads=2, firms_last=last, stats=stats,
+                                 finite_nonnegative=True)
+            if np.isnan(bad):
+                with pytest.raises(ValueError, match="1 NaN entries"):
+                    solve_tree_batch(data, *args, block=16, threads=2, firms_last=last, stats=stats)
+            else:
+                solve_tree_batch(data, *args, block=16, threads=2, firms_last=last, stats=stats)
+    clean = costs.copy()
+    clean[firm, 3, 2] = 0.5
+    out = solve_tree_batch(clean, *args, block=16, threads=2, finite_nonnegative=True)
+    np.testing.assert_array_equal(out["mc"], solve_tree_batch(clean, *args, block=16, threads=2)["mc"])
+
+
+@pytest.mark.parametrize("bad, message", [(np.nan, "NaN"), (-2.0, "non-negative"), (np.inf, "finite")])
+def test_firm_problem_names_the_bad_cost_found_by_the_kernel(bad, message):
+    """FirmProblem.solve / solve_mc leave the value checks to the kernel and, when it finds a bad
+    cost, name the broken rule as the separate check used to (ParameterError)."""
+    rng = np.random.default_rng(2)
+    T = rng.random((3, 3))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(5, T, 0.5, parents=[2, 2, 4, 4, -1])
+    costs = rng.random((40, 5, 3))
+    costs[33, 1, 2] = bad
+    for solve in (problem.solve, problem.solve_mc):
+        with pytest.raises(ParameterError, match=message):
+            solve(costs)
+    if not np.isnan(bad):  # without validation only NaN is an error
+        problem.solve(costs, validate=False)

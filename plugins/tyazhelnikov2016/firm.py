@@ -169,8 +169,9 @@ class FirmProblem:
     def n_countries(self) -> int:
         return int(self.trade_costs.shape[0])
 
-    def check_costs(self, costs, name="costs") -> np.ndarray:
-        """Validate an ``(F, N, M)`` (or ``(N, M)``) array of production costs."""
+    def check_costs(self, costs, name="costs", values=True) -> np.ndarray:
+        """Validate an ``(F, N, M)`` (or ``(N, M)``) array of production costs: its shape and,
+        with ``values``, that every entry is finite and non-negative (a pass over the array)."""
         try:
             a = np.asarray(costs, dtype=np.float64)
         except (TypeError, ValueError):
@@ -180,12 +181,13 @@ class FirmProblem:
         if a.ndim != 3 or a.shape[1:] != (self.n_nodes, self.n_countries):
             raise ParameterError(name, f"must have shape (firms, {self.n_nodes}, {self.n_countries}) "
                                  "(nodes x countries per firm)", getattr(a, "shape", costs))
-        _require_finite_nonnegative(a, name, costs)
+        if values:
+            _require_finite_nonnegative(a, name, costs)
         return a
 
-    def _kernel_arguments(self, costs, validate):
+    def _kernel_arguments(self, costs, validate, scan_values=True):
         """The kernel's positional arguments: costs in topological node order, C-contiguous."""
-        a = self.check_costs(costs) if validate else np.asarray(costs, dtype=np.float64)
+        a = self.check_costs(costs, values=scan_values) if validate else np.asarray(costs, dtype=np.float64)
         if a.ndim == 2:
             a = a[None]
         tech = self.technology
@@ -194,12 +196,18 @@ class FirmProblem:
         return (np.ascontiguousarray(a), self.step, np.ascontiguousarray(self.trade_costs), tech.sorted_parents,
                 np.ascontiguousarray(self.final), self.tariff == "ad_valorem")
 
-    @staticmethod
-    def _run_kernel(args, block, threads, stats=True) -> dict:
+    def _run_kernel(self, args, block, threads, stats=True, user_costs=None) -> dict:
+        """Run the compiled kernel.  With ``user_costs`` (the caller's array, shape already
+        checked) the kernel also checks that every cost is finite and non-negative while it
+        reads them, instead of a separate pass over the array; if one is not, the full check
+        runs to name the problem."""
         from equilibria.ext.tyaz_dp import solve_tree_batch
         try:
-            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats)
+            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats,
+                                   finite_nonnegative=user_costs is not None)
         except ValueError as exc:
+            if user_costs is not None:
+                self.check_costs(user_costs)
             raise ParameterError("costs", str(exc)) from None
         return out
 
@@ -211,8 +219,11 @@ class FirmProblem:
         """
         if backend not in ("cython", "numpy"):
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
-        args = self._kernel_arguments(costs, validate)
-        out = self._run_kernel(args, block, threads) if backend == "cython" else solve_tree_numpy(*args)
+        if backend == "cython":
+            args = self._kernel_arguments(costs, validate, scan_values=False)
+            out = self._run_kernel(args, block, threads, user_costs=costs if validate else None)
+        else:
+            out = solve_tree_numpy(*self._kernel_arguments(costs, validate))
         _require_finite_mc(out["mc"])
         path = out["path"]
         tech = self.technology
@@ -232,7 +243,8 @@ class FirmProblem:
         """
         if backend != "cython":
             return self.solve(costs, backend=backend, threads=threads, block=block, validate=validate).mc
-        out = self._run_kernel(self._kernel_arguments(costs, validate), block, threads, stats=False)
+        out = self._run_kernel(self._kernel_arguments(costs, validate, scan_values=False), block, threads, stats=False,
+                               user_costs=costs if validate else None)
         _require_finite_mc(out["mc"])
         return out["mc"]
 
