@@ -99,3 +99,12 @@ def test_other_vector_implementations_match_the_twin(tmp_path, variant):
                 np.testing.assert_array_equal(out[key], here[key], err_msg=key)
             mc_only = module.solve_tree_batch(data, *args, block=16, threads=2, firms_last=firms_last, stats=False)
             np.testing.assert_array_equal(mc_only["mc"], here["mc"])
+        # the value check while loading (NaN always; negative or infinite on request)
+        for bad in (np.nan, -1.0, np.inf):
+            broken = sorted_costs.copy()
+            broken[-1, -1, -1] = bad  # the last firm: a partial vector in most cases
+            for firms_last in (False, True):
+                data = np.ascontiguousarray(broken.transpose(1, 2, 0)) if firms_last else broken
+                with pytest.raises(ValueError, match="1 NaN, negative or infinite"):
+                    module.solve_tree_batch(data, *args, block=16, threads=2, firms_last=firms_last,
+                                            finite_nonnegative=True)
