@@ -324,21 +324,21 @@ def main():
     print("| implementation | median ms | min ms | iterations | max abs diff vs ours |")
     print("|---|---|---|---|---|")
     print("\n".join(rows))
-    solve_best = min(np.median(results[k]["times"]) for k in ("ssj", "numba", "hark")
-                     if k in results and "times" in results[k])
-    dist_best = min(np.median(results[k]["times"]) for k in ("dist ssj", "dist numba")
-                    if k in results and "times" in results[k])
+    solvers, distributions = ("ssj", "numba", "hark"), ("dist ssj", "dist numba")
+    solve_best, dist_best = _fastest(results, solvers, np.median), _fastest(results, distributions, np.median)
     print(f"\nsolve: fastest alternative / ours (any CRRA) = "
           f"{solve_best / np.median(ours['ours (any CRRA)']['times']):.2f}; "
           f"/ ours (CRRA 2 fast path) = {solve_best / np.median(ours['ours (CRRA 2 fast path)']['times']):.2f}")
     print(f"distribution: fastest alternative / ours = {dist_best / np.median(ours['dist ours']['times']):.2f}")
-    solve_best_min = min(np.min(results[k]["times"]) for k in ("ssj", "numba", "hark")
-                         if k in results and "times" in results[k])
-    dist_best_min = min(np.min(results[k]["times"]) for k in ("dist ssj", "dist numba")
-                        if k in results and "times" in results[k])
+    solve_best_min, dist_best_min = _fastest(results, solvers, np.min), _fastest(results, distributions, np.min)
     print(f"by minima: solve {solve_best_min / np.min(ours['ours (any CRRA)']['times']):.2f} (any CRRA), "
           f"{solve_best_min / np.min(ours['ours (CRRA 2 fast path)']['times']):.2f} (CRRA 2); "
           f"distribution {dist_best_min / np.min(ours['dist ours']['times']):.2f}")
+
+
+def _fastest(results, names, statistic):
+    """The smallest ``statistic`` of the times of those of ``names`` that ran."""
+    return min(statistic(results[k]["times"]) for k in names if k in results and "times" in results[k])
 
 
 if __name__ == "__main__":
