@@ -331,3 +331,29 @@ def test_firm_problem_names_the_bad_cost_found_by_the_kernel(bad, message):
             solve(costs)
     if not np.isnan(bad):  # without validation only NaN is an error
         problem.solve(costs, validate=False)
+
+
+@pytest.mark.parametrize("parents", [None, [2, 2, 4, 4, -1], [4, 0, 1, 4, -1]])
+@pytest.mark.parametrize("backend", ["cython", "numpy"])
+def test_firms_last_input_gives_the_same_solution(parents, backend):
+    """FirmProblem.solve / solve_mc / solve_firms with costs laid out (N, M, F) return exactly
+    what the (F, N, M) layout returns, in the user's node numbering (trees included)."""
+    rng = np.random.default_rng(5)
+    T = rng.random((3, 3))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(5, T, rng.random(5), parents)
+    costs = rng.random((45, 5, 3))
+    by_firm = problem.solve(costs, backend=backend, threads=2, block=16)
+    by_node = problem.solve(np.transpose(costs, (1, 2, 0)), backend=backend, threads=2, block=16, firms_last=True)
+    for key in ("mc", "path", "ntmc", "tq", "trade_cost", "final_cost", "crossings"):
+        np.testing.assert_array_equal(getattr(by_node, key), getattr(by_firm, key), err_msg=key)
+    np.testing.assert_array_equal(problem.solve_mc(np.transpose(costs, (1, 2, 0)), backend=backend,
+                                                   firms_last=True), by_firm.mc)
+    single = solve_firms(costs[7].copy(), T, problem.tau, parents, firms_last=True, backend=backend)
+    np.testing.assert_array_equal(single.path[0], by_firm.path[7])
+    with pytest.raises(ParameterError, match=r"\(5, 3, firms\)"):
+        problem.solve(costs, firms_last=True)  # (F, N, M) passed as (N, M, F)
+    bad = np.transpose(costs, (1, 2, 0)).copy()
+    bad[1, 2, 30] = -1.0
+    with pytest.raises(ParameterError, match="non-negative"):
+        problem.solve(bad, firms_last=True, backend=backend)

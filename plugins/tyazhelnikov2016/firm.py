@@ -169,61 +169,73 @@ class FirmProblem:
     def n_countries(self) -> int:
         return int(self.trade_costs.shape[0])
 
-    def check_costs(self, costs, name="costs", values=True) -> np.ndarray:
-        """Validate an ``(F, N, M)`` (or ``(N, M)``) array of production costs: its shape and,
-        with ``values``, that every entry is finite and non-negative (a pass over the array)."""
+    def check_costs(self, costs, name="costs", values=True, firms_last=False) -> np.ndarray:
+        """Validate an ``(F, N, M)`` (or ``(N, M)``) array of production costs — ``(N, M, F)`` with
+        ``firms_last`` — : its shape and, with ``values``, that every entry is finite and
+        non-negative (a pass over the array).  Returns it as a 3-d float64 array."""
         try:
             a = np.asarray(costs, dtype=np.float64)
         except (TypeError, ValueError):
             raise ParameterError(name, "must be an array of numbers", costs) from None
         if a.ndim == 2:
-            a = a[None]
-        if a.ndim != 3 or a.shape[1:] != (self.n_nodes, self.n_countries):
-            raise ParameterError(name, f"must have shape (firms, {self.n_nodes}, {self.n_countries}) "
-                                 "(nodes x countries per firm)", getattr(a, "shape", costs))
+            a = a[:, :, None] if firms_last else a[None]
+        nodes_countries = a.shape[:2] if firms_last else a.shape[1:]
+        if a.ndim != 3 or nodes_countries != (self.n_nodes, self.n_countries):
+            wanted = (f"({self.n_nodes}, {self.n_countries}, firms) (nodes x countries x firms)" if firms_last
+                      else f"(firms, {self.n_nodes}, {self.n_countries}) (nodes x countries per firm)")
+            raise ParameterError(name, f"must have shape {wanted}", getattr(a, "shape", costs))
         if values:
             _require_finite_nonnegative(a, name, costs)
         return a
 
-    def _kernel_arguments(self, costs, validate, scan_values=True):
+    def _kernel_arguments(self, costs, validate, scan_values=True, firms_last=False):
         """The kernel's positional arguments: costs in topological node order, C-contiguous."""
-        a = self.check_costs(costs, values=scan_values) if validate else np.asarray(costs, dtype=np.float64)
-        if a.ndim == 2:
-            a = a[None]
+        if validate:
+            a = self.check_costs(costs, values=scan_values, firms_last=firms_last)
+        else:
+            a = np.asarray(costs, dtype=np.float64)
+            if a.ndim == 2:
+                a = a[:, :, None] if firms_last else a[None]
         tech = self.technology
         if not tech.is_identity:
-            a = a[:, tech.order, :]
+            a = a[tech.order] if firms_last else a[:, tech.order, :]
         return (np.ascontiguousarray(a), self.step, np.ascontiguousarray(self.trade_costs), tech.sorted_parents,
                 np.ascontiguousarray(self.final), self.tariff == "ad_valorem")
 
-    def _run_kernel(self, args, block, threads, stats=True, user_costs=None) -> dict:
+    def _run_kernel(self, args, block, threads, stats=True, user_costs=None, firms_last=False) -> dict:
         """Run the compiled kernel.  With ``user_costs`` (the caller's array, shape already
         checked) the kernel also checks that every cost is finite and non-negative while it
         reads them, instead of a separate pass over the array; if one is not, the full check
         runs to name the problem."""
         from equilibria.ext.tyaz_dp import solve_tree_batch
         try:
-            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats,
+            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats, firms_last=firms_last,
                                    finite_nonnegative=user_costs is not None)
         except ValueError as exc:
             if user_costs is not None:
-                self.check_costs(user_costs)
+                self.check_costs(user_costs, firms_last=firms_last)
             raise ParameterError("costs", str(exc)) from None
         return out
 
-    def solve(self, costs, backend="cython", threads=0, block=128, validate=True) -> FirmSolution:
+    def solve(self, costs, backend="cython", threads=0, block=128, validate=True, firms_last=False) -> FirmSolution:
         """Solve every firm's problem; ``costs`` is ``(F, N, M)`` in the user's node numbering.
 
         ``backend`` is ``"cython"`` (the compiled kernel) or ``"numpy"`` (its twin).
         ``validate=False`` skips the checks on ``costs`` (for arrays built internally).
+        ``firms_last=True`` takes ``costs`` as ``(N, M, F)`` instead, the layout the kernel works
+        in (no transpose inside it; 100,000 firms: 10-25% faster at M = 2 and 5, about the same
+        at M = 20).
         """
         if backend not in ("cython", "numpy"):
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
         if backend == "cython":
-            args = self._kernel_arguments(costs, validate, scan_values=False)
-            out = self._run_kernel(args, block, threads, user_costs=costs if validate else None)
+            args = self._kernel_arguments(costs, validate, scan_values=False, firms_last=firms_last)
+            out = self._run_kernel(args, block, threads, user_costs=costs if validate else None, firms_last=firms_last)
         else:
-            out = solve_tree_numpy(*self._kernel_arguments(costs, validate))
+            args = self._kernel_arguments(costs, validate, firms_last=firms_last)
+            if firms_last:
+                args = (np.ascontiguousarray(args[0].transpose(2, 0, 1)),) + args[1:]
+            out = solve_tree_numpy(*args)
         _require_finite_mc(out["mc"])
         path = out["path"]
         tech = self.technology
@@ -235,16 +247,18 @@ class FirmProblem:
                             trade_cost=out["trade_cost"], final_cost=out["final_cost"],
                             crossings=out["crossings"].astype(np.int32, copy=False))
 
-    def solve_mc(self, costs, backend="cython", threads=0, block=128, validate=True) -> np.ndarray:
+    def solve_mc(self, costs, backend="cython", threads=0, block=128, validate=True, firms_last=False) -> np.ndarray:
         """Only the minimal marginal costs (no backtracking, no paths or path statistics).
 
         Equal, bit for bit, to ``solve(...).mc``; cheaper when nothing else is needed (the
         calibration's sales depend on ``MC`` alone).
         """
         if backend != "cython":
-            return self.solve(costs, backend=backend, threads=threads, block=block, validate=validate).mc
-        out = self._run_kernel(self._kernel_arguments(costs, validate, scan_values=False), block, threads, stats=False,
-                               user_costs=costs if validate else None)
+            return self.solve(costs, backend=backend, threads=threads, block=block, validate=validate,
+                              firms_last=firms_last).mc
+        args = self._kernel_arguments(costs, validate, scan_values=False, firms_last=firms_last)
+        out = self._run_kernel(args, block, threads, stats=False, user_costs=costs if validate else None,
+                               firms_last=firms_last)
         _require_finite_mc(out["mc"])
         return out["mc"]
 
@@ -257,12 +271,12 @@ class FirmProblem:
 
 def solve_firms(costs, trade_costs, tau, parents=None, tariff="unit", destination=None,
                 final_trade_costs=None, tau_final=None, backend="cython", threads=0, block=128,
-                validate=True) -> FirmSolution:
+                validate=True, firms_last=False) -> FirmSolution:
     """Solve the problems of a batch of firms (section 2 of Tyazhelnikov 2016).
 
     Parameters
     ----------
-    costs : (F, N, M) or (N, M) array
+    costs : (F, N, M) or (N, M) array; (N, M, F) with ``firms_last=True``
         Production costs ``a_v(j)`` of node ``v`` in country ``j`` for each firm; for a chain the
         nodes are the stages in production order.
     trade_costs : (M, M) array
@@ -276,8 +290,9 @@ def solve_firms(costs, trade_costs, tau, parents=None, tariff="unit", destinatio
     backend : ``"cython"`` or ``"numpy"``
     """
     a = np.asarray(costs) if not isinstance(costs, np.ndarray) else costs
-    n_nodes = a.shape[-2] if a.ndim >= 2 else None
+    n_nodes = (a.shape[0] if firms_last else a.shape[-2]) if a.ndim >= 2 else None
     if n_nodes is None:
         raise ParameterError("costs", "must be a (nodes x countries) or (firms x nodes x countries) array", costs)
     problem = FirmProblem.create(n_nodes, trade_costs, tau, parents, tariff, destination, final_trade_costs, tau_final)
-    return problem.solve(costs, backend=backend, threads=threads, block=block, validate=validate)
+    return problem.solve(costs, backend=backend, threads=threads, block=block, validate=validate,
+                         firms_last=firms_last)
