@@ -145,13 +145,14 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     if parent[N - 1] != -1:
         raise ValueError("the last node must be the final node (parent -1)")
     if out is None:
-        mc_a = np.empty(F, dtype=np.float64)
-        path_a = np.empty((N, F), dtype=np.int32).T
-        ntmc_a = np.empty(F, dtype=np.float64)
-        tq_a = np.empty(F, dtype=np.float64)
-        trade_a = np.empty(F, dtype=np.float64)
-        final_a = np.empty(F, dtype=np.float64)
-        cross_a = np.empty(F, dtype=np.int32)
+        # One allocation for all outputs (views into it): freed and allocated again call after
+        # call, seven separate arrays made glibc hand their pages back to the system each time,
+        # and the ~2,000 page faults of touching them again cost as much as the solve itself at
+        # 100,000 firms (docs/benchmarks.md).  float64 outputs first, so every view is aligned.
+        buffer = np.empty(F * (5 * 8 + 4 + 4 * N), dtype=np.uint8)
+        mc_a, ntmc_a, tq_a, trade_a, final_a = buffer[:40 * F].view(np.float64).reshape(5, F)
+        cross_a = buffer[40 * F:44 * F].view(np.int32)
+        path_a = buffer[44 * F:].view(np.int32).reshape(N, F).T
     else:
         mc_a, path_a, ntmc_a, tq_a = out["mc"], out["path"], out["ntmc"], out["tq"]
         trade_a, final_a, cross_a = out["trade_cost"], out["final_cost"], out["crossings"]
