@@ -284,7 +284,7 @@ def test_nan_cost_anywhere_is_reported_in_both_layouts(stats, node):
             solve_tree_batch(data, *args, block=16, threads=1, firms_last=last, stats=stats)
 
 
-@pytest.mark.parametrize("bad", [-1.0, -np.inf, np.inf, np.nan])
+@pytest.mark.parametrize("bad", [-1.0, -np.inf, np.inf, np.nan, -5e-324, float(np.copysign(np.nan, -1.0))])
 @pytest.mark.parametrize("firm", [0, 61, 66])  # first block, last whole vector, the partial vector
 def test_kernel_rejects_negative_and_infinite_costs_on_request(bad, firm):
     """With finite_nonnegative=True the kernel rejects negative and infinite costs as well as
@@ -298,7 +298,8 @@ def test_kernel_rejects_negative_and_infinite_costs_on_request(bad, firm):
     problem = FirmProblem.create(6, T, 0.5)
     costs = rng.random((67, 6, 4))
     costs[firm, 3, 2] = bad
-    costs[5, 1, 0] = -0.0  # negative zero is a valid cost
+    costs[5, 1, 0] = -0.0  # negative zero is a valid cost, and so are the extremes below
+    costs[6, 2, 1], costs[7, 0, 3] = np.finfo(float).max, 5e-324
     args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
     for data, last in ((costs, False), (np.ascontiguousarray(costs.transpose(1, 2, 0)), True)):
         for stats in (True, False):
