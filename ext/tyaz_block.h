@@ -152,6 +152,50 @@ TZ_INLINE int tz_screen_flagged(tz_screen s, int reject_negative) {
 }
 #endif
 
+#if TZ_AVX512
+/* V[r * B + k] = a[k * NM + r] for the eight firms k of one vector and all NM rows r: eight rows
+ * of the eight firms are loaded (contiguous, masked at the end of a firm's costs) and
+ * transposed in registers, 24 shuffles for 64 costs.  Replaces eight gathers, which on an AMD
+ * Zen 4 machine made the (F, N, M) layout's copy take 5.9 ms of the 6.2 ms of a marginal-cost
+ * solve at M = 2 (100,000 firms; with the transpose 2.2 ms, docs/benchmarks.md).  With few
+ * countries (no prefetch of the next block) the vector after next is prefetched: 14% at M = 2,
+ * nothing at M = 5 or 10. */
+TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V, ptrdiff_t B,
+                                       tz_screen screen, int reject, int prefetch) {
+    const __m512i lo_pairs = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+    const __m512i hi_pairs = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+    if (prefetch)  /* the vector after next (prefetches past the end of the array do not fault) */
+        for (ptrdiff_t i = 0; i < 8 * NM; i += 8)
+            __builtin_prefetch(a + 2 * 8 * NM + i, 0, 3);
+    for (ptrdiff_t r0 = 0; r0 < NM; r0 += 8) {
+        const int rows = NM - r0 < 8 ? (int)(NM - r0) : 8;
+        const __mmask8 m = (__mmask8)((1u << rows) - 1u);
+        __m512d x[8], t[8], u[8], y[8];
+        for (int k = 0; k < 8; k++)
+            x[k] = _mm512_maskz_loadu_pd(m, a + k * NM + r0);
+        for (int k = 0; k < 8; k += 2) {  /* t[k] = x[k][0] x[k+1][0] x[k][2] x[k+1][2] ..., t[k+1] the odd entries */
+            t[k] = _mm512_unpacklo_pd(x[k], x[k + 1]);
+            t[k + 1] = _mm512_unpackhi_pd(x[k], x[k + 1]);
+        }
+        for (int h = 0; h < 8; h += 4) {  /* u: four firms' entries {0, 4}, {2, 6}, {1, 5}, {3, 7} */
+            u[h] = _mm512_permutex2var_pd(t[h], lo_pairs, t[h + 2]);
+            u[h + 1] = _mm512_permutex2var_pd(t[h], hi_pairs, t[h + 2]);
+            u[h + 2] = _mm512_permutex2var_pd(t[h + 1], lo_pairs, t[h + 3]);
+            u[h + 3] = _mm512_permutex2var_pd(t[h + 1], hi_pairs, t[h + 3]);
+        }
+        y[0] = _mm512_shuffle_f64x2(u[0], u[4], 0x44), y[4] = _mm512_shuffle_f64x2(u[0], u[4], 0xEE);
+        y[2] = _mm512_shuffle_f64x2(u[1], u[5], 0x44), y[6] = _mm512_shuffle_f64x2(u[1], u[5], 0xEE);
+        y[1] = _mm512_shuffle_f64x2(u[2], u[6], 0x44), y[5] = _mm512_shuffle_f64x2(u[2], u[6], 0xEE);
+        y[3] = _mm512_shuffle_f64x2(u[3], u[7], 0x44), y[7] = _mm512_shuffle_f64x2(u[3], u[7], 0xEE);
+        for (int i = 0; i < rows; i++) {
+            screen = tz_screen_add(screen, y[i], reject);
+            tz_store(V + (r0 + i) * B, y[i]);
+        }
+    }
+    return screen;
+}
+#endif
+
 /* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the invalid costs met
  *    (NaN; with reject_negative also negative or infinite). */
 static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
@@ -175,7 +219,13 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
         }
     } else {  /* firm f's costs are NM apart: gather eight firms per row */
         const tz_vi stride = tz_imul(tz_iota(), NM);
-        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+        ptrdiff_t f = 0;
+#if TZ_AVX512
+        for (; f < whole; f += TZ_W)  /* whole vectors: eight rows at a time, transposed */
+            screen = tz_load_transposed(P->costs + (f0 + f) * NM, NM, V + f, B, screen, reject,
+                                        P->M < TZ_PREFETCH_MIN_M);
+#endif
+        for (; f < nb; f += TZ_W) {
             const double *a = P->costs + (f0 + f) * NM;
             const int n = tz_lanes(nb, f);
             for (ptrdiff_t r = 0; r < NM; r++) {

@@ -228,12 +228,14 @@ def test_nan_never_leaves_the_solver_unnoticed():
         problem.solve(bad, validate=False)
 
 
-@pytest.mark.parametrize("M", [6, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40])
+@pytest.mark.parametrize("M", [1, 2, 3, 4, 5, 6, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40])
 @pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
 def test_kernel_every_table_width_and_both_layouts(M, tariff):
     """The kernel looks table entries up by register permutes for rows of up to 8, 16 and 32
-    entries and by gathers beyond, and reads costs laid out (F, N, M) or (N, M, F): every one
-    of these paths against the NumPy twin, with a firm count that leaves a partial vector."""
+    entries and by gathers beyond, and reads costs laid out (F, N, M) (whole vectors of firms by
+    transposing eight of a firm's N * M costs at a time, here with every remainder N * M mod 8
+    from 0 to 7) or (N, M, F): every one of these paths against the NumPy twin, with a firm
+    count that leaves a partial vector."""
     from equilibria.ext.tyaz_dp import solve_tree_batch
     from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
 
@@ -242,7 +244,7 @@ def test_kernel_every_table_width_and_both_layouts(M, tariff):
     parents = random_tree(rng, N)
     T = rng.random((M, M))
     np.fill_diagonal(T, 0.0)
-    problem = FirmProblem.create(N, T, rng.random(N) * 0.5, parents, tariff, destination=1,
+    problem = FirmProblem.create(N, T, rng.random(N) * 0.5, parents, tariff, destination=min(1, M - 1),
                                  final_trade_costs=T, tau_final=0.3)
     costs = rng.random((F, N, M)) + 0.05
     order = problem.technology.order  # the kernel wants nodes in topological order
