@@ -229,7 +229,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--firms", type=int, default=100_000)
-    parser.add_argument("--block", type=int, default=128)
+    parser.add_argument("--block", type=int, default=0, help="firms per block (0: the kernel's choice by layout)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 10, 20], help="numbers of countries M")
     parser.add_argument("--alt-so", default=None, help="another build of equilibria.ext.tyaz_dp to time alongside")
     args = parser.parse_args()

@@ -75,7 +75,7 @@ SIMD = "avx512" if TZ_AVX512 else ("avx2" if TZ_AVX2 else "portable")
 
 def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step,
                      const double[:, ::1] trade_costs, const int32_t[::1] parent,
-                     const double[::1] final, bint advalorem, int block=128, int threads=0, dict out=None,
+                     const double[::1] final, bint advalorem, int block=0, int threads=0, dict out=None,
                      bint firms_last=False, bint stats=True, bint finite_nonnegative=False):
     """Solve ``F`` firms' problems on one tree (eq. 5-9 of Tyazhelnikov 2016).
 
@@ -96,7 +96,10 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         Final-good shipment cost ``tau^F T^F(c, d)`` by country of the final node.
     advalorem : bool
     block : int
-        Firms per block (the vector length of the inner loops).
+        Firms per block (rounded up to whole vectors of eight); 0 (the default) chooses by layout:
+        64 for (F, N, M), whose blocks are contiguous and then fit in the first-level cache with
+        their values, and 128 for (N, M, F), whose blocks are N * M separate runs of the rows and
+        read faster in longer runs (docs/benchmarks.md).
     threads : int
         OpenMP threads, 0 for the runtime default.
     out : dict, optional
@@ -126,8 +129,10 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     if firms_last:
         N, M, F = costs.shape[0], costs.shape[1], costs.shape[2]
     cdef Py_ssize_t B = block, nblocks, blk, f0, nb
+    if B == 0:
+        B = 128 if firms_last else 64
     if B < 1:
-        raise ValueError("block must be positive")
+        raise ValueError("block must be positive (or 0 to choose by layout)")
     if F >= 2 ** 31 or N * M >= 2 ** 31:
         raise ValueError("too many firms or nodes x countries for one call (split the population)")
     if N < 1 or M < 1:

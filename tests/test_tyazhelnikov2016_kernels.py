@@ -360,3 +360,32 @@ def test_firms_last_input_gives_the_same_solution(parents, backend):
     bad[1, 2, 30] = -1.0
     with pytest.raises(ParameterError, match="non-negative"):
         problem.solve(bad, firms_last=True, backend=backend)
+
+
+def test_block_choice_by_layout_and_bad_block_sizes():
+    """block=None (FirmProblem) / 0 (kernel) lets the kernel choose the block by layout; the
+    solution does not depend on it, and a block that is not a positive integer is a
+    ParameterError naming 'block' (ValueError from the kernel itself)."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+
+    rng = np.random.default_rng(9)
+    T = rng.random((5, 5))
+    np.fill_diagonal(T, 0.0)
+    problem = FirmProblem.create(6, T, 0.4)
+    costs = rng.random((301, 6, 5))
+    auto = problem.solve(costs)
+    for block in (8, 64, 128, 1000):
+        fixed = problem.solve(costs, block=block)
+        np.testing.assert_array_equal(fixed.mc, auto.mc)
+        np.testing.assert_array_equal(fixed.path, auto.path)
+        np.testing.assert_array_equal(fixed.ntmc, auto.ntmc)
+    last = problem.solve(np.ascontiguousarray(costs.transpose(1, 2, 0)), firms_last=True)
+    np.testing.assert_array_equal(last.path, auto.path)
+    for bad in (0, -8, 2.5, True, "64"):
+        with pytest.raises(ParameterError, match="block"):
+            problem.solve(costs, block=bad)
+        with pytest.raises(ParameterError, match="block"):
+            problem.solve_mc(costs, block=bad)
+    args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
+    with pytest.raises(ValueError, match="block must be positive"):
+        solve_tree_batch(costs, *args, block=-1)

@@ -209,7 +209,7 @@ class FirmProblem:
         runs to name the problem."""
         from equilibria.ext.tyaz_dp import solve_tree_batch
         try:
-            out = solve_tree_batch(*args, block=block, threads=threads, stats=stats, firms_last=firms_last,
+            out = solve_tree_batch(*args, block=_kernel_block(block), threads=threads, stats=stats, firms_last=firms_last,
                                    finite_nonnegative=user_costs is not None)
         except ValueError as exc:
             if user_costs is not None:
@@ -217,14 +217,15 @@ class FirmProblem:
             raise ParameterError("costs", str(exc)) from None
         return out
 
-    def solve(self, costs, backend="cython", threads=0, block=128, validate=True, firms_last=False) -> FirmSolution:
+    def solve(self, costs, backend="cython", threads=0, block=None, validate=True, firms_last=False) -> FirmSolution:
         """Solve every firm's problem; ``costs`` is ``(F, N, M)`` in the user's node numbering.
 
         ``backend`` is ``"cython"`` (the compiled kernel) or ``"numpy"`` (its twin).
         ``validate=False`` skips the checks on ``costs`` (for arrays built internally).
-        ``firms_last=True`` takes ``costs`` as ``(N, M, F)`` instead, the layout the kernel works
-        in (no transpose inside it; 100,000 firms: 10-25% faster at M = 2 and 5, about the same
-        at M = 20).
+        ``firms_last=True`` takes ``costs`` as ``(N, M, F)`` instead (no transpose inside the
+        kernel; which layout is faster depends on the machine and M: docs/benchmarks.md).
+        ``block`` is the number of firms solved together (``None``: the kernel's choice for the
+        layout).
         """
         if backend not in ("cython", "numpy"):
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
@@ -247,7 +248,7 @@ class FirmProblem:
                             trade_cost=out["trade_cost"], final_cost=out["final_cost"],
                             crossings=out["crossings"].astype(np.int32, copy=False))
 
-    def solve_mc(self, costs, backend="cython", threads=0, block=128, validate=True, firms_last=False) -> np.ndarray:
+    def solve_mc(self, costs, backend="cython", threads=0, block=None, validate=True, firms_last=False) -> np.ndarray:
         """Only the minimal marginal costs (no backtracking, no paths or path statistics).
 
         Equal, bit for bit, to ``solve(...).mc``; cheaper when nothing else is needed (the
@@ -269,8 +270,18 @@ class FirmProblem:
                               self.tariff, self.final)
 
 
+def _kernel_block(block) -> int:
+    """The kernel's ``block`` argument: ``None`` lets the kernel choose by layout (0)."""
+    if block is None:
+        return 0
+    if isinstance(block, (bool, np.bool_)) or not isinstance(block, (int, np.integer)) or block < 1:
+        raise ParameterError("block", "must be a positive number of firms per block, or None for the kernel's choice",
+                             block)
+    return int(block)
+
+
 def solve_firms(costs, trade_costs, tau, parents=None, tariff="unit", destination=None,
-                final_trade_costs=None, tau_final=None, backend="cython", threads=0, block=128,
+                final_trade_costs=None, tau_final=None, backend="cython", threads=0, block=None,
                 validate=True, firms_last=False) -> FirmSolution:
     """Solve the problems of a batch of firms (section 2 of Tyazhelnikov 2016).
 
