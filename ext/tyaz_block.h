@@ -17,7 +17,7 @@
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
  * While a block computes (steps 2 and 4), the next block's costs are prefetched a few cache
- * lines at a time (M >= 4).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
+ * lines at a time (M >= 2).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
  * constant (loops over countries unrolled, lookup widths fixed) and once for any M: measured
  * 18% faster at M = 2 and 7% at M = 5 with full outputs (docs/benchmarks.md).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
@@ -55,10 +55,12 @@ static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (
 
 /* Walks over the cache lines of the next block's costs, a few at a time, so that memory
  * fetches them while this block computes (one thread otherwise waits for each block's costs
- * and then computes with the memory idle).  Measured: about 10% at M = 20, little at M = 5, a
- * loss at M = 2; benchmarks/overlap_probe.c shows that on the benchmark machine one core hardly
- * overlaps the two anyway. */
-#define TZ_PREFETCH_MIN_M 4 /* with fewer countries there is too little work per line to hide it */
+ * and then computes with the memory idle).  Measured on the machine of stops 7-9: about 10% at
+ * M = 20, little at M = 5, a loss at M = 2, so it started at M = 4; on the AMD Zen 4 machine of
+ * stop 10 it pays at every M (interleaved, 100,000 firms, full outputs: (F, N, M) 23% faster at
+ * M = 2 and 40% at M = 3, (N, M, F) 2-5% and 11-20%), where without it the copy waits on the
+ * last-level cache even for costs that fit there (docs/benchmarks.md). */
+#define TZ_PREFETCH_MIN_M 2
 typedef struct {
     const double *ptr;       /* next line to ask for */
     const double *row_end;   /* end of the current row's stretch */
@@ -157,16 +159,11 @@ TZ_INLINE int tz_screen_flagged(tz_screen s, int reject_negative) {
  * of the eight firms are loaded (contiguous, masked at the end of a firm's costs) and
  * transposed in registers, 24 shuffles for 64 costs.  Replaces eight gathers, which on an AMD
  * Zen 4 machine made the (F, N, M) layout's copy take 5.9 ms of the 6.2 ms of a marginal-cost
- * solve at M = 2 (100,000 firms; with the transpose 2.2 ms, docs/benchmarks.md).  With few
- * countries (no prefetch of the next block) the vector after next is prefetched: 14% at M = 2,
- * nothing at M = 5 or 10. */
+ * solve at M = 2 (100,000 firms; with the transpose 2.2 ms, docs/benchmarks.md). */
 TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V, ptrdiff_t B,
-                                       tz_screen screen, int reject, int prefetch) {
+                                       tz_screen screen, int reject) {
     const __m512i lo_pairs = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
     const __m512i hi_pairs = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
-    if (prefetch)  /* the vector after next (prefetches past the end of the array do not fault) */
-        for (ptrdiff_t i = 0; i < 8 * NM; i += 8)
-            __builtin_prefetch(a + 2 * 8 * NM + i, 0, 3);
     for (ptrdiff_t r0 = 0; r0 < NM; r0 += 8) {
         const int rows = NM - r0 < 8 ? (int)(NM - r0) : 8;
         const __mmask8 m = (__mmask8)((1u << rows) - 1u);
@@ -222,8 +219,7 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
         ptrdiff_t f = 0;
 #if TZ_AVX512
         for (; f < whole; f += TZ_W)  /* whole vectors: eight rows at a time, transposed */
-            screen = tz_load_transposed(P->costs + (f0 + f) * NM, NM, V + f, B, screen, reject,
-                                        P->M < TZ_PREFETCH_MIN_M);
+            screen = tz_load_transposed(P->costs + (f0 + f) * NM, NM, V + f, B, screen, reject);
 #endif
         for (; f < nb; f += TZ_W) {
             const double *a = P->costs + (f0 + f) * NM;
