@@ -160,7 +160,7 @@ TZ_INLINE int tz_screen_flagged(tz_screen s, int reject_negative) {
  * transposed in registers, 24 shuffles for 64 costs.  Replaces eight gathers, which on an AMD
  * Zen 4 machine made the (F, N, M) layout's copy take 5.9 ms of the 6.2 ms of a marginal-cost
  * solve at M = 2 (100,000 firms; with the transpose 2.2 ms, docs/benchmarks.md). */
-TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V, ptrdiff_t B,
+TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V, double *C, ptrdiff_t B,
                                        tz_screen screen, int reject) {
     const __m512i lo_pairs = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
     const __m512i hi_pairs = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
@@ -187,6 +187,8 @@ TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V,
         for (int i = 0; i < rows; i++) {
             screen = tz_screen_add(screen, y[i], reject);
             tz_store(V + (r0 + i) * B, y[i]);
+            if (C)
+                tz_store(C + (r0 + i) * B, y[i]);
         }
     }
     return screen;
@@ -195,7 +197,7 @@ TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V,
 
 /* 1. V[v][c][f] = costs of firm f0 + f; lanes beyond nb are zero.  Returns the invalid costs met
  *    (NaN; with reject_negative also negative or infinite). */
-static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V) {
+static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, double *C) {
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
     tz_screen screen = tz_screen_none();
     const int reject = P->reject_negative;
@@ -219,7 +221,7 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
         ptrdiff_t f = 0;
 #if TZ_AVX512
         for (; f < whole; f += TZ_W)  /* whole vectors: eight rows at a time, transposed */
-            screen = tz_load_transposed(P->costs + (f0 + f) * NM, NM, V + f, B, screen, reject);
+            screen = tz_load_transposed(P->costs + (f0 + f) * NM, NM, V + f, C ? C + f : NULL, B, screen, reject);
 #endif
         for (; f < nb; f += TZ_W) {
             const double *a = P->costs + (f0 + f) * NM;
@@ -228,6 +230,8 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
                 const tz_vd x = tz_gather_n(a + r, stride, n);
                 screen = tz_screen_add(screen, x, reject);
                 tz_store(V + r * B + f, x);
+                if (C)
+                    tz_store(C + r * B + f, x);
             }
         }
     }
@@ -360,7 +364,7 @@ TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M,
  *    as in the NumPy twin) and the paths, node-major.  The chosen costs are gathered from the
  *    input (measured: faster than selecting them from a copy of the block's costs). */
 TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                             const int32_t *loc, const ptrdiff_t M) {
+                             const double *C, const int32_t *loc, const ptrdiff_t M) {
     const ptrdiff_t F = P->F, N = P->N, B = P->B, MB = M * B, MM = M * M, root = N - 1;
     const int adv = P->advalorem;
     const int32_t *const parent = P->parent;
@@ -375,8 +379,9 @@ TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
         tz_vi crossings = tz_iset1(0);
         for (ptrdiff_t v = 0; v < N; v++) {
             const tz_vi lv = tz_iload32(loc + v * B + f);
-            ntmc = tz_add(ntmc, select_cost ? tz_select_row(P->costs + v * M * F + f0 + f, F, M, lv, n)
-                                            : tz_node_cost(P, f0, f, v, lv, n, M));
+            ntmc = tz_add(ntmc, C ? tz_select_row(C + v * MB + f, B, M, lv, TZ_W)
+                                  : select_cost ? tz_select_row(P->costs + v * M * F + f0 + f, F, M, lv, n)
+                                                : tz_node_cost(P, f0, f, v, lv, n, M));
             if (n == TZ_W)
                 tz_istore32(path + v * F + f, lv);
             else
@@ -405,15 +410,30 @@ TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
     }
 }
 
-/* scratch memory one thread needs for blocks of B firms */
-static inline size_t tz_scratch_bytes(ptrdiff_t N, ptrdiff_t M, ptrdiff_t B) {
-    return (size_t)(N * M * B) * sizeof(double) + (size_t)(N * B) * sizeof(int32_t);
+/* With the (F, N, M) layout, statistics and up to this many countries, the load keeps a second
+ * copy of the block's (transposed) costs and the statistics select the chosen costs from it
+ * instead of gathering them from the input.  Measured on the AMD Zen 4 machine of stop 10
+ * (interleaved, 100,000 firms, full outputs): 10-16% faster at M = 2; at M = 3 0.91x and 1.10x
+ * in two runs, at M = 4 no change, at M = 5 and 8 5-8% slower (the second copy's stores and
+ * the M-way select outweigh the gathers there). */
+#define TZ_KEEP_COSTS_MAX_M 2
+
+/* whether a block keeps the copy of its costs (see TZ_KEEP_COSTS_MAX_M) */
+static inline int tz_keeps_costs(const tz_problem *P) {
+    return !P->firms_last && P->stats && P->M <= TZ_KEEP_COSTS_MAX_M;
+}
+
+/* scratch memory one thread needs for the blocks of P: the values, the copy of the costs (if
+ * kept) and the locations */
+static inline size_t tz_scratch_bytes(const tz_problem *P) {
+    const size_t values = (size_t)(P->N * P->M * P->B);
+    return (tz_keeps_costs(P) ? 2 : 1) * values * sizeof(double) + (size_t)(P->N * P->B) * sizeof(int32_t);
 }
 
 /* the block's steps 2 to 5 with the number of countries M (a compile-time constant in the
  * specialisations below, so that the loops over countries unroll) */
-TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc,
-                                     const ptrdiff_t M) {
+TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
+                                     int32_t *loc, const ptrdiff_t M) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + B, nvec * root * (groups + (P->stats ? 1 : 0)));
@@ -423,14 +443,14 @@ TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_
     tz_final_node(P, f0, nb, V, loc, M);
     if (P->stats) {
         tz_backtrack(P, nb, V, loc, &pf, M);
-        tz_statistics(P, f0, nb, V, loc, M);
+        tz_statistics(P, f0, nb, V, C, loc, M);
     }
 }
 
 #define TZ_SPECIALISED(M_)                                                                     \
     static void tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,    \
-                                           double *V, int32_t *loc) {                          \
-        tz_solve_loaded_block(P, f0, nb, V, loc, M_);                                          \
+                                           double *V, const double *C, int32_t *loc) {         \
+        tz_solve_loaded_block(P, f0, nb, V, C, loc, M_);                                       \
     }
 TZ_SPECIALISED(2)
 TZ_SPECIALISED(3)
@@ -441,25 +461,28 @@ TZ_SPECIALISED(7)
 TZ_SPECIALISED(8)
 #undef TZ_SPECIALISED
 
-static void tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, int32_t *loc) {
-    tz_solve_loaded_block(P, f0, nb, V, loc, P->M);
+static void tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
+                                      int32_t *loc) {
+    tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M);
 }
 
-/* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(N, M, B) bytes of 64-byte aligned scratch.
+/* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(P) bytes of 64-byte aligned scratch.
  * Returns the number of invalid costs in the block (nothing is trustworthy if it is not 0). */
 static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void *scratch) {
+    const ptrdiff_t NMB = P->N * P->M * P->B;
     double *const V = (double *)scratch;
-    int32_t *const loc = (int32_t *)(V + P->N * P->M * P->B);
-    const int invalid = tz_load_block(P, f0, nb, V);
+    double *const C = tz_keeps_costs(P) ? V + NMB : NULL;
+    int32_t *const loc = (int32_t *)(V + (C ? 2 : 1) * NMB);
+    const int invalid = tz_load_block(P, f0, nb, V, C);
     switch (P->M) {
-        case 2: tz_solve_loaded_block_2(P, f0, nb, V, loc); break;
-        case 3: tz_solve_loaded_block_3(P, f0, nb, V, loc); break;
-        case 4: tz_solve_loaded_block_4(P, f0, nb, V, loc); break;
-        case 5: tz_solve_loaded_block_5(P, f0, nb, V, loc); break;
-        case 6: tz_solve_loaded_block_6(P, f0, nb, V, loc); break;
-        case 7: tz_solve_loaded_block_7(P, f0, nb, V, loc); break;
-        case 8: tz_solve_loaded_block_8(P, f0, nb, V, loc); break;
-        default: tz_solve_loaded_block_any(P, f0, nb, V, loc);
+        case 2: tz_solve_loaded_block_2(P, f0, nb, V, C, loc); break;
+        case 3: tz_solve_loaded_block_3(P, f0, nb, V, C, loc); break;
+        case 4: tz_solve_loaded_block_4(P, f0, nb, V, C, loc); break;
+        case 5: tz_solve_loaded_block_5(P, f0, nb, V, C, loc); break;
+        case 6: tz_solve_loaded_block_6(P, f0, nb, V, C, loc); break;
+        case 7: tz_solve_loaded_block_7(P, f0, nb, V, C, loc); break;
+        case 8: tz_solve_loaded_block_8(P, f0, nb, V, C, loc); break;
+        default: tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
     }
     return invalid;
 }

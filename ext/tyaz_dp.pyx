@@ -64,7 +64,7 @@ cdef extern from "tyaz_block.h" nogil:
         double *final_cost
         int32_t *crossings
     int tz_solve_block(const tz_problem *P, Py_ssize_t f0, Py_ssize_t nb, void *scratch)
-    size_t tz_scratch_bytes(Py_ssize_t N, Py_ssize_t M, Py_ssize_t B)
+    size_t tz_scratch_bytes(const tz_problem *P)
     Py_ssize_t tz_row_width(Py_ssize_t M)
     void *tz_alloc(size_t nbytes)
 
@@ -201,7 +201,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     invalid_a = np.zeros(nblocks, dtype=np.int32)
     cdef int32_t[::1] invalid_blocks = invalid_a
     cdef void* scratch
-    cdef size_t scratch_bytes = tz_scratch_bytes(N, M, B)
+    cdef size_t scratch_bytes = tz_scratch_bytes(&problem)
     if nt <= 0:
         import os
         nt = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
