@@ -16,8 +16,8 @@
  *      32 entries (M <= 32) or by a gather;
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
- * While a block computes (steps 2 and 4), the next block's costs are prefetched a few cache
- * lines at a time (M >= 2).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
+ * While a block computes (steps 2 and 4), the costs of the block after next are prefetched a few
+ * cache lines at a time (M >= 2).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
  * constant (loops over countries unrolled, lookup widths fixed) and once for any M: measured
  * 18% faster at M = 2 and 7% at M = 5 with full outputs (docs/benchmarks.md).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
@@ -53,7 +53,7 @@ static inline ptrdiff_t tz_row_width(ptrdiff_t M) { return M <= 8 ? 8 : M <= 16 
 
 static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
 
-/* Walks over the cache lines of the next block's costs, a few at a time, so that memory
+/* Walks over the cache lines of the costs of a coming block, a few at a time, so that memory
  * fetches them while this block computes (one thread otherwise waits for each block's costs
  * and then computes with the memory idle).  Measured on the machine of stops 7-9: about 10% at
  * M = 20, little at M = 5, a loss at M = 2, so it started at M = 4; on the AMD Zen 4 machine of
@@ -61,6 +61,13 @@ static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (
  * M = 2 and 40% at M = 3, (N, M, F) 2-5% and 11-20%), where without it the copy waits on the
  * last-level cache even for costs that fit there (docs/benchmarks.md). */
 #define TZ_PREFETCH_MIN_M 2
+/* Which block is prefetched: the one after next.  The lines are asked for a few at a time over
+ * the whole block's computation, so those of the next block would arrive just as it is loaded;
+ * one block more gives them a whole block's time.  Measured on the Zen 4 machine of stop 10
+ * (interleaved, 100,000 firms, full outputs): (N, M, F) 0.64 / 0.76 / 0.78 / 0.82x the time of
+ * the next block's prefetch at M = 2 / 5 / 10 / 20, (F, N, M) 0.95-0.97x; three or four blocks
+ * ahead no better.  (On the machine of stops 7-9 two ahead was no better than one.) */
+#define TZ_PREFETCH_BLOCKS_AHEAD 2
 typedef struct {
     const double *ptr;       /* next line to ask for */
     const double *row_end;   /* end of the current row's stretch */
@@ -436,7 +443,7 @@ TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_
                                      int32_t *loc, const ptrdiff_t M) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
-    tz_prefetcher pf = tz_prefetcher_for(P, f0 + B, nvec * root * (groups + (P->stats ? 1 : 0)));
+    tz_prefetcher pf = tz_prefetcher_for(P, f0 + TZ_PREFETCH_BLOCKS_AHEAD * B, nvec * root * (groups + (P->stats ? 1 : 0)));
     for (ptrdiff_t v = 0; v < root; v++)
         tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
                         P->advalorem, &pf);
