@@ -211,16 +211,20 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
     if (P->firms_last) {  /* rows are contiguous: a copy */
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double *a = P->costs + r * F + f0;
-            double *row = V + r * B;
+            double *row = V + r * B, *kept = C ? C + r * B : NULL;
             for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
                 const tz_vd x = tz_load(a + f);
                 screen = tz_screen_add(screen, x, reject);
                 tz_store(row + f, x);
+                if (kept)
+                    tz_store(kept + f, x);
             }
             if (whole < nb) {
                 const tz_vd x = tz_load_n(a + whole, (int)(nb - whole));
                 screen = tz_screen_add(screen, x, reject);
                 tz_store(row + whole, x);
+                if (kept)
+                    tz_store(kept + whole, x);
             }
         }
     } else {  /* firm f's costs are NM apart: gather eight firms per row */
@@ -293,6 +297,47 @@ TZ_INLINE void tz_forward_node(const double *Vv, double *Vp, const double *S, co
     }
 }
 #undef TZ_GROUP_CASE
+
+#if TZ_AVX512
+/* Two countries (AVX-512 builds, with statistics): the forward pass also records, for every
+ * node, destination country and firm, whether origin country 1 won the minimum (one bit per
+ * firm, a byte per firm vector), and backtracking reads those bits instead of redoing the
+ * comparisons.  The same sums and the same strict comparison as in tz_backtrack, so the same
+ * paths, ties included.  Measured on the Zen 4 machine of stop 10: see docs/benchmarks.md. */
+#define TZ_RECORD_PAIRS 1
+TZ_INLINE void tz_forward_node_pair(const double *Vv, double *Vp, const double *S, ptrdiff_t B, ptrdiff_t nb,
+                                    int adv, uint8_t *won, tz_prefetcher *pf) {
+    const ptrdiff_t vectors = B / TZ_W;
+    for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+        tz_prefetch_step(pf);
+        const tz_vd x0 = tz_load(Vv + f), x1 = tz_load(Vv + B + f);
+        for (int c = 0; c < 2; c++) {
+            const tz_vd a0 = tz_combine(x0, tz_set1(S[c]), adv), a1 = tz_combine(x1, tz_set1(S[2 + c]), adv);
+            won[c * vectors + f / TZ_W] = (uint8_t)tz_lt(a1, a0);
+            double *out = Vp + c * B + f;
+            tz_store(out, tz_add(tz_load(out), tz_min(a1, a0)));
+        }
+    }
+}
+
+TZ_INLINE void tz_backtrack_pair(const tz_problem *P, ptrdiff_t nb, const uint8_t *won, int32_t *loc,
+                                 tz_prefetcher *pf) {
+    const ptrdiff_t B = P->B, vectors = B / TZ_W;
+    const __m512i one = _mm512_set1_epi64(1);
+    for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
+        const int32_t *const lp = loc + P->parent[v] * B;
+        const uint8_t *const w = won + v * 2 * vectors;
+        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
+            tz_prefetch_step(pf);
+            const __mmask8 at1 = tz_ieq(tz_iload32(lp + f), 1);
+            const __mmask8 bits = (__mmask8)((w[f / TZ_W] & ~at1) | (w[vectors + f / TZ_W] & at1));
+            tz_istore32(loc + v * B + f, _mm512_maskz_mov_epi64(bits, one));
+        }
+    }
+}
+#else
+#define TZ_RECORD_PAIRS 0
+#endif
 
 /* 3. the final node's country and the marginal cost (and the final shipment cost) */
 TZ_INLINE void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
@@ -431,10 +476,11 @@ static inline int tz_keeps_costs(const tz_problem *P) {
 }
 
 /* scratch memory one thread needs for the blocks of P: the values, the copy of the costs (if
- * kept) and the locations */
+ * kept), the locations and (two countries) the choices recorded in the forward pass */
 static inline size_t tz_scratch_bytes(const tz_problem *P) {
     const size_t values = (size_t)(P->N * P->M * P->B);
-    return (tz_keeps_costs(P) ? 2 : 1) * values * sizeof(double) + (size_t)(P->N * P->B) * sizeof(int32_t);
+    return (tz_keeps_costs(P) ? 2 : 1) * values * sizeof(double) + (size_t)(P->N * P->B) * sizeof(int32_t)
+           + (size_t)(P->N * 2 * (P->B / TZ_W));  /* the bits recorded with two countries */
 }
 
 /* the block's steps 2 to 5 with the number of countries M (a compile-time constant in the
@@ -444,6 +490,18 @@ TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + TZ_PREFETCH_BLOCKS_AHEAD * B, nvec * root * (groups + (P->stats ? 1 : 0)));
+#if TZ_RECORD_PAIRS
+    if (M == 2 && P->stats) {
+        uint8_t *const won = (uint8_t *)(loc + N * B);
+        for (ptrdiff_t v = 0; v < root; v++)
+            tz_forward_node_pair(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, B, nb, P->advalorem,
+                                 won + v * 2 * (B / TZ_W), &pf);
+        tz_final_node(P, f0, nb, V, loc, M);
+        tz_backtrack_pair(P, nb, won, loc, &pf);
+        tz_statistics(P, f0, nb, V, C, loc, M);
+        return;
+    }
+#endif
     for (ptrdiff_t v = 0; v < root; v++)
         tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
                         P->advalorem, &pf);

@@ -389,3 +389,31 @@ def test_block_choice_by_layout_and_bad_block_sizes():
     args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
     with pytest.raises(ValueError, match="block must be positive"):
         solve_tree_batch(costs, *args, block=-1)
+
+
+@pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
+@pytest.mark.parametrize("tree", [False, True])
+def test_two_countries_with_ties_match_the_twin(tariff, tree):
+    """With two countries the kernel records the forward pass's choices and backtracks from
+    them (AVX-512 builds): on integer costs, where ties are everywhere, the paths must still be
+    the twin's (ties to the lower country index), in both layouts and with partial vectors."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+    from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+
+    rng = np.random.default_rng(4)
+    F, N = 205, 9
+    parents = random_tree(rng, N) if tree else None
+    T = np.array([[0.0, 1.0], [1.0, 0.0]])
+    problem = FirmProblem.create(N, T, 1.0, parents, tariff)
+    costs = rng.integers(0, 3, size=(F, N, 2)).astype(float)
+    order = problem.technology.order
+    sorted_costs = np.ascontiguousarray(costs[:, order, :])
+    args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final,
+            tariff == "ad_valorem")
+    twin = solve_tree_numpy(sorted_costs, *args)
+    for data, last in ((sorted_costs, False), (np.ascontiguousarray(sorted_costs.transpose(1, 2, 0)), True)):
+        for block in (8, 64, 0):
+            out = solve_tree_batch(data, *args, block=block, threads=1, firms_last=last)
+            np.testing.assert_array_equal(out["path"], twin["path"])
+            np.testing.assert_array_equal(out["mc"], twin["mc"])
+            np.testing.assert_array_equal(out["crossings"], twin["crossings"])
