@@ -6,7 +6,12 @@
  *
  * Within a block the values are stored V[node][country][firm] and every loop below works on
  * eight firms at once (one tz_vd).  Steps:
- *   1. copy the block's costs into V (a transpose for the (F, N, M) layout);
+ *   1. (F, N, M) layout: copy the block's costs into V, transposed.  (N, M, F) layout (N >= 2):
+ *      nothing is copied; the forward pass reads the costs where they are -- a leaf's values are
+ *      its costs, a parent's values start from its costs plus its first child's message -- and
+ *      screens them as it reads (measured on the Zen 4 machine of stop 10, 100,000 firms, full
+ *      outputs: 0.76-0.82x the time of copying at M = 5, 0.86-0.89x at M = 10, 0.82x for the
+ *      tree at M = 5; docs/benchmarks.md);
  *   2. forward pass, children before parents (eq. 6 / eq. 9): for eight destination
  *      countries at a time the running minima stay in registers while the origin country
  *      runs, so each value loaded feeds up to eight min-plus operations;
@@ -42,6 +47,9 @@ typedef struct {
     int advalorem;
     int stats;              /* 0: marginal costs only */
     int reject_negative;    /* 1: negative and infinite costs are invalid too (not only NaN) */
+    int inplace;            /* 1 ((N, M, F) layout, N >= 2): the costs are read where they are, not copied */
+    const uint8_t *leaf;    /* (N,): node without children (its values are its costs) */
+    const uint8_t *first_child;  /* (N,): the lowest-numbered child of its parent */
     double *mc;             /* outputs, (F,) except path (F, N) */
     int32_t *path;          /* (N, F): node-major */
     double *ntmc, *tq, *trade_cost, *final_cost;
@@ -52,6 +60,9 @@ typedef struct {
 static inline ptrdiff_t tz_row_width(ptrdiff_t M) { return M <= 8 ? 8 : M <= 16 ? 16 : M <= 32 ? 32 : M; }
 
 static inline int tz_lanes(ptrdiff_t nb, ptrdiff_t f) { return nb - f < TZ_W ? (int)(nb - f) : TZ_W; }
+
+/* the first n lanes at p, zero beyond (n = TZ_W but for the block's last, partial vector) */
+TZ_INLINE tz_vd tz_load_lanes(const double *p, int n) { return n == TZ_W ? tz_load(p) : tz_load_n(p, n); }
 
 /* Walks over the cache lines of the costs of a coming block, a few at a time, so that memory
  * fetches them while this block computes (one thread otherwise waits for each block's costs
@@ -138,10 +149,9 @@ static int tz_count_invalid(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
 typedef __m512i tz_screen;
 TZ_INLINE tz_screen tz_screen_none(void) { return _mm512_setzero_si512(); }
 TZ_INLINE tz_screen tz_screen_add(tz_screen s, tz_vd x, int reject_negative) {
-    __m512i bits = _mm512_castpd_si512(x);
-    if (!reject_negative)
-        bits = _mm512_and_si512(bits, _mm512_set1_epi64(INT64_MAX));
-    return _mm512_max_epu64(s, bits);
+    /* branch-free: the sign bit kept or cleared by a mask */
+    const __m512i keep = _mm512_set1_epi64(reject_negative ? -1 : INT64_MAX);
+    return _mm512_max_epu64(s, _mm512_and_si512(_mm512_castpd_si512(x), keep));
 }
 TZ_INLINE int tz_screen_flagged(tz_screen s, int reject_negative) {
     return (uint64_t)_mm512_reduce_max_epu64(s) > (reject_negative ? 0x7FEFFFFFFFFFFFFFull : 0x7FF0000000000000ull);
@@ -249,40 +259,82 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
     return tz_screen_flagged(screen, reject) ? tz_count_invalid(P, f0, nb) : 0;
 }
 
+/* Where the forward pass reads a node's values and its parent's costs, and how. */
+typedef struct {
+    const double *child;  /* the child's values, country 0's row (firm 0 of the block) */
+    ptrdiff_t stride;     /* distance between the child's countries */
+    int child_in_input;   /* the child is a leaf read in place: partial vectors masked, screened */
+    const double *init;   /* NULL: add to the parent's values; else the parent's costs in the input
+                             (its first child, in place): parent = costs + message */
+    ptrdiff_t stride_init;  /* distance between the parent's countries in the input */
+    int reject;           /* P->reject_negative */
+} tz_source;
+
+/* a vector of the input read in place (n lanes), screened */
+TZ_INLINE tz_vd tz_read_input(const double *p, int n, tz_screen *screen, int reject) {
+    const tz_vd x = tz_load_lanes(p, n);
+    *screen = tz_screen_add(*screen, x, reject);
+    return x;
+}
+
+/* a vector of a node's values: read in place (screened) or from the scratch */
+TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *screen, int reject) {
+    return in_input ? tz_read_input(p, n, screen, reject) : tz_load(p);
+}
+
 /* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one
- *    firm vector; G and advalorem are compile-time constants in every expansion below. */
-TZ_INLINE void tz_message_group(const double *Vv, double *Vp, const double *S, ptrdiff_t M,
-                                ptrdiff_t B, ptrdiff_t c0, const int G, const int adv) {
+ *    firm vector (n lanes) at offset f; G and advalorem are compile-time constants in every
+ *    expansion below.  With src->init the parent's values start from its costs in the input. */
+TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, const double *init, ptrdiff_t si,
+                                int n, double *Vp, const double *S, ptrdiff_t M, ptrdiff_t B, ptrdiff_t c0,
+                                const int G, const int adv, tz_screen *screen, int reject) {
     tz_vd acc[8];
-    tz_vd x = tz_load(Vv);
+    tz_vd x = tz_read_values(Vv, in_input, n, screen, reject);
     for (int k = 0; k < G; k++)
         acc[k] = tz_combine(x, tz_set1(S[c0 + k]), adv);
     for (ptrdiff_t j = 1; j < M; j++) {
-        x = tz_load(Vv + j * B);
+        x = tz_read_values(Vv + j * sv, in_input, n, screen, reject);
         const double *s = S + j * M + c0;
         for (int k = 0; k < G; k++)
             acc[k] = tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
     }
     for (int k = 0; k < G; k++) {
         double *out = Vp + (c0 + k) * B;
-        tz_store(out, tz_add(tz_load(out), acc[k]));
+        const tz_vd base = init ? tz_read_input(init + (c0 + k) * si, n, screen, reject) : tz_load(out);
+        tz_store(out, tz_add(base, acc[k]));
     }
 }
 
-#define TZ_GROUP_CASE(G_)                                                                   \
-    case G_:                                                                                \
-        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {                                          \
-            tz_prefetch_step(pf);                                                           \
-            if (adv)                                                                        \
-                tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 1);                       \
-            else                                                                            \
-                tz_message_group(Vv + f, Vp + f, S, M, B, c0, G_, 0);                       \
-        }                                                                                   \
+/* the firm vectors of one group of destinations: whole vectors, then the partial one; IN_
+ * (child read in place), INIT_ (parent's costs read in place) and ADV_ are literals, so each
+ * expansion is a loop without tests */
+#define TZ_GROUP_VECTORS(G_, IN_, ADV_)                                                         \
+    for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                               \
+        tz_prefetch_step(pf);                                                                   \
+        tz_message_group(Vv + f, sv, IN_, init ? init + f : NULL, si, TZ_W, Vp + f, S, M, B, c0, \
+                         G_, ADV_, &screen, reject);                                            \
+    }
+
+/* ... and the partial vector, if any (flags tested at run time: one call per block) */
+#define TZ_GROUP_CASE(G_)                                                                       \
+    case G_:                                                                                    \
+        if (adv) {                                                                              \
+            if (in_input) { TZ_GROUP_VECTORS(G_, 1, 1) } else { TZ_GROUP_VECTORS(G_, 0, 1) }    \
+        } else {                                                                                \
+            if (in_input) { TZ_GROUP_VECTORS(G_, 1, 0) } else { TZ_GROUP_VECTORS(G_, 0, 0) }    \
+        }                                                                                       \
+        if (whole < nb)                                                                         \
+            tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si,          \
+                             (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv, &screen, reject); \
         break;
 
-/* the message of node v (values Vv) into its parent (values Vp), all firms of the block */
-TZ_INLINE void tz_forward_node(const double *Vv, double *Vp, const double *S, const ptrdiff_t M,
-                               ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
+/* the message of a node (read as src says) into its parent (values Vp), all firms of the block;
+ * returns the screen updated with the costs read in place */
+TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, double *Vp, const double *S,
+                                    const ptrdiff_t M, ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
+    const double *const Vv = src->child, *const init = src->init;
+    const ptrdiff_t sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
+    const int in_input = src->child_in_input, reject = src->reject;
     for (ptrdiff_t c0 = 0; c0 < M; c0 += 8) {
         switch (M - c0 < 8 ? (int)(M - c0) : 8) {
             TZ_GROUP_CASE(1)
@@ -295,8 +347,10 @@ TZ_INLINE void tz_forward_node(const double *Vv, double *Vp, const double *S, co
             TZ_GROUP_CASE(8)
         }
     }
+    return screen;
 }
 #undef TZ_GROUP_CASE
+#undef TZ_GROUP_VECTORS
 
 #if TZ_AVX512
 /* Two countries (AVX-512 builds, with statistics): the forward pass also records, for every
@@ -305,20 +359,45 @@ TZ_INLINE void tz_forward_node(const double *Vv, double *Vp, const double *S, co
  * comparisons.  The same sums and the same strict comparison as in tz_backtrack, so the same
  * paths, ties included.  Measured on the Zen 4 machine of stop 10: see docs/benchmarks.md. */
 #define TZ_RECORD_PAIRS 1
-TZ_INLINE void tz_forward_node_pair(const double *Vv, double *Vp, const double *S, ptrdiff_t B, ptrdiff_t nb,
-                                    int adv, uint8_t *won, tz_prefetcher *pf) {
-    const ptrdiff_t vectors = B / TZ_W;
-    for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
-        tz_prefetch_step(pf);
-        const tz_vd x0 = tz_load(Vv + f), x1 = tz_load(Vv + B + f);
-        for (int c = 0; c < 2; c++) {
-            const tz_vd a0 = tz_combine(x0, tz_set1(S[c]), adv), a1 = tz_combine(x1, tz_set1(S[2 + c]), adv);
-            won[c * vectors + f / TZ_W] = (uint8_t)tz_lt(a1, a0);
-            double *out = Vp + c * B + f;
-            tz_store(out, tz_add(tz_load(out), tz_min(a1, a0)));
-        }
+TZ_INLINE void tz_pair_vector(const double *child, ptrdiff_t sv, const int in_input, const double *init, ptrdiff_t si,
+                              int n, double *Vp, ptrdiff_t B, const double *S, int adv, uint8_t *won, ptrdiff_t vectors,
+                              tz_screen *screen, int reject) {
+    const tz_vd x0 = tz_read_values(child, in_input, n, screen, reject);
+    const tz_vd x1 = tz_read_values(child + sv, in_input, n, screen, reject);
+    for (int c = 0; c < 2; c++) {
+        const tz_vd a0 = tz_combine(x0, tz_set1(S[c]), adv), a1 = tz_combine(x1, tz_set1(S[2 + c]), adv);
+        won[c * vectors] = (uint8_t)tz_lt(a1, a0);
+        double *out = Vp + c * B;
+        const tz_vd base = init ? tz_read_input(init + c * si, n, screen, reject) : tz_load(out);
+        tz_store(out, tz_add(base, tz_min(a1, a0)));
     }
 }
+
+#define TZ_PAIR_VECTORS(IN_, INIT_)                                                             \
+    do {                                                                                        \
+        for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                           \
+            tz_prefetch_step(pf);                                                               \
+            tz_pair_vector(child + f, sv, IN_, INIT_ ? init + f : NULL, si, TZ_W, Vp + f, B, S, adv, \
+                           won + f / TZ_W, vectors, &screen, reject);                           \
+        }                                                                                       \
+        if (whole < nb)                                                                         \
+            tz_pair_vector(child + whole, sv, IN_, INIT_ ? init + whole : NULL, si, (int)(nb - whole), \
+                           Vp + whole, B, S, adv, won + whole / TZ_W, vectors, &screen, reject); \
+    } while (0)
+
+TZ_INLINE tz_screen tz_forward_node_pair(const tz_source *src, tz_screen screen, double *Vp, const double *S,
+                                         ptrdiff_t B, ptrdiff_t nb, int adv, uint8_t *won, tz_prefetcher *pf) {
+    const ptrdiff_t vectors = B / TZ_W, sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
+    const double *const child = src->child, *const init = src->init;
+    const int reject = src->reject;
+    if (src->child_in_input) {
+        if (init) TZ_PAIR_VECTORS(1, 1); else TZ_PAIR_VECTORS(1, 0);
+    } else {
+        if (init) TZ_PAIR_VECTORS(0, 1); else TZ_PAIR_VECTORS(0, 0);
+    }
+    return screen;
+}
+#undef TZ_PAIR_VECTORS
 
 TZ_INLINE void tz_backtrack_pair(const tz_problem *P, ptrdiff_t nb, const uint8_t *won, int32_t *loc,
                                  tz_prefetcher *pf) {
@@ -367,6 +446,18 @@ TZ_INLINE void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
     }
 }
 
+/* where node v's values are for the block of firm f0 (*stride: distance between its countries):
+ * a leaf's values are its costs, read in place when P->inplace; the others are in the scratch V */
+TZ_INLINE const double *tz_values(const tz_problem *P, const double *V, ptrdiff_t f0, ptrdiff_t v,
+                                  ptrdiff_t M, ptrdiff_t *stride) {
+    if (P->inplace && P->leaf[v]) {
+        *stride = P->F;
+        return P->costs + v * M * P->F + f0;
+    }
+    *stride = P->B;
+    return V + v * M * P->B;
+}
+
 /* costs[f0 + f + lane][v][lv] for the first n lanes, gathered from the input (either layout) */
 TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptrdiff_t v, tz_vi lv, int n,
                              const ptrdiff_t M) {
@@ -377,28 +468,47 @@ TZ_INLINE tz_vd tz_node_cost(const tz_problem *P, ptrdiff_t f0, ptrdiff_t f, ptr
 }
 
 /* 4. loc[v] = argmin_j V_v(j) (+) S_v(j, loc[parent v]), parents before children */
-TZ_INLINE void tz_backtrack(const tz_problem *P, ptrdiff_t nb, const double *V, int32_t *loc,
+TZ_INLINE void tz_backtrack_vector(const double *Vv, ptrdiff_t sv, const int in_input, int n, const double *Sv,
+                                   ptrdiff_t W, const int32_t *lp, int32_t *lv, const ptrdiff_t M, int adv) {
+    const tz_vi cp = tz_iload32(lp);
+    tz_vd best = tz_combine(in_input ? tz_load_lanes(Vv, n) : tz_load(Vv), tz_lookup_padded(Sv, cp, W), adv);
+    tz_vi where = tz_iset1(0);
+    for (ptrdiff_t j = 1; j < M; j++) {
+        const tz_vd x = tz_combine(in_input ? tz_load_lanes(Vv + j * sv, n) : tz_load(Vv + j * sv),
+                                   tz_lookup_padded(Sv + j * W, cp, W), adv);
+        const tz_mask better = tz_lt(x, best);
+        best = tz_min(x, best);
+        where = tz_iselect(better, where, tz_iset1(j));
+    }
+    tz_istore32(lv, where);
+}
+
+#define TZ_BACKTRACK_VECTORS(IN_)                                                               \
+    do {                                                                                        \
+        for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                           \
+            tz_prefetch_step(pf);                                                               \
+            tz_backtrack_vector(Vv + f, sv, IN_, TZ_W, Sv, W, lp + f, loc + v * B + f, M, adv); \
+        }                                                                                       \
+        if (whole < nb)                                                                         \
+            tz_backtrack_vector(Vv + whole, sv, IN_, (int)(nb - whole), Sv, W, lp + whole,      \
+                                loc + v * B + whole, M, adv);                                   \
+    } while (0)
+
+TZ_INLINE void tz_backtrack(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V, int32_t *loc,
                             tz_prefetcher *pf, const ptrdiff_t M) {
-    const ptrdiff_t B = P->B, MB = M * B, W = tz_row_width(M);
+    const ptrdiff_t B = P->B, W = tz_row_width(M), whole = nb - nb % TZ_W;
     const int adv = P->advalorem;
     for (ptrdiff_t v = P->N - 2; v >= 0; v--) {
-        const double *const Vv = V + v * MB, *const Sv = P->step_rows + v * M * W;
+        ptrdiff_t sv;
+        const double *const Vv = tz_values(P, V, f0, v, M, &sv), *const Sv = P->step_rows + v * M * W;
         const int32_t *const lp = loc + P->parent[v] * B;
-        for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
-            tz_prefetch_step(pf);
-            const tz_vi cp = tz_iload32(lp + f);
-            tz_vd best = tz_combine(tz_load(Vv + f), tz_lookup_padded(Sv, cp, W), adv);
-            tz_vi where = tz_iset1(0);
-            for (ptrdiff_t j = 1; j < M; j++) {
-                const tz_vd x = tz_combine(tz_load(Vv + j * B + f), tz_lookup_padded(Sv + j * W, cp, W), adv);
-                const tz_mask better = tz_lt(x, best);
-                best = tz_min(x, best);
-                where = tz_iselect(better, where, tz_iset1(j));
-            }
-            tz_istore32(loc + v * B + f, where);
-        }
+        if (P->inplace && P->leaf[v])
+            TZ_BACKTRACK_VECTORS(1);
+        else
+            TZ_BACKTRACK_VECTORS(0);
     }
 }
+#undef TZ_BACKTRACK_VECTORS
 
 /* rows[lv][lane] for the first n lanes: one of M rows (stride apart) selected lane by lane */
 TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M, tz_vi lv, int n) {
@@ -447,7 +557,9 @@ TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
             tz_vd moved = tz_lookup_padded(P->trade_entries, entry, WE);
             tz_vd paid = tz_lookup_padded(P->step_entries + v * WE, entry, WE);
             if (adv) {  /* crossing costs scale with the value of the good crossing */
-                const tz_vd weight = tz_select_row(V + v * MB + f, B, M, lv, TZ_W);
+                ptrdiff_t sv;
+                const double *const values = tz_values(P, V, f0, v, M, &sv);
+                const tz_vd weight = tz_select_row(values + f, sv, M, lv, n);
                 moved = tz_mul(moved, weight);
                 paid = tz_mul(tz_sub(paid, one), weight);
             }
@@ -484,38 +596,52 @@ static inline size_t tz_scratch_bytes(const tz_problem *P) {
 }
 
 /* the block's steps 2 to 5 with the number of countries M (a compile-time constant in the
- * specialisations below, so that the loops over countries unroll) */
-TZ_INLINE void tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
-                                     int32_t *loc, const ptrdiff_t M) {
+ * specialisations below, so that the loops over countries unroll).  Returns 1 if costs read in
+ * place were flagged by the screen (never when they were copied: the copy screens them). */
+TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
+                                    int32_t *loc, const ptrdiff_t M) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + TZ_PREFETCH_BLOCKS_AHEAD * B, nvec * root * (groups + (P->stats ? 1 : 0)));
+    tz_screen screen = tz_screen_none();
 #if TZ_RECORD_PAIRS
-    if (M == 2 && P->stats) {
-        uint8_t *const won = (uint8_t *)(loc + N * B);
-        for (ptrdiff_t v = 0; v < root; v++)
-            tz_forward_node_pair(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, B, nb, P->advalorem,
-                                 won + v * 2 * (B / TZ_W), &pf);
-        tz_final_node(P, f0, nb, V, loc, M);
-        tz_backtrack_pair(P, nb, won, loc, &pf);
-        tz_statistics(P, f0, nb, V, C, loc, M);
-        return;
-    }
+    uint8_t *const won = (uint8_t *)(loc + N * B);
+    const int pairs = M == 2 && P->stats;
 #endif
-    for (ptrdiff_t v = 0; v < root; v++)
-        tz_forward_node(V + v * MB, V + P->parent[v] * MB, P->step + v * M * M, M, B, nb,
-                        P->advalorem, &pf);
+    for (ptrdiff_t v = 0; v < root; v++) {
+        const ptrdiff_t p = P->parent[v];
+        tz_source src;
+        src.child = tz_values(P, V, f0, v, M, &src.stride);
+        src.child_in_input = P->inplace && P->leaf[v];
+        src.init = P->inplace && P->first_child[v] ? P->costs + p * M * P->F + f0 : NULL;
+        src.stride_init = P->F;
+        src.reject = P->reject_negative;
+#if TZ_RECORD_PAIRS
+        if (pairs) {
+            screen = tz_forward_node_pair(&src, screen, V + p * MB, P->step + v * M * M, B, nb, P->advalorem,
+                                          won + v * 2 * (B / TZ_W), &pf);
+            continue;
+        }
+#endif
+        screen = tz_forward_node(&src, screen, V + p * MB, P->step + v * M * M, M, B, nb, P->advalorem, &pf);
+    }
     tz_final_node(P, f0, nb, V, loc, M);
     if (P->stats) {
-        tz_backtrack(P, nb, V, loc, &pf, M);
+#if TZ_RECORD_PAIRS
+        if (pairs)
+            tz_backtrack_pair(P, nb, won, loc, &pf);
+        else
+#endif
+            tz_backtrack(P, f0, nb, V, loc, &pf, M);
         tz_statistics(P, f0, nb, V, C, loc, M);
     }
+    return P->inplace && tz_screen_flagged(screen, P->reject_negative);
 }
 
 #define TZ_SPECIALISED(M_)                                                                     \
-    static void tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,    \
-                                           double *V, const double *C, int32_t *loc) {         \
-        tz_solve_loaded_block(P, f0, nb, V, C, loc, M_);                                       \
+    static int tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,     \
+                                          double *V, const double *C, int32_t *loc) {          \
+        return tz_solve_loaded_block(P, f0, nb, V, C, loc, M_);                                \
     }
 TZ_SPECIALISED(2)
 TZ_SPECIALISED(3)
@@ -526,9 +652,9 @@ TZ_SPECIALISED(7)
 TZ_SPECIALISED(8)
 #undef TZ_SPECIALISED
 
-static void tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
-                                      int32_t *loc) {
-    tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M);
+static int tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
+                                     int32_t *loc) {
+    return tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M);
 }
 
 /* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(P) bytes of 64-byte aligned scratch.
@@ -538,17 +664,20 @@ static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void 
     double *const V = (double *)scratch;
     double *const C = tz_keeps_costs(P) ? V + NMB : NULL;
     int32_t *const loc = (int32_t *)(V + (C ? 2 : 1) * NMB);
-    const int invalid = tz_load_block(P, f0, nb, V, C);
+    const int invalid = P->inplace ? 0 : tz_load_block(P, f0, nb, V, C);
+    int flagged;
     switch (P->M) {
-        case 2: tz_solve_loaded_block_2(P, f0, nb, V, C, loc); break;
-        case 3: tz_solve_loaded_block_3(P, f0, nb, V, C, loc); break;
-        case 4: tz_solve_loaded_block_4(P, f0, nb, V, C, loc); break;
-        case 5: tz_solve_loaded_block_5(P, f0, nb, V, C, loc); break;
-        case 6: tz_solve_loaded_block_6(P, f0, nb, V, C, loc); break;
-        case 7: tz_solve_loaded_block_7(P, f0, nb, V, C, loc); break;
-        case 8: tz_solve_loaded_block_8(P, f0, nb, V, C, loc); break;
-        default: tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
+        case 2: flagged = tz_solve_loaded_block_2(P, f0, nb, V, C, loc); break;
+        case 3: flagged = tz_solve_loaded_block_3(P, f0, nb, V, C, loc); break;
+        case 4: flagged = tz_solve_loaded_block_4(P, f0, nb, V, C, loc); break;
+        case 5: flagged = tz_solve_loaded_block_5(P, f0, nb, V, C, loc); break;
+        case 6: flagged = tz_solve_loaded_block_6(P, f0, nb, V, C, loc); break;
+        case 7: flagged = tz_solve_loaded_block_7(P, f0, nb, V, C, loc); break;
+        case 8: flagged = tz_solve_loaded_block_8(P, f0, nb, V, C, loc); break;
+        default: flagged = tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
     }
+    if (flagged)  /* costs read in place: count them exactly */
+        return tz_count_invalid(P, f0, nb);
     return invalid;
 }
 

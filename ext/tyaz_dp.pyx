@@ -34,7 +34,7 @@ The NumPy twin is ``equilibria.plugins.tyazhelnikov2016.reference``.
 """
 from cython.parallel cimport prange, parallel
 from libc.stdlib cimport free
-from libc.stdint cimport int32_t
+from libc.stdint cimport int32_t, uint8_t
 
 import numpy as np
 
@@ -56,6 +56,9 @@ cdef extern from "tyaz_block.h" nogil:
         int advalorem
         int stats
         int reject_negative
+        int inplace
+        const uint8_t *leaf
+        const uint8_t *first_child
         double *mc
         int32_t *path
         double *ntmc
@@ -195,6 +198,17 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     problem.advalorem = 1 if advalorem else 0
     problem.stats = 1 if stats else 0
     problem.reject_negative = 1 if finite_nonnegative else 0
+    # (N, M, F): the costs are read where they are (a leaf's values are its costs, a parent's
+    # values start from its costs with its first child's message), not copied block by block
+    leaf_a = np.ones(N, dtype=np.uint8)
+    first_child_a = np.zeros(N, dtype=np.uint8)
+    for v in range(N - 1):
+        if leaf_a[parent[v]]:
+            first_child_a[v] = 1  # children come in increasing order: v is the first
+            leaf_a[parent[v]] = 0
+    cdef const uint8_t[::1] leaf = leaf_a, first_child = first_child_a
+    problem.leaf, problem.first_child = &leaf[0], &first_child[0]
+    problem.inplace = 1 if (firms_last and N >= 2) else 0
     problem.mc, problem.path, problem.ntmc, problem.tq = &mc[0], &path[0, 0], &ntmc[0], &tq[0]
     problem.trade_cost, problem.final_cost, problem.crossings = &trade[0], &fin[0], &cross[0]
     nblocks = (F + B - 1) // B

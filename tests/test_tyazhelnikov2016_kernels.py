@@ -417,3 +417,43 @@ def test_two_countries_with_ties_match_the_twin(tariff, tree):
             np.testing.assert_array_equal(out["path"], twin["path"])
             np.testing.assert_array_equal(out["mc"], twin["mc"])
             np.testing.assert_array_equal(out["crossings"], twin["crossings"])
+
+
+@pytest.mark.parametrize("N", [1, 2, 3, 6, 9])
+@pytest.mark.parametrize("M", [1, 2, 3, 5, 9, 17])
+def test_costs_read_in_place_match_the_twin_and_are_screened(N, M):
+    """With the (N, M, F) layout the kernel reads the costs where they are (leaves' values are
+    their costs; a parent starts from its costs with its first child's message) instead of
+    copying each block: chains and trees, both tariffs, a partial vector of firms, several block
+    sizes, against the NumPy twin; and a NaN (or, on request, a negative or infinite cost) at
+    any node, in a whole or the partial vector, is found and counted once."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+    from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+
+    rng = np.random.default_rng(10 * N + M)
+    F = 61
+    for tariff in ("unit", "ad_valorem"):
+        for tree in (False, True):
+            parents = random_tree(rng, N) if tree and N > 1 else None
+            T = rng.random((M, M))
+            np.fill_diagonal(T, 0.0)
+            problem = FirmProblem.create(N, T, 0.6, parents, tariff)
+            costs = np.ascontiguousarray(rng.random((F, N, M))[:, problem.technology.order, :])
+            args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final,
+                    tariff == "ad_valorem")
+            twin = solve_tree_numpy(costs, *args)
+            last = np.ascontiguousarray(costs.transpose(1, 2, 0))
+            for block in (8, 24, 0):
+                out = solve_tree_batch(last, *args, block=block, firms_last=True, threads=1)
+                np.testing.assert_array_equal(out["path"], twin["path"])
+                for key in KEYS:
+                    np.testing.assert_allclose(out[key], twin[key], rtol=1e-12, atol=1e-14, err_msg=key)
+                mc_only = solve_tree_batch(last, *args, block=block, firms_last=True, threads=1, stats=False)
+                np.testing.assert_array_equal(mc_only["mc"], out["mc"])
+    for node in range(N):
+        for firm in (3, F - 1):
+            for bad, strict in ((np.nan, False), (-1.0, True), (np.inf, True)):
+                x = last.copy()
+                x[node, M - 1, firm] = bad
+                with pytest.raises(ValueError, match="contain 1 "):
+                    solve_tree_batch(x, *args, block=24, firms_last=True, threads=1, finite_nonnegative=strict)
