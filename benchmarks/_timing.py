@@ -7,8 +7,8 @@ import subprocess
 import time
 
 
-def best_time(function, repeats: int = 7, warmup: int = 1) -> float:
-    """The minimum wall-clock seconds of ``repeats`` calls (after ``warmup`` calls)."""
+def call_times(function, repeats: int = 7, warmup: int = 1) -> list[float]:
+    """Wall-clock seconds of each of ``repeats`` calls (after ``warmup`` untimed calls)."""
     for _ in range(warmup):
         function()
     times = []
@@ -16,7 +16,12 @@ def best_time(function, repeats: int = 7, warmup: int = 1) -> float:
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return times
+
+
+def best_time(function, repeats: int = 7, warmup: int = 1) -> float:
+    """The minimum wall-clock seconds of ``repeats`` calls (after ``warmup`` calls)."""
+    return min(call_times(function, repeats, warmup))
 
 
 def machine() -> str:

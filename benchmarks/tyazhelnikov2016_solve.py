@@ -9,21 +9,15 @@ Run:  python benchmarks/tyazhelnikov2016_solve.py [--threads T]   (T = 0: all co
 from __future__ import annotations
 
 import argparse
-import time
+import os
+import sys
 
 import numpy as np
 
 from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
 
-
-def _times(fn, repeats=15):
-    fn()
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return min(out) * 1e3, float(np.median(out)) * 1e3
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _timing import call_times, machine  # noqa: E402
 
 
 def main():
@@ -32,6 +26,7 @@ def main():
     parser.add_argument("--firms", type=int, default=100_000)
     args = parser.parse_args()
     F, N = args.firms, 10
+    print(f"machine: {machine()}; threads {args.threads or 'all'}")
     print("| M | call | layout | min ms | median ms |")
     print("|---|---|---|---|---|")
     for M in (2, 5, 20):
@@ -46,8 +41,8 @@ def main():
                  ("solve_mc", "(F,N,M)", lambda: problem.solve_mc(costs, threads=args.threads)),
                  ("solve_mc", "(N,M,F)", lambda: problem.solve_mc(costs_last, threads=args.threads, firms_last=True)))
         for name, layout, fn in calls:
-            lo, med = _times(fn)
-            print(f"| {M} | {name} | {layout} | {lo:.2f} | {med:.2f} |")
+            times = np.array(call_times(fn, repeats=15)) * 1e3
+            print(f"| {M} | {name} | {layout} | {times.min():.2f} | {np.median(times):.2f} |")
 
 
 if __name__ == "__main__":
