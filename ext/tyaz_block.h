@@ -218,23 +218,19 @@ static int tz_load_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double
     const ptrdiff_t F = P->F, B = P->B, NM = P->N * P->M, whole = nb - nb % TZ_W;
     tz_screen screen = tz_screen_none();
     const int reject = P->reject_negative;
-    if (P->firms_last) {  /* rows are contiguous: a copy */
+    if (P->firms_last) {  /* rows are contiguous: a copy (only with N = 1: else read in place) */
         for (ptrdiff_t r = 0; r < NM; r++) {
             const double *a = P->costs + r * F + f0;
-            double *row = V + r * B, *kept = C ? C + r * B : NULL;
+            double *row = V + r * B;
             for (ptrdiff_t f = 0; f < whole; f += TZ_W) {
                 const tz_vd x = tz_load(a + f);
                 screen = tz_screen_add(screen, x, reject);
                 tz_store(row + f, x);
-                if (kept)
-                    tz_store(kept + f, x);
             }
             if (whole < nb) {
                 const tz_vd x = tz_load_n(a + whole, (int)(nb - whole));
                 screen = tz_screen_add(screen, x, reject);
                 tz_store(row + whole, x);
-                if (kept)
-                    tz_store(kept + whole, x);
             }
         }
     } else {  /* firm f's costs are NM apart: gather eight firms per row */
