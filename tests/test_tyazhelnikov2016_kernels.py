@@ -386,6 +386,8 @@ def test_block_choice_by_layout_and_bad_block_sizes():
             problem.solve(costs, block=bad)
         with pytest.raises(ParameterError, match="block"):
             problem.solve_mc(costs, block=bad)
+        with pytest.raises(ParameterError, match="block"):
+            problem.solve(costs, block=bad, backend="numpy")
     args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, False)
     with pytest.raises(ValueError, match="block must be positive"):
         solve_tree_batch(costs, *args, block=-1)

@@ -229,6 +229,7 @@ class FirmProblem:
         """
         if backend not in ("cython", "numpy"):
             raise ParameterError("backend", "must be 'cython' or 'numpy'", backend)
+        _kernel_block(block)  # a bad block is an error whichever backend runs
         if backend == "cython":
             args = self._kernel_arguments(costs, validate, scan_values=False, firms_last=firms_last)
             out = self._run_kernel(args, block, threads, user_costs=costs if validate else None, firms_last=firms_last)
