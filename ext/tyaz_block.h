@@ -21,8 +21,9 @@
  *      32 entries (M <= 32) or by a gather;
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
- * While a block computes (steps 2 and 4), the costs of the block after next are prefetched a few
- * cache lines at a time (M >= 2).  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
+ * While a block computes (steps 2 and 4), the costs of the block after next (or the next, see
+ * tz_prefetch_blocks_ahead) are prefetched a few cache lines at a time (M >= 2), and step 5 asks
+ * for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
  * constant (loops over countries unrolled, lookup widths fixed) and once for any M: measured
  * 18% faster at M = 2 and 7% at M = 5 with full outputs (docs/benchmarks.md).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
@@ -72,13 +73,25 @@ TZ_INLINE tz_vd tz_load_lanes(const double *p, int n) { return n == TZ_W ? tz_lo
  * M = 2 and 40% at M = 3, (N, M, F) 2-5% and 11-20%), where without it the copy waits on the
  * last-level cache even for costs that fit there (docs/benchmarks.md). */
 #define TZ_PREFETCH_MIN_M 2
-/* Which block is prefetched: the one after next.  The lines are asked for a few at a time over
- * the whole block's computation, so those of the next block would arrive just as it is loaded;
- * one block more gives them a whole block's time.  Measured on the Zen 4 machine of stop 10
- * (interleaved, 100,000 firms, full outputs): (N, M, F) 0.64 / 0.76 / 0.78 / 0.82x the time of
- * the next block's prefetch at M = 2 / 5 / 10 / 20, (F, N, M) 0.95-0.97x; three or four blocks
- * ahead no better.  (On the machine of stops 7-9 two ahead was no better than one.) */
-#define TZ_PREFETCH_BLOCKS_AHEAD 2
+/* Which block is prefetched: the one after next, or the next.  The lines are asked for a few at
+ * a time over the whole block's computation, so those of the next block may arrive just as it
+ * is loaded; one block more gives them a whole block's time.  Which is better depends on the
+ * processor (interleaved, 100,000 firms, full outputs, time of two blocks ahead / one ahead):
+ *   - AMD Zen 4 (stop 10): (N, M, F) 0.64 / 0.76 / 0.78 / 0.82 at M = 2 / 5 / 10 / 20,
+ *     (F, N, M) 0.95-0.97; three or four blocks ahead no better;
+ *   - Intel Xeon, family 6 model 207 (stop 11): (N, M, F) 0.87-0.91 at M = 2 but 1.04-1.12 at
+ *     M = 5 and 1.00-1.01 at M = 10, 20; (F, N, M) within 1% at every M.
+ * So two blocks ahead, but one for the (N, M, F) layout from M = 3 on a processor that is not
+ * AMD's (the machine of stops 7-9, also Intel, had found two ahead no better than one). */
+static inline ptrdiff_t tz_prefetch_blocks_ahead(const tz_problem *P) {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    if (P->firms_last && P->M >= 3 && !__builtin_cpu_is("amd"))
+        return 1;
+#else
+    (void)P;
+#endif
+    return 2;
+}
 typedef struct {
     const double *ptr;       /* next line to ask for */
     const double *row_end;   /* end of the current row's stretch */
@@ -514,6 +527,26 @@ TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M,
     return x;
 }
 
+/* Asks for the next block's output lines (firm g = f0 + B + f on; f counts the vectors of this
+ * block) for writing, so that its statistics store into lines already owned instead of waiting
+ * for each line to be read first.  Measured on the Intel machine of stop 11 (interleaved,
+ * 100,000 firms, full outputs): 0.93-0.96x the time at M = 2, 0.95-0.98x at M = 5, 0.96-0.97x
+ * at M = 10, 0.98-0.99x at M = 20 with (N, M, F); (F, N, M) 0.94-0.98x at M = 2. */
+TZ_INLINE void tz_prefetch_outputs(const tz_problem *P, ptrdiff_t g, ptrdiff_t f) {
+    if (g >= P->F)
+        return;
+    if (f % 16 == 0) {  /* int32 outputs: sixteen firms per line */
+        for (ptrdiff_t v = 0; v < P->N; v++)
+            __builtin_prefetch(P->path + v * P->F + g, 1, 2);
+        __builtin_prefetch(P->crossings + g, 1, 2);
+    }
+    __builtin_prefetch(P->mc + g, 1, 2);
+    __builtin_prefetch(P->final_cost + g, 1, 2);
+    __builtin_prefetch(P->ntmc + g, 1, 2);
+    __builtin_prefetch(P->tq + g, 1, 2);
+    __builtin_prefetch(P->trade_cost + g, 1, 2);
+}
+
 /* With the (N, M, F) layout and at most this many countries the chosen cost is selected from
  * the input rows, beyond (or with the (F, N, M) layout) it is gathered. */
 #define TZ_SELECT_COST_MAX_M 4
@@ -533,6 +566,7 @@ TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
     const tz_vd one = tz_set1(1.0);
     for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
         const int n = tz_lanes(nb, f);
+        tz_prefetch_outputs(P, f0 + B + f, f);
         tz_vd ntmc = tz_zero(), tq = tz_zero(), trade = tz_zero();
         tz_vi crossings = tz_iset1(0);
         for (ptrdiff_t v = 0; v < N; v++) {
@@ -598,7 +632,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
                                     int32_t *loc, const ptrdiff_t M) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
-    tz_prefetcher pf = tz_prefetcher_for(P, f0 + TZ_PREFETCH_BLOCKS_AHEAD * B, nvec * root * (groups + (P->stats ? 1 : 0)));
+    tz_prefetcher pf = tz_prefetcher_for(P, f0 + tz_prefetch_blocks_ahead(P) * B, nvec * root * (groups + (P->stats ? 1 : 0)));
     tz_screen screen = tz_screen_none();
 #if TZ_RECORD_PAIRS
     uint8_t *const won = (uint8_t *)(loc + N * B);
