@@ -23,9 +23,10 @@
  *      are written node-major, (N, F), eight firms per store.
  * While a block computes (steps 2 and 4), the costs of the block after next (or the next, see
  * tz_prefetch_blocks_ahead) are prefetched a few cache lines at a time (M >= 2), and step 5 asks
- * for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from 2 to 8 with M a
- * constant (loops over countries unrolled, lookup widths fixed) and once for any M: measured
- * 18% faster at M = 2 and 7% at M = 5 with full outputs (docs/benchmarks.md).
+ * for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from
+ * 2 to 8 and for M = 10 with M a constant (loops over countries unrolled, lookup widths fixed)
+ * and once for any M: measured 18% faster at M = 2 and 7% at M = 5 with full outputs, and at
+ * M = 10 5-14% with one forward group (docs/benchmarks.md).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
  */
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
@@ -291,13 +292,32 @@ TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *
     return in_input ? tz_read_input(p, n, screen, reject) : tz_load(p);
 }
 
-/* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= 8), one
+/* Destinations per group in the forward pass: the group's running minima stay in registers
+ * while the origin country runs, so each value loaded feeds G min-plus operations.  Groups of
+ * eight, the last one shorter; with AVX-512 (32 registers) and M a compile-time constant up to
+ * TZ_MAX_GROUP, one group of M: each child value is then read (and screened) once, not twice.
+ * Measured on the Intel machine of stop 11 (interleaved, 100,000 firms, full outputs, M = 10):
+ * M = 10 compiled as a constant with groups of 8 and 2 0.95-0.99x the time of the generic
+ * code, with one group of 10 0.86-0.91x.  One group of ten at M = 20 (two groups, generic M)
+ * was 5% slower than 8 + 8 + 4. */
+#if TZ_AVX512
+#define TZ_MAX_GROUP 12
+#else
+#define TZ_MAX_GROUP 8
+#endif
+/* destinations per group: M if M <= max_group (a constant: TZ_MAX_GROUP or 8), else 8 */
+static inline ptrdiff_t tz_group_size(ptrdiff_t M, ptrdiff_t max_group) { return M <= max_group ? M : 8; }
+static inline ptrdiff_t tz_groups(ptrdiff_t M, ptrdiff_t max_group) {
+    return (M + tz_group_size(M, max_group) - 1) / tz_group_size(M, max_group);
+}
+
+/* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= TZ_MAX_GROUP), one
  *    firm vector (n lanes) at offset f; G and advalorem are compile-time constants in every
  *    expansion below.  With src->init the parent's values start from its costs in the input. */
 TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, const double *init, ptrdiff_t si,
                                 int n, double *Vp, const double *S, ptrdiff_t M, ptrdiff_t B, ptrdiff_t c0,
                                 const int G, const int adv, tz_screen *screen, int reject) {
-    tz_vd acc[8];
+    tz_vd acc[TZ_MAX_GROUP];
     tz_vd x = tz_read_values(Vv, in_input, n, screen, reject);
     for (int k = 0; k < G; k++)
         acc[k] = tz_combine(x, tz_set1(S[c0 + k]), adv);
@@ -340,12 +360,14 @@ TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, co
 /* the message of a node (read as src says) into its parent (values Vp), all firms of the block;
  * returns the screen updated with the costs read in place */
 TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, double *Vp, const double *S,
-                                    const ptrdiff_t M, ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf) {
+                                    const ptrdiff_t M, ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf,
+                                    const ptrdiff_t max_group) {
     const double *const Vv = src->child, *const init = src->init;
     const ptrdiff_t sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
     const int in_input = src->child_in_input, reject = src->reject;
-    for (ptrdiff_t c0 = 0; c0 < M; c0 += 8) {
-        switch (M - c0 < 8 ? (int)(M - c0) : 8) {
+    const ptrdiff_t G = tz_group_size(M, max_group);
+    for (ptrdiff_t c0 = 0; c0 < M; c0 += G) {
+        switch (M - c0 < G ? (int)(M - c0) : (int)G) {
             TZ_GROUP_CASE(1)
             TZ_GROUP_CASE(2)
             TZ_GROUP_CASE(3)
@@ -354,6 +376,12 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
             TZ_GROUP_CASE(6)
             TZ_GROUP_CASE(7)
             TZ_GROUP_CASE(8)
+#if TZ_MAX_GROUP > 8
+            TZ_GROUP_CASE(9)
+            TZ_GROUP_CASE(10)
+            TZ_GROUP_CASE(11)
+            TZ_GROUP_CASE(12)
+#endif
         }
     }
     return screen;
@@ -629,9 +657,9 @@ static inline size_t tz_scratch_bytes(const tz_problem *P) {
  * specialisations below, so that the loops over countries unroll).  Returns 1 if costs read in
  * place were flagged by the screen (never when they were copied: the copy screens them). */
 TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
-                                    int32_t *loc, const ptrdiff_t M) {
+                                    int32_t *loc, const ptrdiff_t M, const ptrdiff_t max_group) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
-    const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = (M + 7) / 8;
+    const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = tz_groups(M, max_group);
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + tz_prefetch_blocks_ahead(P) * B, nvec * root * (groups + (P->stats ? 1 : 0)));
     tz_screen screen = tz_screen_none();
 #if TZ_RECORD_PAIRS
@@ -653,7 +681,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
             continue;
         }
 #endif
-        screen = tz_forward_node(&src, screen, V + p * MB, P->step + v * M * M, M, B, nb, P->advalorem, &pf);
+        screen = tz_forward_node(&src, screen, V + p * MB, P->step + v * M * M, M, B, nb, P->advalorem, &pf, max_group);
     }
     tz_final_node(P, f0, nb, V, loc, M);
     if (P->stats) {
@@ -671,7 +699,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
 #define TZ_SPECIALISED(M_)                                                                     \
     static int tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,     \
                                           double *V, const double *C, int32_t *loc) {          \
-        return tz_solve_loaded_block(P, f0, nb, V, C, loc, M_);                                \
+        return tz_solve_loaded_block(P, f0, nb, V, C, loc, M_, TZ_MAX_GROUP);                  \
     }
 TZ_SPECIALISED(2)
 TZ_SPECIALISED(3)
@@ -680,11 +708,12 @@ TZ_SPECIALISED(5)
 TZ_SPECIALISED(6)
 TZ_SPECIALISED(7)
 TZ_SPECIALISED(8)
+TZ_SPECIALISED(10)
 #undef TZ_SPECIALISED
 
 static int tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
                                      int32_t *loc) {
-    return tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M);
+    return tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M, 8);
 }
 
 /* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(P) bytes of 64-byte aligned scratch.
@@ -704,6 +733,7 @@ static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void 
         case 6: flagged = tz_solve_loaded_block_6(P, f0, nb, V, C, loc); break;
         case 7: flagged = tz_solve_loaded_block_7(P, f0, nb, V, C, loc); break;
         case 8: flagged = tz_solve_loaded_block_8(P, f0, nb, V, C, loc); break;
+        case 10: flagged = tz_solve_loaded_block_10(P, f0, nb, V, C, loc); break;
         default: flagged = tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
     }
     if (flagged)  /* costs read in place: count them exactly */
