@@ -74,6 +74,29 @@ TZ_INLINE tz_vd tz_load_lanes(const double *p, int n) { return n == TZ_W ? tz_lo
  * M = 2 and 40% at M = 3, (N, M, F) 2-5% and 11-20%), where without it the copy waits on the
  * last-level cache even for costs that fit there (docs/benchmarks.md). */
 #define TZ_PREFETCH_MIN_M 2
+/* Whether this is an AMD processor: some tuning choices below were measured to go opposite
+ * ways on the AMD (Zen 4) machine of stop 10 and the Intel machines of stops 7-9 and 11. */
+static inline int tz_cpu_is_amd(void) {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    return __builtin_cpu_is("amd");
+#else
+    return 0;
+#endif
+}
+
+/* Firms per block when the caller leaves the choice to the kernel (block = 0).  (F, N, M): 64,
+ * contiguous blocks that fit in the first-level cache with their values.  (N, M, F): a block is
+ * N * M separate runs of the rows, which read faster in longer runs: 128 on AMD's Zen 4 (stop 10:
+ * 64 was slower); on Intel (stop 11, interleaved, 100,000 firms, full outputs, time of 64 / 128)
+ * 0.84-0.85 at M = 2, 0.86 at M = 3, 0.99-1.02 at M = 4, 0.95-0.96 at M = 5, 0.99-1.01 at M = 6,
+ * 0.90 at M = 8 but at M = 10 0.95-0.98 by the minimum and 1.16-1.24 by the median, so 64 up to
+ * M = 8 there and 128 beyond. */
+static inline ptrdiff_t tz_default_block(int firms_last, ptrdiff_t M) {
+    if (!firms_last)
+        return 64;
+    return M <= 8 && !tz_cpu_is_amd() ? 64 : 128;
+}
+
 /* Which block is prefetched: the one after next, or the next.  The lines are asked for a few at
  * a time over the whole block's computation, so those of the next block may arrive just as it
  * is loaded; one block more gives them a whole block's time.  Which is better depends on the
@@ -85,13 +108,7 @@ TZ_INLINE tz_vd tz_load_lanes(const double *p, int n) { return n == TZ_W ? tz_lo
  * So two blocks ahead, but one for the (N, M, F) layout from M = 3 on a processor that is not
  * AMD's (the machine of stops 7-9, also Intel, had found two ahead no better than one). */
 static inline ptrdiff_t tz_prefetch_blocks_ahead(const tz_problem *P) {
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-    if (P->firms_last && P->M >= 3 && !__builtin_cpu_is("amd"))
-        return 1;
-#else
-    (void)P;
-#endif
-    return 2;
+    return P->firms_last && P->M >= 3 && !tz_cpu_is_amd() ? 1 : 2;
 }
 typedef struct {
     const double *ptr;       /* next line to ask for */

@@ -69,6 +69,7 @@ cdef extern from "tyaz_block.h" nogil:
     int tz_solve_block(const tz_problem *P, Py_ssize_t f0, Py_ssize_t nb, void *scratch)
     size_t tz_scratch_bytes(const tz_problem *P)
     Py_ssize_t tz_row_width(Py_ssize_t M)
+    Py_ssize_t tz_default_block(int firms_last, Py_ssize_t M)
     void *tz_alloc(size_t nbytes)
 
 
@@ -99,10 +100,11 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         Final-good shipment cost ``tau^F T^F(c, d)`` by country of the final node.
     advalorem : bool
     block : int
-        Firms per block (rounded up to whole vectors of eight); 0 (the default) chooses by layout:
-        64 for (F, N, M), whose blocks are contiguous and then fit in the first-level cache with
-        their values, and 128 for (N, M, F), whose blocks are N * M separate runs of the rows and
-        read faster in longer runs (docs/benchmarks.md).
+        Firms per block (rounded up to whole vectors of eight); 0 (the default) chooses by layout
+        and processor (``tz_default_block`` in tyaz_block.h): 64 for (F, N, M), whose blocks are
+        contiguous and then fit in the first-level cache with their values; for (N, M, F), whose
+        blocks are N * M separate runs of the rows, 128, or 64 up to M = 8 on processors other
+        than AMD's (docs/benchmarks.md).
     threads : int
         OpenMP threads, 0 for the runtime default.
     out : dict, optional
@@ -133,7 +135,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         N, M, F = costs.shape[0], costs.shape[1], costs.shape[2]
     cdef Py_ssize_t B = block, nblocks, blk, f0, nb
     if B == 0:
-        B = 128 if firms_last else 64
+        B = tz_default_block(1 if firms_last else 0, M)
     if B < 1:
         raise ValueError("block must be positive (or 0 to choose by layout)")
     if F >= 2 ** 31 or N * M >= 2 ** 31:
