@@ -228,11 +228,12 @@ def test_nan_never_leaves_the_solver_unnoticed():
         problem.solve(bad, validate=False)
 
 
-@pytest.mark.parametrize("M", [1, 2, 3, 4, 5, 6, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40])
+@pytest.mark.parametrize("M", [1, 2, 3, 4, 5, 6, 8, 9, 10, 15, 16, 17, 24, 31, 32, 33, 40])
 @pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
 def test_kernel_every_table_width_and_both_layouts(M, tariff):
     """The kernel looks table entries up by register permutes for rows of up to 8, 16 and 32
-    entries and by gathers beyond, and reads costs laid out (F, N, M) (whole vectors of firms by
+    entries and by gathers beyond, is compiled separately for M = 2 to 8 and 10 (M = 10 with one
+    forward group of ten destinations under AVX-512), and reads costs laid out (F, N, M) (whole vectors of firms by
     transposing eight of a firm's N * M costs at a time, here with every remainder N * M mod 8
     from 0 to 7) or (N, M, F): every one of these paths against the NumPy twin, with a firm
     count that leaves a partial vector."""
@@ -422,7 +423,7 @@ def test_two_countries_with_ties_match_the_twin(tariff, tree):
 
 
 @pytest.mark.parametrize("N", [1, 2, 3, 6, 9])
-@pytest.mark.parametrize("M", [1, 2, 3, 5, 9, 17])
+@pytest.mark.parametrize("M", [1, 2, 3, 5, 9, 10, 17])
 def test_costs_read_in_place_match_the_twin_and_are_screened(N, M):
     """With the (N, M, F) layout the kernel reads the costs where they are (leaves' values are
     their costs; a parent starts from its costs with its first child's message) instead of

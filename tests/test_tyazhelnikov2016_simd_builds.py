@@ -60,7 +60,7 @@ def _build(tmp_path, name, flags):
 
 def _cases():
     rng = np.random.default_rng(2016)
-    for M in (1, 2, 3, 5, 9, 17, 33):
+    for M in (1, 2, 3, 5, 9, 10, 17, 33):
         for tariff in ("unit", "ad_valorem"):
             N = int(rng.integers(1, 8))
             parents = None if rng.random() < 0.5 else [int(rng.integers(v + 1, N)) for v in range(N - 1)] + [-1]
