@@ -13,8 +13,9 @@
  *      outputs: 0.76-0.82x the time of copying at M = 5, 0.86-0.89x at M = 10, 0.82x for the
  *      tree at M = 5; docs/benchmarks.md);
  *   2. forward pass, children before parents (eq. 6 / eq. 9): for eight destination
- *      countries at a time the running minima stay in registers while the origin country
- *      runs, so each value loaded feeds up to eight min-plus operations;
+ *      countries at a time (all ten at M = 10 with AVX-512, see TZ_MAX_GROUP) the running
+ *      minima stay in registers while the origin country runs, so each value loaded feeds up to
+ *      eight (ten) min-plus operations;
  *   3. the final node: argmin over countries of V_root (+) the final shipment cost;
  *   4. backtracking, parents before children: argmin_j V_v(j) (+) S_v(j, c_parent), with the
  *      table entry S_v(j, c_parent) looked up by register permutes in rows padded to 8, 16 or
@@ -315,7 +316,7 @@ TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *
  * TZ_MAX_GROUP, one group of M: each child value is then read (and screened) once, not twice.
  * Measured on the Intel machine of stop 11 (interleaved, 100,000 firms, full outputs, M = 10):
  * M = 10 compiled as a constant with groups of 8 and 2 0.95-0.99x the time of the generic
- * code, with one group of 10 0.86-0.91x.  One group of ten at M = 20 (two groups, generic M)
+ * code, with one group of 10 0.86-0.95x (two builds, several runs).  One group of ten at M = 20 (two groups, generic M)
  * was 5% slower than 8 + 8 + 4. */
 #if TZ_AVX512
 #define TZ_MAX_GROUP 12
