@@ -10,9 +10,18 @@ machine bound max(arithmetic bound, memory bound):
   from L1, compiled here with ``c++ -O2 -march=native``); a numba "add + min" stream over an
   L1-resident array is measured and printed too (it stores every result, so it runs at about
   half the peak and would give a bound twice as loose);
-* memory bound: bytes that must move (costs in, path and statistics out) at the measured
-  single-thread copy bandwidth (numpy copy of a 256 MB array; the best of measurements at the
-  start and right before and after each M's timings).
+* memory bound: the larger of (a) the bytes that must move (costs in, path and statistics out)
+  at the measured single-thread copy bandwidth (numpy copy of a 256 MB array: bytes read plus
+  bytes written per second; the best of measurements at the start and right before and after
+  each M's timings) and (b) the time one core takes just to read the costs array: every reader
+  of ``benchmarks/read_floor.c`` (with and without software prefetch) is timed on the very
+  costs array among the variants, in the same rounds and the same warm state, and the fastest
+  time of any of them -- or of the marginal-cost kernel, which reads the costs too, should it
+  be faster -- is the floor.  Term (b) was added in stop 12: on the Intel machines the copy's
+  rate counts reads and writes together, and one core cannot read at that rate alone (about
+  16 GB/s from memory against a copy's 20-24), so (a) alone understated the time to read the
+  costs at M = 10; where the costs come from the last-level cache (M = 2, 5) (b) is the smaller
+  term.  The table also gives the ratio to the bound without term (b).
 
 The variants of one M are timed in rounds (minimum and median over the rounds): in each round
 every variant runs twice in a row and the second call is timed, the order rotating from round to
@@ -191,6 +200,53 @@ def machine_rates():
     return max(stream, peak or 0.0), stream, peak, bandwidth
 
 
+class ReadProbe:
+    """The fastest pure read of an array by one core (benchmarks/read_floor.c).
+
+    At the start, several readers (no prefetch; software prefetch 1, 2 or 4 KB ahead into L1 or
+    L2) each read a 256 MB array three times and the fastest reader is kept (its rate is the
+    machine's one-core read bandwidth, printed in the header).  ``read(a)`` reads ``a`` with it:
+    timed among the kernel's variants on the very costs array, in the same warm state, it gives
+    the time no kernel that reads those costs can beat.  Disabled (``None``) without a C compiler."""
+
+    READERS = [(0, 0), (128, 3), (256, 3), (512, 3), (256, 2), (512, 2)]  # (distance in doubles, hint)
+
+    def __init__(self):
+        import ctypes
+        import shutil
+        import subprocess
+        import tempfile
+
+        self.library, self.rate = None, None
+        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if compiler is None:
+            return
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "read_floor.c")
+        with tempfile.TemporaryDirectory() as tmp:
+            so = os.path.join(tmp, "read_floor.so")
+            subprocess.run([compiler, "-O2", "-march=native", "-shared", "-fPIC", source, "-o", so], check=True)
+            self.library = ctypes.CDLL(so)  # stays mapped after the file is removed
+        self.library.read_sum.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int]
+        self.library.read_sum.restype = ctypes.c_double
+        big = np.random.default_rng(0).random(32 * 1024 * 1024)  # 256 MB, beyond the last-level cache's share
+        best = {}
+        for _ in range(3):
+            for reader in self.READERS:
+                self.reader = reader
+                best[reader] = min(best.get(reader, float("inf")), _timeit(lambda: self.read(big)))
+        self.reader = min(best, key=best.get)
+        self.rate = big.nbytes / best[self.reader]
+        self.check(big)
+
+    def read(self, a, reader=None):
+        """Read (sum) the contiguous float64 array `a` once (with the chosen reader, or `reader`)."""
+        return self.library.read_sum(a.ctypes.data, a.size, *(reader or self.reader))
+
+    def check(self, a):
+        """The reader really reads: its sum of `a` agrees with NumPy's (outside any timing)."""
+        assert np.isclose(self.read(a), a.sum(), rtol=1e-9), "read_floor.c summed the array wrongly"
+
+
 class CopyProbe:
     """One copy of a 256 MB array: the memory bound's bandwidth is 2 * nbytes / (best time)."""
 
@@ -239,17 +295,19 @@ def main():
     rng = np.random.default_rng(1)
     ops_rate, stream_rate, peak_rate, start_bandwidth = machine_rates()
     copy_probe = CopyProbe()
+    read_probe = ReadProbe()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"min-plus throughput, one core: peak {peak_rate / 1e9 if peak_rate else float('nan'):.2f} Gop/s "
           f"(benchmarks/minplus_peak.c), numba stream {stream_rate / 1e9:.2f} Gop/s; bound uses {ops_rate / 1e9:.2f}; "
-          f"copy bandwidth {start_bandwidth / 1e9:.1f} GB/s (and again around every M's timings)")
+          f"copy bandwidth {start_bandwidth / 1e9:.1f} GB/s (and again around every M's timings); "
+          f"one core reads 256 MB at {(read_probe.rate or float('nan')) / 1e9:.1f} GB/s")
     from equilibria.ext import tyaz_dp
     print(f"kernel vectors: {tyaz_dp.SIMD}")
     print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
     header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",
-              "ns/op", "vs best numba", "copy GB/s", "bound", "vs bound", "tree/snake per node", "ad-valorem/snake per node",
+              "ns/op", "vs best numba", "copy GB/s", "read of the costs", "bound", "vs bound", "vs bound without read term", "tree/snake per node", "ad-valorem/snake per node",
               "MC only (N,M,F)", "MC-only bound", "MC only vs its bound")
     if alt is not None:
         header = header + ("alt build (N,M,F)", "alt / this build")
@@ -285,6 +343,10 @@ def main():
         }
         if alt is not None:
             variants["alt"] = lambda out: run(snake, 1, costs_t, True, out=out, kernel=alt.solve_tree_batch)
+        if read_probe.library is not None:
+            read_probe.check(costs_t)
+            for reader in read_probe.READERS:
+                variants[f"read {reader}"] = lambda out, reader=reader: read_probe.read(costs_t, reader)
         copy_before = min(_timeit(copy_probe) for _ in range(3))
         shared = run(snake, 1)  # one set of outputs for all Cython variants (numba has its own)
         t = interleaved(variants, {name: shared for name in variants}, repeats)
@@ -299,13 +361,18 @@ def main():
         assert np.allclose(o["mc"], ref["mc"]) and np.array_equal(o["path"], ref["path"]), "numba and cython disagree"
         n_ops = F * (N - 1) * M * M
         bytes_moved = costs.nbytes + F * N * 4 + F * (5 * 8 + 4)
-        bound = max(n_ops / ops_rate, bytes_moved / bandwidth)
-        bound_mc = max(n_ops / ops_rate, (costs.nbytes + F * 8) / bandwidth)
+        # the costs must be read once: no kernel beats the fastest read of them, timed in the rounds (every
+        # reader; the marginal-cost kernel reads them too, so it caps the estimate should it read them faster)
+        read_floor = min([t_mc[0]] + [t[k][0] for k in t if k.startswith("read ")])
+        bound_copy_only = max(n_ops / ops_rate, bytes_moved / bandwidth)
+        bound = max(bound_copy_only, read_floor)
+        bound_mc = max(n_ops / ops_rate, (costs.nbytes + F * 8) / bandwidth, read_floor)
         best = min(t_fnm[0], t_nmf[0])
         best_numba = min(t_n1[0], t_n2[0])
         fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
         print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
-              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bandwidth / 1e9:.1f} | {bound * 1e3:.2f} | {best / bound:.2f} | "
+              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bandwidth / 1e9:.1f} | {read_floor * 1e3:.2f} | "
+              f"{bound * 1e3:.2f} | {best / bound:.2f} | {best / bound_copy_only:.2f} | "
               f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} | {fmt(t_mc)} | {bound_mc * 1e3:.2f} | "
               f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t['alt'])} | {t['alt'][0] / t_nmf[0]:.2f} |" if alt is not None else ""))
     print()
