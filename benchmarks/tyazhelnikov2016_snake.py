@@ -7,7 +7,9 @@ machine bound max(arithmetic bound, memory bound):
 
 * arithmetic bound: the same number of min-plus operations at this machine's peak min-plus
   throughput, measured by ``benchmarks/minplus_peak.c`` (eight independent running minima fed
-  from L1, compiled here with ``c++ -O2 -march=native``); a numba "add + min" stream over an
+  from L1, compiled here with ``c++ -O2 -march=native``; measured at the start and again right
+  before and after each M's timings, the best rate so far used -- since stop 12; before, the
+  start alone, so a slow moment there loosened every bound); a numba "add + min" stream over an
   L1-resident array is measured and printed too (it stores every result, so it runs at about
   half the peak and would give a bound twice as loose);
 * memory bound: the larger of (a) the bytes that must move (costs in, path and statistics out)
@@ -21,7 +23,12 @@ machine bound max(arithmetic bound, memory bound):
   rate counts reads and writes together, and one core cannot read at that rate alone (about
   16 GB/s from memory against a copy's 20-24), so (a) alone understated the time to read the
   costs at M = 10; where the costs come from the last-level cache (M = 2, 5) (b) is the smaller
-  term.  The table also gives the ratio to the bound without term (b).
+  term.  The table also gives the ratio to the bound without term (b), and to the bound with
+  the issue's own operation count, firms * N * M^2 (10% looser: the kernel performs
+  firms * (N - 1) * M^2, the count used everywhere else).
+
+The steal time (CPU time the hypervisor handed to other guests during the run, /proc/stat) is
+printed at the end: runs with much of it are not comparable with quiet ones.
 
 The variants of one M are timed in rounds (minimum and median over the rounds): in each round
 every variant runs twice in a row and the second call is timed, the order rotating from round to
@@ -168,31 +175,44 @@ def _addmin_stream(x, s, reps):
     return acc
 
 
-def peak_minplus_rate():
-    """Peak min-plus operations per second of one core (benchmarks/minplus_peak.c), or None."""
-    import shutil
-    import subprocess
-    import tempfile
+class PeakProbe:
+    """Peak min-plus operations per second of one core (benchmarks/minplus_peak.c, compiled once).
 
-    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minplus_peak.c")
-    compiler = shutil.which("c++") or shutil.which("g++") or shutil.which("clang++")
-    if compiler is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        exe = os.path.join(tmp, "minplus_peak")
-        subprocess.run([compiler, "-O2", "-march=native", "-x", "c++", source, "-o", exe], check=True)
-        return max(float(subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split()[0])
-                   for _ in range(3))
+    Called at the start and again around every M's timings; the bound uses the best rate seen
+    so far, so a slow spell at the moment of one measurement cannot loosen it.  Returns None
+    when no C++ compiler is found."""
+
+    def __init__(self):
+        import shutil
+        import subprocess
+        import tempfile
+
+        self.exe = None
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minplus_peak.c")
+        compiler = shutil.which("c++") or shutil.which("g++") or shutil.which("clang++")
+        if compiler is None:
+            return
+        self._tmp = tempfile.TemporaryDirectory()
+        self.exe = os.path.join(self._tmp.name, "minplus_peak")
+        subprocess.run([compiler, "-O2", "-march=native", "-x", "c++", source, "-o", self.exe], check=True)
+
+    def __call__(self, runs=3):
+        import subprocess
+
+        if self.exe is None:
+            return None
+        return max(float(subprocess.run([self.exe], check=True, capture_output=True, text=True).stdout.split()[0])
+                   for _ in range(runs))
 
 
-def machine_rates():
+def machine_rates(peak_probe):
     """Min-plus throughput (ops/s, one core: peak and numba stream) and copy bandwidth (bytes/s)."""
     x = np.random.default_rng(0).random(512)
     _addmin_stream(x, 0.1, 1)
     reps = 50_000
     t = min(_timeit(lambda: _addmin_stream(x, 0.1, reps)) for _ in range(15))  # best slice of a busy machine
     stream = x.size * reps / t
-    peak = peak_minplus_rate()
+    peak = peak_probe()
     big = np.ones(32 * 1024 * 1024)  # 256 MB
     out = np.empty_like(big)
     tc = min(_timeit(lambda: np.copyto(out, big)) for _ in range(5))
@@ -275,6 +295,16 @@ def interleaved(variants, outputs, rounds):
     return {name: (float(np.min(ts)), float(np.median(ts))) for name, ts in times.items()}
 
 
+def steal_ticks():
+    """CPU time the hypervisor gave to other guests, in clock ticks since boot (Linux; else None)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+        return int(fields[8])  # cpu user nice system idle iowait irq softirq steal
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _timeit(fn):
     t0 = time.perf_counter()
     fn()
@@ -293,13 +323,16 @@ def main():
     repeats = 5 if args.quick else 15
     F, N = args.firms, 10
     rng = np.random.default_rng(1)
-    ops_rate, stream_rate, peak_rate, start_bandwidth = machine_rates()
+    steal_start, wall_start = steal_ticks(), time.perf_counter()
+    peak_probe = PeakProbe()
+    ops_rate, stream_rate, peak_rate, start_bandwidth = machine_rates(peak_probe)
     copy_probe = CopyProbe()
     read_probe = ReadProbe()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus; numba {numba.__version__}; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"min-plus throughput, one core: peak {peak_rate / 1e9 if peak_rate else float('nan'):.2f} Gop/s "
-          f"(benchmarks/minplus_peak.c), numba stream {stream_rate / 1e9:.2f} Gop/s; bound uses {ops_rate / 1e9:.2f}; "
+          f"(benchmarks/minplus_peak.c; again around every M's timings, the best so far used), "
+          f"numba stream {stream_rate / 1e9:.2f} Gop/s; "
           f"copy bandwidth {start_bandwidth / 1e9:.1f} GB/s (and again around every M's timings); "
           f"one core reads 256 MB at {(read_probe.rate or float('nan')) / 1e9:.1f} GB/s")
     from equilibria.ext import tyaz_dp
@@ -307,7 +340,7 @@ def main():
     print("times: minimum over repeats (median in parentheses), milliseconds, one thread unless stated")
     print()
     header = ("M", "cython (F,N,M)", "cython (N,M,F)", "cython (N,M,F) 2 threads", "numba per-firm", "numba blocked",
-              "ns/op", "vs best numba", "copy GB/s", "read of the costs", "bound", "vs bound", "vs bound without read term", "tree/snake per node", "ad-valorem/snake per node",
+              "ns/op", "vs best numba", "peak Gop/s", "copy GB/s", "read of the costs", "bound", "vs bound", "vs bound without read term", "vs bound, F N M^2 operations", "tree/snake per node", "ad-valorem/snake per node",
               "MC only (N,M,F)", "MC-only bound", "MC only vs its bound")
     if alt is not None:
         header = header + ("alt build (N,M,F)", "alt / this build")
@@ -348,9 +381,11 @@ def main():
             for reader in read_probe.READERS:
                 variants[f"read {reader}"] = lambda out, reader=reader: read_probe.read(costs_t, reader)
         copy_before = min(_timeit(copy_probe) for _ in range(3))
+        ops_rate = max(ops_rate, peak_probe() or 0.0)
         shared = run(snake, 1)  # one set of outputs for all Cython variants (numba has its own)
         t = interleaved(variants, {name: shared for name in variants}, repeats)
         copy_after = min(_timeit(copy_probe) for _ in range(3))
+        ops_rate = max(ops_rate, peak_probe() or 0.0)
         t_fnm, t_nmf, t_nmf2, t_tree, t_adv, t_mc, t_n1, t_n2 = (
             t[k] for k in ("fnm", "nmf", "nmf2", "tree", "adv", "mc", "numba1", "numba2"))
         bandwidth = max(start_bandwidth, 2 * copy_probe.nbytes / min(copy_before, copy_after))
@@ -366,17 +401,24 @@ def main():
         read_floor = min([t_mc[0]] + [t[k][0] for k in t if k.startswith("read ")])
         bound_copy_only = max(n_ops / ops_rate, bytes_moved / bandwidth)
         bound = max(bound_copy_only, read_floor)
+        # the issue's own count of operations, F * N * M^2 (the kernel performs F * (N - 1) * M^2)
+        bound_issue = max(F * N * M * M / ops_rate, bytes_moved / bandwidth, read_floor)
         bound_mc = max(n_ops / ops_rate, (costs.nbytes + F * 8) / bandwidth, read_floor)
         best = min(t_fnm[0], t_nmf[0])
         best_numba = min(t_n1[0], t_n2[0])
         fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
         print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
-              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {bandwidth / 1e9:.1f} | {read_floor * 1e3:.2f} | "
-              f"{bound * 1e3:.2f} | {best / bound:.2f} | {best / bound_copy_only:.2f} | "
+              f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {ops_rate / 1e9:.1f} | {bandwidth / 1e9:.1f} | {read_floor * 1e3:.2f} | "
+              f"{bound * 1e3:.2f} | {best / bound:.2f} | {best / bound_copy_only:.2f} | {best / bound_issue:.2f} | "
               f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} | {fmt(t_mc)} | {bound_mc * 1e3:.2f} | "
               f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t['alt'])} | {t['alt'][0] / t_nmf[0]:.2f} |" if alt is not None else ""))
     print()
     print("2-thread speed-up (N,M,F layout): see the columns above (one-thread time / two-thread time).")
+    if steal_start is not None:
+        stolen = (steal_ticks() - steal_start) / os.sysconf("SC_CLK_TCK")
+        elapsed = time.perf_counter() - wall_start
+        print(f"steal time (CPU time the hypervisor gave to other guests): {stolen:.1f} s of "
+              f"{elapsed:.0f} s x {os.cpu_count()} CPUs ({100 * stolen / (elapsed * os.cpu_count()):.1f}%)")
 
 
 def _load_alt(path):
