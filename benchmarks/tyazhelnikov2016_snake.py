@@ -22,8 +22,8 @@ machine bound max(arithmetic bound, memory bound):
   be faster -- is the floor.  Term (b) was added in stop 12: on the Intel machines the copy's
   rate counts reads and writes together, and one core cannot read at that rate alone (about
   16 GB/s from memory against a copy's 20-24), so (a) alone understated the time to read the
-  costs at M = 10; where the costs come from the last-level cache (M = 2, 5) (b) is the smaller
-  term.  The table also gives the ratio to the bound without term (b), and to the bound with
+  costs at M = 10.  In quiet runs the costs of M <= 10 partly come from the last-level cache and
+  (b) is the smaller term; in spells of slow memory it rises together with the kernel's times.  The table also gives the ratio to the bound without term (b), and to the bound with
   the issue's own operation count, firms * N * M^2 (10% looser: the kernel performs
   firms * (N - 1) * M^2, the count used everywhere else).
 
@@ -223,11 +223,12 @@ def machine_rates(peak_probe):
 class ReadProbe:
     """The fastest pure read of an array by one core (benchmarks/read_floor.c).
 
-    At the start, several readers (no prefetch; software prefetch 1, 2 or 4 KB ahead into L1 or
-    L2) each read a 256 MB array three times and the fastest reader is kept (its rate is the
-    machine's one-core read bandwidth, printed in the header).  ``read(a)`` reads ``a`` with it:
-    timed among the kernel's variants on the very costs array, in the same warm state, it gives
-    the time no kernel that reads those costs can beat.  Disabled (``None``) without a C compiler."""
+    At the start, the readers (no prefetch; software prefetch 1, 2 or 4 KB ahead into L1 or L2)
+    each read a 256 MB array three times; the fastest one's rate is the one-core read bandwidth
+    printed in the header.  ``read(a, reader)``: every reader is timed among the kernel's
+    variants on the very costs array, in the same rounds and warm state, and the fastest time is
+    the floor no kernel that reads those costs can beat.  ``library`` is None (no read floor)
+    without a C compiler."""
 
     READERS = [(0, 0), (128, 3), (256, 3), (512, 3), (256, 2), (512, 2)]  # (distance in doubles, hint)
 
