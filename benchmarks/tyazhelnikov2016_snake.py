@@ -50,6 +50,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
+import subprocess
+import tempfile
 import time
 
 import numba
@@ -175,6 +178,17 @@ def _addmin_stream(x, s, reps):
     return acc
 
 
+def _build_probe(source, compilers, flags, target):
+    """Compile benchmarks/<source> with the first of `compilers` found (-O2 -march=native plus
+    `flags`) into `target`; the target's path, or None when no compiler is found."""
+    compiler = next((c for c in map(shutil.which, compilers) if c), None)
+    if compiler is None:
+        return None
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), source)
+    subprocess.run([compiler, "-O2", "-march=native", *flags, path, "-o", target], check=True)
+    return target
+
+
 class PeakProbe:
     """Peak min-plus operations per second of one core (benchmarks/minplus_peak.c, compiled once).
 
@@ -183,22 +197,11 @@ class PeakProbe:
     when no C++ compiler is found."""
 
     def __init__(self):
-        import shutil
-        import subprocess
-        import tempfile
-
-        self.exe = None
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "minplus_peak.c")
-        compiler = shutil.which("c++") or shutil.which("g++") or shutil.which("clang++")
-        if compiler is None:
-            return
         self._tmp = tempfile.TemporaryDirectory()
-        self.exe = os.path.join(self._tmp.name, "minplus_peak")
-        subprocess.run([compiler, "-O2", "-march=native", "-x", "c++", source, "-o", self.exe], check=True)
+        self.exe = _build_probe("minplus_peak.c", ("c++", "g++", "clang++"), ["-x", "c++"],
+                                os.path.join(self._tmp.name, "minplus_peak"))
 
     def __call__(self, runs=3):
-        import subprocess
-
         if self.exe is None:
             return None
         return max(float(subprocess.run([self.exe], check=True, capture_output=True, text=True).stdout.split()[0])
@@ -234,18 +237,13 @@ class ReadProbe:
 
     def __init__(self):
         import ctypes
-        import shutil
-        import subprocess
-        import tempfile
 
         self.library, self.rate = None, None
-        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-        if compiler is None:
-            return
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "read_floor.c")
         with tempfile.TemporaryDirectory() as tmp:
-            so = os.path.join(tmp, "read_floor.so")
-            subprocess.run([compiler, "-O2", "-march=native", "-shared", "-fPIC", source, "-o", so], check=True)
+            so = _build_probe("read_floor.c", ("cc", "gcc", "clang"), ["-shared", "-fPIC"],
+                              os.path.join(tmp, "read_floor.so"))
+            if so is None:
+                return
             self.library = ctypes.CDLL(so)  # stays mapped after the file is removed
         self.library.read_sum.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int]
         self.library.read_sum.restype = ctypes.c_double
@@ -253,8 +251,7 @@ class ReadProbe:
         best = {}
         for _ in range(3):
             for reader in self.READERS:
-                self.reader = reader
-                best[reader] = min(best.get(reader, float("inf")), _timeit(lambda: self.read(big)))
+                best[reader] = min(best.get(reader, float("inf")), _timeit(lambda: self.read(big, reader)))
         self.reader = min(best, key=best.get)
         self.rate = big.nbytes / best[self.reader]
         self.check(big)
@@ -399,7 +396,8 @@ def main():
         bytes_moved = costs.nbytes + F * N * 4 + F * (5 * 8 + 4)
         # the costs must be read once: no kernel beats the fastest read of them, timed in the rounds (every
         # reader; the marginal-cost kernel reads them too, so it caps the estimate should it read them faster)
-        read_floor = min([t_mc[0]] + [t[k][0] for k in t if k.startswith("read ")])
+        reads = [t[k][0] for k in t if k.startswith("read ")]
+        read_floor = min([t_mc[0]] + reads) if reads else 0.0  # no C compiler: no read floor
         bound_copy_only = max(n_ops / ops_rate, bytes_moved / bandwidth)
         bound = max(bound_copy_only, read_floor)
         # the issue's own count of operations, F * N * M^2 (the kernel performs F * (N - 1) * M^2)
