@@ -22,9 +22,11 @@
  *      32 entries (M <= 32) or by a gather;
  *   5. path statistics, firm vector by firm vector with the sums kept in registers; the paths
  *      are written node-major, (N, F), eight firms per store.
- * While a block computes (steps 2 and 4), the costs of the block after next (or the next, see
- * tz_prefetch_blocks_ahead) are prefetched a few cache lines at a time (M >= 2), and step 5 asks
- * for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from
+ * The costs of the block after next (or the next, see tz_prefetch_blocks_ahead) are prefetched:
+ * with the (N, M, F) layout each line the forward pass reads in place has the line of the same
+ * firms in that block prefetched (tz_read_input); with the (F, N, M) layout they are prefetched
+ * a few cache lines at a time while the block computes (steps 2 and 4, tz_prefetcher).  Step 5
+ * asks for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from
  * 2 to 8 and for M = 10 with M a constant (loops over countries unrolled, lookup widths fixed)
  * and once for any M: measured 18% faster at M = 2 and 7% at M = 5 with full outputs, and at
  * M = 10 5-14% with one forward group (docs/benchmarks.md).
@@ -120,9 +122,16 @@ typedef struct {
     int per_step;            /* lines per call */
 } tz_prefetcher;
 
+/* The walker serves the (F, N, M) layout, whose blocks are copied; costs read in place are
+ * prefetched line by line as they are read (tz_read_input), which measured on the Intel machine
+ * of stop 13 (interleaved, 100,000 firms, N = 10, one thread, time of line by line / the walker):
+ * full outputs 0.93-0.95x at M = 10 by the minimum (0.88-0.90x by the median), 0.96-0.98x at
+ * M = 20, 0.98-1.06x at M = 5 and 0.98-1.03x at M = 2 (noise); marginal costs only 0.88x at
+ * M = 10, 0.95x at M = 2.  The walker costs scalar work per call and asks for lines whose
+ * computation is still far off; reading a line is the right moment to ask for its successor. */
 static inline tz_prefetcher tz_prefetcher_for(const tz_problem *P, ptrdiff_t next_f0, ptrdiff_t steps) {
     tz_prefetcher p = {NULL, NULL, 0, 0, 0, 0};
-    if (next_f0 >= P->F || steps <= 0 || P->M < TZ_PREFETCH_MIN_M)
+    if (P->inplace || next_f0 >= P->F || steps <= 0 || P->M < TZ_PREFETCH_MIN_M)
         return p;
     const ptrdiff_t NM = P->N * P->M, nb = P->F - next_f0 < P->B ? P->F - next_f0 : P->B;
     ptrdiff_t rows;
@@ -296,18 +305,22 @@ typedef struct {
                              (its first child, in place): parent = costs + message */
     ptrdiff_t stride_init;  /* distance between the parent's countries in the input */
     int reject;           /* P->reject_negative */
+    ptrdiff_t ahead;      /* each line read in place has the line this many doubles on (the same
+                             firms of a coming block) prefetched; 0 if no block comes */
 } tz_source;
 
-/* a vector of the input read in place (n lanes), screened */
-TZ_INLINE tz_vd tz_read_input(const double *p, int n, tz_screen *screen, int reject) {
+/* a vector of the input read in place (n lanes), screened; the line `ahead` doubles on (the same
+ * firms in a coming block) is prefetched into the second-level cache */
+TZ_INLINE tz_vd tz_read_input(const double *p, int n, tz_screen *screen, int reject, ptrdiff_t ahead) {
+    __builtin_prefetch(p + ahead, 0, 2);
     const tz_vd x = tz_load_lanes(p, n);
     *screen = tz_screen_add(*screen, x, reject);
     return x;
 }
 
 /* a vector of a node's values: read in place (screened) or from the scratch */
-TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *screen, int reject) {
-    return in_input ? tz_read_input(p, n, screen, reject) : tz_load(p);
+TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *screen, int reject, ptrdiff_t ahead) {
+    return in_input ? tz_read_input(p, n, screen, reject, ahead) : tz_load(p);
 }
 
 /* Destinations per group in the forward pass: the group's running minima stay in registers
@@ -334,20 +347,20 @@ static inline ptrdiff_t tz_groups(ptrdiff_t M, ptrdiff_t max_group) {
  *    expansion below.  With src->init the parent's values start from its costs in the input. */
 TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, const double *init, ptrdiff_t si,
                                 int n, double *Vp, const double *S, ptrdiff_t M, ptrdiff_t B, ptrdiff_t c0,
-                                const int G, const int adv, tz_screen *screen, int reject) {
+                                const int G, const int adv, tz_screen *screen, int reject, ptrdiff_t ahead) {
     tz_vd acc[TZ_MAX_GROUP];
-    tz_vd x = tz_read_values(Vv, in_input, n, screen, reject);
+    tz_vd x = tz_read_values(Vv, in_input, n, screen, reject, ahead);
     for (int k = 0; k < G; k++)
         acc[k] = tz_combine(x, tz_set1(S[c0 + k]), adv);
     for (ptrdiff_t j = 1; j < M; j++) {
-        x = tz_read_values(Vv + j * sv, in_input, n, screen, reject);
+        x = tz_read_values(Vv + j * sv, in_input, n, screen, reject, ahead);
         const double *s = S + j * M + c0;
         for (int k = 0; k < G; k++)
             acc[k] = tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
     }
     for (int k = 0; k < G; k++) {
         double *out = Vp + (c0 + k) * B;
-        const tz_vd base = init ? tz_read_input(init + (c0 + k) * si, n, screen, reject) : tz_load(out);
+        const tz_vd base = init ? tz_read_input(init + (c0 + k) * si, n, screen, reject, ahead) : tz_load(out);
         tz_store(out, tz_add(base, acc[k]));
     }
 }
@@ -359,7 +372,7 @@ TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, co
     for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                               \
         tz_prefetch_step(pf);                                                                   \
         tz_message_group(Vv + f, sv, IN_, init ? init + f : NULL, si, TZ_W, Vp + f, S, M, B, c0, \
-                         G_, ADV_, &screen, reject);                                            \
+                         G_, ADV_, &screen, reject, ahead);                                     \
     }
 
 /* ... and the partial vector, if any (flags tested at run time: one call per block) */
@@ -372,7 +385,7 @@ TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, co
         }                                                                                       \
         if (whole < nb)                                                                         \
             tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si,          \
-                             (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv, &screen, reject); \
+                             (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv, &screen, reject, ahead); \
         break;
 
 /* the message of a node (read as src says) into its parent (values Vp), all firms of the block;
@@ -383,6 +396,7 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
     const double *const Vv = src->child, *const init = src->init;
     const ptrdiff_t sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
     const int in_input = src->child_in_input, reject = src->reject;
+    const ptrdiff_t ahead = src->ahead;
     const ptrdiff_t G = tz_group_size(M, max_group);
     for (ptrdiff_t c0 = 0; c0 < M; c0 += G) {
         switch (M - c0 < G ? (int)(M - c0) : (int)G) {
@@ -416,14 +430,14 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
 #define TZ_RECORD_PAIRS 1
 TZ_INLINE void tz_pair_vector(const double *child, ptrdiff_t sv, const int in_input, const double *init, ptrdiff_t si,
                               int n, double *Vp, ptrdiff_t B, const double *S, int adv, uint8_t *won, ptrdiff_t vectors,
-                              tz_screen *screen, int reject) {
-    const tz_vd x0 = tz_read_values(child, in_input, n, screen, reject);
-    const tz_vd x1 = tz_read_values(child + sv, in_input, n, screen, reject);
+                              tz_screen *screen, int reject, ptrdiff_t ahead) {
+    const tz_vd x0 = tz_read_values(child, in_input, n, screen, reject, ahead);
+    const tz_vd x1 = tz_read_values(child + sv, in_input, n, screen, reject, ahead);
     for (int c = 0; c < 2; c++) {
         const tz_vd a0 = tz_combine(x0, tz_set1(S[c]), adv), a1 = tz_combine(x1, tz_set1(S[2 + c]), adv);
         won[c * vectors] = (uint8_t)tz_lt(a1, a0);
         double *out = Vp + c * B;
-        const tz_vd base = init ? tz_read_input(init + c * si, n, screen, reject) : tz_load(out);
+        const tz_vd base = init ? tz_read_input(init + c * si, n, screen, reject, ahead) : tz_load(out);
         tz_store(out, tz_add(base, tz_min(a1, a0)));
     }
 }
@@ -433,11 +447,11 @@ TZ_INLINE void tz_pair_vector(const double *child, ptrdiff_t sv, const int in_in
         for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                           \
             tz_prefetch_step(pf);                                                               \
             tz_pair_vector(child + f, sv, IN_, INIT_ ? init + f : NULL, si, TZ_W, Vp + f, B, S, adv, \
-                           won + f / TZ_W, vectors, &screen, reject);                           \
+                           won + f / TZ_W, vectors, &screen, reject, ahead);                    \
         }                                                                                       \
         if (whole < nb)                                                                         \
             tz_pair_vector(child + whole, sv, IN_, INIT_ ? init + whole : NULL, si, (int)(nb - whole), \
-                           Vp + whole, B, S, adv, won + whole / TZ_W, vectors, &screen, reject); \
+                           Vp + whole, B, S, adv, won + whole / TZ_W, vectors, &screen, reject, ahead); \
     } while (0)
 
 TZ_INLINE tz_screen tz_forward_node_pair(const tz_source *src, tz_screen screen, double *Vp, const double *S,
@@ -445,6 +459,7 @@ TZ_INLINE tz_screen tz_forward_node_pair(const tz_source *src, tz_screen screen,
     const ptrdiff_t vectors = B / TZ_W, sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
     const double *const child = src->child, *const init = src->init;
     const int reject = src->reject;
+    const ptrdiff_t ahead = src->ahead;
     if (src->child_in_input) {
         if (init) TZ_PAIR_VECTORS(1, 1); else TZ_PAIR_VECTORS(1, 0);
     } else {
@@ -680,6 +695,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = tz_groups(M, max_group);
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + tz_prefetch_blocks_ahead(P) * B, nvec * root * (groups + (P->stats ? 1 : 0)));
     tz_screen screen = tz_screen_none();
+    const ptrdiff_t ahead = f0 + tz_prefetch_blocks_ahead(P) * B < P->F ? tz_prefetch_blocks_ahead(P) * B : 0;
 #if TZ_RECORD_PAIRS
     uint8_t *const won = (uint8_t *)(loc + N * B);
     const int pairs = M == 2 && P->stats;
@@ -692,6 +708,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
         src.init = P->inplace && P->first_child[v] ? P->costs + p * M * P->F + f0 : NULL;
         src.stride_init = P->F;
         src.reject = P->reject_negative;
+        src.ahead = ahead;
 #if TZ_RECORD_PAIRS
         if (pairs) {
             screen = tz_forward_node_pair(&src, screen, V + p * MB, P->step + v * M * M, B, nb, P->advalorem,
