@@ -310,7 +310,9 @@ typedef struct {
 } tz_source;
 
 /* a vector of the input read in place (n lanes), screened; the line `ahead` doubles on (the same
- * firms in a coming block) is prefetched into the second-level cache */
+ * firms in a coming block) is prefetched into the second-level cache (when that block is the
+ * last, partial one, the lanes beyond it point at the next row, or past the end of the costs for
+ * the last row: a prefetch never faults, and the line is simply not used) */
 TZ_INLINE tz_vd tz_read_input(const double *p, int n, tz_screen *screen, int reject, ptrdiff_t ahead) {
     __builtin_prefetch(p + ahead, 0, 2);
     const tz_vd x = tz_load_lanes(p, n);
