@@ -26,7 +26,8 @@
  * with the (N, M, F) layout each line the forward pass reads in place has the line of the same
  * firms in that block prefetched (tz_read_input); with the (F, N, M) layout they are prefetched
  * a few cache lines at a time while the block computes (steps 2 and 4, tz_prefetcher).  Step 5
- * asks for the next block's output lines for writing.  Steps 2 to 5 are compiled once for every M from
+ * asks for the next block's output lines for writing.
+ * Steps 2 to 5 are compiled once for every M from
  * 2 to 8 and for M = 10 with M a constant (loops over countries unrolled, lookup widths fixed)
  * and once for any M: measured 18% faster at M = 2 and 7% at M = 5 with full outputs, and at
  * M = 10 5-14% with one forward group (docs/benchmarks.md).
