@@ -321,9 +321,23 @@ TZ_INLINE tz_vd tz_read_input(const double *p, int n, tz_screen *screen, int rej
     return x;
 }
 
+/* the same, screened only if scr (a literal in the forward pass's expansions: see tz_message_group
+ * for when the screen is left to the final node) */
+TZ_INLINE tz_vd tz_read_input_if(const double *p, int n, const int scr, tz_screen *screen, int reject,
+                                 ptrdiff_t ahead) {
+    if (scr)
+        return tz_read_input(p, n, screen, reject, ahead);
+    __builtin_prefetch(p + ahead, 0, 2);
+    return tz_load_lanes(p, n);
+}
+
 /* a vector of a node's values: read in place (screened) or from the scratch */
 TZ_INLINE tz_vd tz_read_values(const double *p, int in_input, int n, tz_screen *screen, int reject, ptrdiff_t ahead) {
     return in_input ? tz_read_input(p, n, screen, reject, ahead) : tz_load(p);
+}
+TZ_INLINE tz_vd tz_read_values_if(const double *p, int in_input, int n, const int scr, tz_screen *screen, int reject,
+                                  ptrdiff_t ahead) {
+    return in_input ? tz_read_input_if(p, n, scr, screen, reject, ahead) : tz_load(p);
 }
 
 /* Destinations per group in the forward pass: the group's running minima stay in registers
@@ -346,56 +360,76 @@ static inline ptrdiff_t tz_groups(ptrdiff_t M, ptrdiff_t max_group) {
 }
 
 /* 2. Vp[c] += min_j Vv[j] (+) S[j][c] for the G destinations c0 .. c0 + G - 1 (G <= TZ_MAX_GROUP), one
- *    firm vector (n lanes) at offset f; G and advalorem are compile-time constants in every
- *    expansion below.  With src->init the parent's values start from its costs in the input. */
+ *    firm vector (n lanes) at offset f; G, advalorem, diag and scr are compile-time constants in
+ *    every expansion below.  With src->init the parent's values start from its costs in the input.
+ *
+ * diag (one group of all M destinations, M a compile-time constant, the origin loop unrolled):
+ * staying in a country costs nothing -- S(c, c) is exactly 0 (unit costs) or 1 (ad-valorem), as
+ * validated -- so the diagonal term is Vv[c] itself and its addition or multiplication is skipped
+ * (one operation in M + 1 per destination).  The result differs from the full sum only when
+ * Vv[c] is -0.0 (x + 0.0 is +0.0); the minimum is then a zero of the other sign, equal to it.
+ * The minima are also taken in an order that keeps a NaN: min(a, b) returns b when either is NaN,
+ * so the running minimum is always the second operand -- a NaN in it stays -- and the diagonal
+ * value enters as the second operand -- a NaN value enters it.  A NaN in Vv[c] therefore ends up
+ * in the message to c, and one among the parent's costs in its value (an addition); the NaN
+ * travels up to the final node, which screens the final node's values (tz_final_node).  So in
+ * this mode costs read in place need no screen of their own (scr = 0) unless negative and
+ * infinite costs are rejected too (these do not travel).  Measured: docs/benchmarks.md, stop 14. */
 TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, const double *init, ptrdiff_t si,
                                 int n, double *Vp, const double *S, ptrdiff_t M, ptrdiff_t B, ptrdiff_t c0,
-                                const int G, const int adv, tz_screen *screen, int reject, ptrdiff_t ahead) {
+                                const int G, const int adv, const int diag, const int scr, tz_screen *screen,
+                                int reject, ptrdiff_t ahead) {
     tz_vd acc[TZ_MAX_GROUP];
-    tz_vd x = tz_read_values(Vv, in_input, n, screen, reject, ahead);
-    for (int k = 0; k < G; k++)
-        acc[k] = tz_combine(x, tz_set1(S[c0 + k]), adv);
+    tz_vd x = tz_read_values_if(Vv, in_input, n, scr, screen, reject, ahead);
+    for (int k = 0; k < G; k++)  /* with diag, c0 = 0 */
+        acc[k] = diag && k == 0 ? x : tz_combine(x, tz_set1(S[c0 + k]), adv);
+#pragma GCC unroll 16
     for (ptrdiff_t j = 1; j < M; j++) {
-        x = tz_read_values(Vv + j * sv, in_input, n, screen, reject, ahead);
+        x = tz_read_values_if(Vv + j * sv, in_input, n, scr, screen, reject, ahead);
         const double *s = S + j * M + c0;
         for (int k = 0; k < G; k++)
-            acc[k] = tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
+            acc[k] = diag && k == j ? tz_min(acc[k], x) : tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
     }
     for (int k = 0; k < G; k++) {
         double *out = Vp + (c0 + k) * B;
-        const tz_vd base = init ? tz_read_input(init + (c0 + k) * si, n, screen, reject, ahead) : tz_load(out);
+        const tz_vd base = init ? tz_read_input_if(init + (c0 + k) * si, n, scr, screen, reject, ahead) : tz_load(out);
         tz_store(out, tz_add(base, acc[k]));
     }
 }
 
 /* the firm vectors of one group of destinations: whole vectors, then the partial one; IN_
- * (child read in place), INIT_ (parent's costs read in place) and ADV_ are literals, so each
- * expansion is a loop without tests */
-#define TZ_GROUP_VECTORS(G_, IN_, ADV_)                                                         \
+ * (child read in place), ADV_ and SCR_ (costs read in place screened) are literals, and so is
+ * diag (G_ == M with M a compile-time constant), so each expansion is a loop without tests */
+#define TZ_GROUP_VECTORS(G_, IN_, ADV_, SCR_)                                                   \
     for (ptrdiff_t f = 0; f < whole; f += TZ_W) {                                               \
         tz_prefetch_step(pf);                                                                   \
         tz_message_group(Vv + f, sv, IN_, init ? init + f : NULL, si, TZ_W, Vp + f, S, M, B, c0, \
-                         G_, ADV_, &screen, reject, ahead);                                     \
+                         G_, ADV_, fixed_m && G_ == M, SCR_, &screen, reject, ahead);           \
     }
+#define TZ_GROUP_SCREENS(G_, IN_, ADV_)                                                         \
+    if (!(fixed_m && G_ == M) || reject) { TZ_GROUP_VECTORS(G_, IN_, ADV_, 1) }                 \
+    else { TZ_GROUP_VECTORS(G_, IN_, ADV_, 0) }
 
 /* ... and the partial vector, if any (flags tested at run time: one call per block) */
 #define TZ_GROUP_CASE(G_)                                                                       \
     case G_:                                                                                    \
         if (adv) {                                                                              \
-            if (in_input) { TZ_GROUP_VECTORS(G_, 1, 1) } else { TZ_GROUP_VECTORS(G_, 0, 1) }    \
+            if (in_input) { TZ_GROUP_SCREENS(G_, 1, 1) } else { TZ_GROUP_SCREENS(G_, 0, 1) }    \
         } else {                                                                                \
-            if (in_input) { TZ_GROUP_VECTORS(G_, 1, 0) } else { TZ_GROUP_VECTORS(G_, 0, 0) }    \
+            if (in_input) { TZ_GROUP_SCREENS(G_, 1, 0) } else { TZ_GROUP_SCREENS(G_, 0, 0) }    \
         }                                                                                       \
         if (whole < nb)                                                                         \
             tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si,          \
-                             (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv, &screen, reject, ahead); \
+                             (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv,               \
+                             fixed_m && G_ == M, !(fixed_m && G_ == M) || reject, &screen, reject, ahead); \
         break;
 
 /* the message of a node (read as src says) into its parent (values Vp), all firms of the block;
- * returns the screen updated with the costs read in place */
+ * returns the screen updated with the costs read in place.  fixed_m: M is a compile-time constant
+ * (a literal 1 in the specialisations, 0 in the code for any M). */
 TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, double *Vp, const double *S,
                                     const ptrdiff_t M, ptrdiff_t B, ptrdiff_t nb, int adv, tz_prefetcher *pf,
-                                    const ptrdiff_t max_group) {
+                                    const ptrdiff_t max_group, const int fixed_m) {
     const double *const Vv = src->child, *const init = src->init;
     const ptrdiff_t sv = src->stride, si = src->stride_init, whole = nb - nb % TZ_W;
     const int in_input = src->child_in_input, reject = src->reject;
@@ -422,6 +456,7 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
     return screen;
 }
 #undef TZ_GROUP_CASE
+#undef TZ_GROUP_SCREENS
 #undef TZ_GROUP_VECTORS
 
 #if TZ_AVX512
@@ -493,17 +528,24 @@ TZ_INLINE void tz_backtrack_pair(const tz_problem *P, ptrdiff_t nb, const uint8_
 
 /* 3. the final node's country and the marginal cost (and the final shipment cost) */
 TZ_INLINE void tz_final_node(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, const double *V,
-                             int32_t *loc, const ptrdiff_t M) {
+                             int32_t *loc, const ptrdiff_t M, tz_screen *screen) {
     const ptrdiff_t B = P->B, root = P->N - 1;
     const int adv = P->advalorem;
+    /* costs read in place and not screened as read (NaN only, see tz_message_group): their NaN
+       has travelled into the final node's values */
+    const int check = P->inplace && !P->reject_negative;
     const double *Vr = V + root * M * B;
     for (ptrdiff_t f = 0; f < nb; f += TZ_W) {
         const int n = tz_lanes(nb, f);
         tz_vd value = tz_load(Vr + f);
+        if (check)
+            *screen = tz_screen_add(*screen, value, 0);
         tz_vd best = tz_combine(value, tz_set1(adv ? 1.0 + P->final[0] : P->final[0]), adv);
         tz_vi where = tz_iset1(0);
         for (ptrdiff_t c = 1; c < M; c++) {
             tz_vd vc = tz_load(Vr + c * B + f);
+            if (check)
+                *screen = tz_screen_add(*screen, vc, 0);
             tz_vd x = tz_combine(vc, tz_set1(adv ? 1.0 + P->final[c] : P->final[c]), adv);
             tz_mask better = tz_lt(x, best);
             best = tz_min(x, best);
@@ -693,7 +735,7 @@ static inline size_t tz_scratch_bytes(const tz_problem *P) {
  * specialisations below, so that the loops over countries unroll).  Returns 1 if costs read in
  * place were flagged by the screen (never when they were copied: the copy screens them). */
 TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
-                                    int32_t *loc, const ptrdiff_t M, const ptrdiff_t max_group) {
+                                    int32_t *loc, const ptrdiff_t M, const ptrdiff_t max_group, const int fixed_m) {
     const ptrdiff_t N = P->N, B = P->B, MB = M * B, root = N - 1;
     const ptrdiff_t nvec = (nb + TZ_W - 1) / TZ_W, groups = tz_groups(M, max_group);
     tz_prefetcher pf = tz_prefetcher_for(P, f0 + tz_prefetch_blocks_ahead(P) * B, nvec * root * (groups + (P->stats ? 1 : 0)));
@@ -719,9 +761,10 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
             continue;
         }
 #endif
-        screen = tz_forward_node(&src, screen, V + p * MB, P->step + v * M * M, M, B, nb, P->advalorem, &pf, max_group);
+        screen = tz_forward_node(&src, screen, V + p * MB, P->step + v * M * M, M, B, nb, P->advalorem, &pf, max_group,
+                                 fixed_m);
     }
-    tz_final_node(P, f0, nb, V, loc, M);
+    tz_final_node(P, f0, nb, V, loc, M, &screen);
     if (P->stats) {
 #if TZ_RECORD_PAIRS
         if (pairs)
@@ -737,7 +780,7 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
 #define TZ_SPECIALISED(M_)                                                                     \
     static int tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,     \
                                           double *V, const double *C, int32_t *loc) {          \
-        return tz_solve_loaded_block(P, f0, nb, V, C, loc, M_, TZ_MAX_GROUP);                  \
+        return tz_solve_loaded_block(P, f0, nb, V, C, loc, M_, TZ_MAX_GROUP, 1);               \
     }
 TZ_SPECIALISED(2)
 TZ_SPECIALISED(3)
@@ -751,7 +794,7 @@ TZ_SPECIALISED(10)
 
 static int tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
                                      int32_t *loc) {
-    return tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M, 8);
+    return tz_solve_loaded_block(P, f0, nb, V, C, loc, P->M, 8, 0);
 }
 
 /* Solve firms f0 .. f0 + nb - 1 with tz_scratch_bytes(P) bytes of 64-byte aligned scratch.

@@ -460,3 +460,43 @@ def test_costs_read_in_place_match_the_twin_and_are_screened(N, M):
                 x[node, M - 1, firm] = bad
                 with pytest.raises(ValueError, match="contain 1 "):
                     solve_tree_batch(x, *args, block=24, firms_last=True, threads=1, finite_nonnegative=strict)
+
+
+@pytest.mark.parametrize("M", [2, 3, 5, 8, 9, 10])
+@pytest.mark.parametrize("tariff", ["unit", "ad_valorem"])
+def test_nan_read_in_place_reaches_the_final_node_from_every_position(M, tariff):
+    """Costs read in place without the negative/infinite check are not screened as they are
+    read when M is compiled as a constant: a NaN must travel, through the order of the minima
+    and the skipped diagonal (tyaz_block.h, tz_message_group), into the final node's values,
+    which are screened.  A NaN of either sign at every node and every country, in a whole and
+    in the partial vector, chains and trees, with and without the statistics, is counted once;
+    infinities of both signs (valid costs here, whose sum is a NaN inside the recursion) are
+    not reported, and the outputs then equal the NumPy twin's."""
+    from equilibria.ext.tyaz_dp import solve_tree_batch
+    from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+
+    rng = np.random.default_rng(M)
+    N, F = 5, 21
+    negative_nan = float(np.copysign(np.nan, -1.0))
+    for parents in (None, [2, 2, 4, 4, -1]):
+        T = rng.random((M, M))
+        np.fill_diagonal(T, 0.0)
+        problem = FirmProblem.create(N, T, 0.6, parents, tariff)
+        args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final,
+                tariff == "ad_valorem")
+        costs = rng.random((N, M, F))
+        for node in range(N):
+            for country in range(M):
+                for firm, bad in ((2, np.nan), (F - 1, negative_nan)):
+                    x = costs.copy()
+                    x[node, country, firm] = bad
+                    for stats in (True, False):
+                        with pytest.raises(ValueError, match="contain 1 NaN entries"):
+                            solve_tree_batch(x, *args, block=16, firms_last=True, threads=1, stats=stats)
+        x = costs.copy()
+        x[0, :, 3], x[N - 1, :, 3] = -np.inf, np.inf
+        out = solve_tree_batch(x, *args, block=16, firms_last=True, threads=1)
+        with np.errstate(invalid="ignore"):  # the twin's statistics multiply infinities by zero
+            twin = solve_tree_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)), *args)
+        np.testing.assert_array_equal(out["path"], twin["path"])
+        np.testing.assert_array_equal(out["mc"], twin["mc"])
