@@ -383,12 +383,21 @@ TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, co
     tz_vd x = tz_read_values_if(Vv, in_input, n, scr, screen, reject, ahead);
     for (int k = 0; k < G; k++)  /* with diag, c0 = 0 */
         acc[k] = diag && k == 0 ? x : tz_combine(x, tz_set1(S[c0 + k]), adv);
+    if (diag) {  /* unrolled, so that k == j is known when compiling */
 #pragma GCC unroll 16
-    for (ptrdiff_t j = 1; j < M; j++) {
-        x = tz_read_values_if(Vv + j * sv, in_input, n, scr, screen, reject, ahead);
-        const double *s = S + j * M + c0;
-        for (int k = 0; k < G; k++)
-            acc[k] = diag && k == j ? tz_min(acc[k], x) : tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
+        for (ptrdiff_t j = 1; j < M; j++) {
+            x = tz_read_values_if(Vv + j * sv, in_input, n, scr, screen, reject, ahead);
+            const double *s = S + j * M;
+            for (int k = 0; k < G; k++)
+                acc[k] = k == j ? tz_min(acc[k], x) : tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
+        }
+    } else {
+        for (ptrdiff_t j = 1; j < M; j++) {
+            x = tz_read_values_if(Vv + j * sv, in_input, n, scr, screen, reject, ahead);
+            const double *s = S + j * M + c0;
+            for (int k = 0; k < G; k++)
+                acc[k] = tz_min(tz_combine(x, tz_set1(s[k]), adv), acc[k]);
+        }
     }
     for (int k = 0; k < G; k++) {
         double *out = Vp + (c0 + k) * B;
