@@ -9,7 +9,9 @@
  *   1. (F, N, M) layout: copy the block's costs into V, transposed.  (N, M, F) layout (N >= 2):
  *      nothing is copied; the forward pass reads the costs where they are -- a leaf's values are
  *      its costs, a parent's values start from its costs plus its first child's message -- and
- *      screens them as it reads (measured on the Zen 4 machine of stop 10, 100,000 firms, full
+ *      screens them as it reads, or, for NaN only and one group of a constant M, lets a NaN
+ *      travel to the final node, which screens its values (tz_message_group, tz_final_node)
+ *      (reading in place measured on the Zen 4 machine of stop 10, 100,000 firms, full
  *      outputs: 0.76-0.82x the time of copying at M = 5, 0.86-0.89x at M = 10, 0.82x for the
  *      tree at M = 5; docs/benchmarks.md);
  *   2. forward pass, children before parents (eq. 6 / eq. 9): for eight destination
