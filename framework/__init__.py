@@ -16,6 +16,7 @@ _EXPORTS = {
     "Agent": "agent", "Market": "market", "Economy": "economy",
     "Equilibrium": "equilibrium", "SolveReport": "equilibrium",
     "ParameterError": "errors", "ConvergenceError": "errors", "EquilibriaError": "errors",
+    "DeterminacyError": "errors",
     "Parameters": "params", "param": "params",
     "Planner": "planner", "PlannerSolution": "planner", "efficiency_gap": "planner",
     "Plugin": "registry", "Experiment": "registry", "discover": "registry", "get_plugin": "registry",

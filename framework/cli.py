@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import ConvergenceError, ParameterError
+from .errors import ConvergenceError, DeterminacyError, ParameterError
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_CONVERGED = 1, 2, 3
 
@@ -34,6 +34,8 @@ def user_errors(function):
             return function(*args, **kwargs)
         except ParameterError as exc:
             _fail(str(exc), EXIT_BAD_INPUT)
+        except DeterminacyError as exc:
+            _fail(str(exc), EXIT_NOT_CONVERGED)
         except ConvergenceError as exc:
             _fail(f"did not converge: {exc}", EXIT_NOT_CONVERGED)
         except PluginLoadError as exc:

@@ -3,11 +3,13 @@
 Two kinds of failure are distinguished everywhere, in Python and on the command line:
 
 * :class:`ParameterError` — the input breaks a rule (command-line exit status 2);
-* :class:`ConvergenceError` — a solver did not converge (command-line exit status 3).
+* :class:`ConvergenceError` — a solver did not converge (command-line exit status 3);
+  :class:`DeterminacyError`, a linear rational-expectations model without a unique stable
+  solution, is a kind of it.
 """
 from __future__ import annotations
 
-__all__ = ["EquilibriaError", "ParameterError", "ConvergenceError"]
+__all__ = ["EquilibriaError", "ParameterError", "ConvergenceError", "DeterminacyError"]
 
 
 class EquilibriaError(Exception):
@@ -64,4 +66,27 @@ class ConvergenceError(EquilibriaError, RuntimeError):
         self.history = list(history or [])
         if self.history:
             message += f" (last residual norm {self.history[-1]:.3g} after {len(self.history)} evaluations)"
+        super().__init__(message)
+
+
+class DeterminacyError(ConvergenceError):
+    """A linear rational-expectations model has no unique stable solution (Blanchard–Kahn).
+
+    Attributes
+    ----------
+    unstable : int
+        Number of generalized eigenvalues outside the unit circle.
+    forward : int
+        Number of forward-looking (non-predetermined) variables.
+    """
+
+    def __init__(self, unstable: int, forward: int, detail: str = ""):
+        self.unstable = int(unstable)
+        self.forward = int(forward)
+        kind = "indeterminate (too few unstable eigenvalues)" if unstable < forward \
+            else "explosive (too many unstable eigenvalues)"
+        message = (f"the model is {kind}: {unstable} eigenvalue(s) outside the unit circle "
+                   f"for {forward} forward-looking variable(s)")
+        if detail:
+            message += f"; {detail}"
         super().__init__(message)
