@@ -144,7 +144,7 @@ def welfare_change(params, response_to, agent_to, response_from, agent_from):
     labor incomes, that make a household of ``to`` as well off as in ``from``. Both economies
     must share the asset grid in wage units.
     """
-    from .household import consumption_equivalent, value_parts
+    from equilibria.household import consumption_equivalent, value_parts
     sol_to, sol_from = response_to["solution"], response_from["solution"]
     if not np.allclose(agent_to.grid_unit, agent_from.grid_unit):
         raise ValueError("welfare comparisons need the same asset grid in wage units")

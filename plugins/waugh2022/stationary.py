@@ -26,8 +26,9 @@ from equilibria import Agent, Economy, Market
 from equilibria.errors import ConvergenceError
 from equilibria.numerics import exponential_grid, stationary_distribution as markov_stationary
 
-from .distribution import household_aggregates, stationary_distribution
-from .household import solve_household, utility
+from equilibria.household import solve_household, stationary_distribution, utility
+
+from .distribution import household_aggregates
 from .params import WaughParameters
 from .static import consumer_prices
 

@@ -42,13 +42,13 @@ def household_problems(max_varieties: int = 4, points: int = 200):
 
 
 def _solve(example, tol=1e-10):
-    from .household import solve_household
+    from equilibria.household import solve_household
     return solve_household(**example, tol=tol)
 
 
 def euler_equation(example) -> None:
     """The DC-EGM policy satisfies the generalized Euler equation (70)-(71) off the grid."""
-    from .household import euler_errors
+    from equilibria.household import euler_errors
     sol = _solve(example)
     grid = example["grid"]
     rng = np.random.default_rng(0)
@@ -79,7 +79,7 @@ def choice_probabilities(example) -> None:
 
 def stationary(example) -> None:
     """Young's lottery distribution sums to one, is non-negative and is a fixed point of eq. (12)."""
-    from .distribution import forward_numpy, lottery_numpy, stationary_distribution
+    from equilibria.household.distribution import forward_numpy, lottery_numpy, stationary_distribution
     sol = _solve(example)
     dist = stationary_distribution(example["grid"], sol.savings, sol.probabilities, example["transition"],
                                    tol=1e-13)

@@ -1,14 +1,15 @@
-"""DC-EGM and Young's lottery kernels of waugh2022 against their NumPy twins and references."""
+"""The household toolkit's DC-EGM and Young's lottery kernels against their NumPy twins and references."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from equilibria.numerics import exponential_grid, rouwenhorst, stationary_distribution as markov_stationary
-from equilibria.plugins.waugh2022.distribution import (forward_numpy, household_aggregates, lottery_numpy,
-                                                       stationary_distribution, stationary_numpy)
-from equilibria.plugins.waugh2022.household import (egm_step_numpy, euler_errors, initial_guess,
-                                                    solve_household, solve_household_numpy,
-                                                    solve_household_vfi, utility)
+from equilibria.household.distribution import (expectation_step, forward_numpy, forward_step, lottery,
+                                               lottery_numpy, stationary_distribution, stationary_numpy)
+from equilibria.household.egm import (backward_step, egm_step_numpy, euler_errors, initial_guess,
+                                      solve_household, solve_household_numpy, solve_household_vfi,
+                                      utility)
+from equilibria.plugins.waugh2022.distribution import household_aggregates
 
 
 def chain(n=3, rho=0.8, sigma=0.2):
@@ -255,7 +256,7 @@ def test_utility_log_and_crra():
 def test_value_parts_and_consumption_equivalent():
     """One variety: no taste-shock part. Three: U + S matches the DC-EGM value up to interpolation
     error, S > 0, and the consumption equivalent inverts a known proportional change."""
-    from equilibria.plugins.waugh2022.household import consumption_equivalent, value_parts
+    from equilibria.household.egm import consumption_equivalent, value_parts
     p = problem(23, m=1, n=60)
     sol = solve_household(**p, tol=1e-12)
     U, S = value_parts(sol, p["transition"], p["beta"], p["gamma"], p["sigma"], tol=1e-12)
@@ -309,3 +310,45 @@ def test_upper_envelope_matches_twin_and_value_iteration():
     assert np.max(np.abs(ref_value - sol.value)) < 1e-2 * np.max(np.abs(ref_value))
     # policies agree away from the sparse top of the grid (VFI cannot choose above it)
     assert np.max(np.abs(ref_savings - sol.savings)[:, :, :-10]) < 0.1
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 3))
+def test_forward_step_matches_twin_and_expectation_is_its_transpose(seed, m):
+    """forward_step equals forward_numpy; <forward(D), y> = <D, expectation(y)> for any D, y."""
+    rng = np.random.default_rng(seed)
+    nz, n = int(rng.integers(1, 5)), int(rng.integers(3, 30))
+    grid = np.sort(rng.uniform(-1, 5, n)) + np.arange(n) * 1e-3
+    savings = rng.uniform(grid[0] - 0.5, grid[-1] + 0.5, size=(m, nz, n))
+    index, weight = lottery(grid, savings)
+    ref_index, ref_weight = lottery_numpy(grid, savings)
+    assert np.array_equal(index, ref_index) and np.allclose(weight, ref_weight, atol=1e-14)
+    prob = rng.dirichlet(np.ones(m), size=(nz, n)).transpose(2, 0, 1).copy()
+    transition = rng.dirichlet(np.ones(nz), size=nz)
+    dist = rng.dirichlet(np.ones(nz * n)).reshape(nz, n)
+    y = rng.normal(size=(nz, n))
+    moved = forward_step(index, weight, transition, dist, prob)
+    assert np.allclose(moved, forward_numpy(index, weight, prob, transition, dist), atol=1e-15, rtol=1e-12)
+    assert np.isclose(np.sum(moved * y), np.sum(dist * expectation_step(index, weight, transition, y, prob)),
+                      rtol=1e-12, atol=1e-14)
+    if m == 1:
+        one = forward_step(index[0], weight[0], transition, dist)
+        assert np.allclose(one, moved, atol=1e-15, rtol=1e-12)
+        assert np.allclose(expectation_step(index[0], weight[0], transition, y),
+                           expectation_step(index, weight, transition, y, prob), rtol=1e-12, atol=1e-14)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 3))
+def test_backward_step_is_one_step_of_the_twin(seed, m):
+    """backward_step at (R, income) equals one NumPy EGM step from the same marginal value."""
+    p = problem(seed, m=m)
+    marginal, value = initial_guess(p["grid"], p["income"], p["prices"], p["R"], p["gamma"])
+    sav, sp, cv, prob, mn, vn = egm_step_numpy(p["grid"], p["income"], p["transition"], p["prices"], p["R"],
+                                               p["beta"], p["gamma"], p["sigma"], marginal, value, values=True)
+    step = backward_step(p["grid"], p["income"], p["transition"], p["R"], p["beta"], p["gamma"], marginal,
+                         prices=p["prices"], sigma=p["sigma"], value_next=value)
+    assert np.allclose(step.savings, sav, rtol=1e-11, atol=1e-11)
+    assert np.allclose(step.probabilities, prob, rtol=1e-10, atol=1e-12)
+    assert np.allclose(step.marginal, mn, rtol=1e-10)
+    assert np.allclose(step.value, vn, rtol=1e-10, atol=1e-10)
