@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import ConvergenceError, DeterminacyError, ParameterError
+from .executors_cli import cli_executor, executor_options
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_CONVERGED = 1, 2, 3
 
@@ -153,8 +154,9 @@ def solve(plugin_name, params_file, overrides, out, as_json):
 @out_option
 @json_option
 @click.option("--progress/--no-progress", default=None, help="Show progress (default: when stderr is a terminal).")
+@executor_options
 @user_errors
-def run(plugin_name, experiment_name, params_file, overrides, out, as_json, progress):
+def run(plugin_name, experiment_name, params_file, overrides, out, as_json, progress, executor, workers, scheduler):
     """Run the experiment EXPERIMENT of PLUGIN."""
     from .registry import get_plugin
 
@@ -162,7 +164,9 @@ def run(plugin_name, experiment_name, params_file, overrides, out, as_json, prog
     experiment = plugin.experiment(experiment_name)
     params = _load_parameters(experiment.parameters or plugin.parameters, params_file, overrides)
     progress = sys.stderr.isatty() if progress is None else progress
-    _emit(experiment.run(params, {"out": out, "progress": progress}), as_json, out)
+    with cli_executor(executor, workers, scheduler) as pool:
+        result = experiment.run(params, {"out": out, "progress": progress, "executor": pool})
+    _emit(result, as_json, out)
 
 
 @main.command()
@@ -172,8 +176,9 @@ def run(plugin_name, experiment_name, params_file, overrides, out, as_json, prog
 @click.option("--theorem", "only", multiple=True, help="Check only this theorem (repeatable).")
 @click.option("--seed", type=int, help="Seed Hypothesis for a reproducible search.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@executor_options
 @user_errors
-def check(plugin_name, examples, only, seed, as_json):
+def check(plugin_name, examples, only, seed, as_json, executor, workers, scheduler):
     """Search for counterexamples to PLUGIN's theorems with Hypothesis."""
     from .registry import get_plugin
     from .results import to_jsonable
@@ -181,11 +186,16 @@ def check(plugin_name, examples, only, seed, as_json):
 
     plugin = get_plugin(plugin_name)
     theorems = [plugin.theorem(name) for name in only] if only else list(plugin.theorems)
-    outcomes = []
-    for theorem in theorems:
-        outcome = check_theorem(theorem, examples=examples, seed=seed)
-        outcomes.append(outcome)
-        if not as_json:
+    with cli_executor(executor, workers, scheduler) as pool:
+        if pool.parallel:  # one task per theorem; printed when all are back
+            checked = plugin.check_theorems([t.name for t in theorems], examples=examples, seed=seed, executor=pool)
+        else:
+            checked = (check_theorem(theorem, examples=examples, seed=seed) for theorem in theorems)
+        outcomes = []
+        for theorem, outcome in zip(theorems, checked):
+            outcomes.append(outcome)
+            if as_json:
+                continue
             if outcome.held:
                 click.echo(f"held    {theorem.name} ({outcome.examples} examples, {outcome.seconds:.1f} s) "
                            f"— {theorem.reference}")
@@ -205,13 +215,15 @@ def check(plugin_name, examples, only, seed, as_json):
 @click.option("--examples", default=20, show_default=True, type=click.IntRange(0, 100000),
               help="Hypothesis examples per theorem in the report (0: skip theorem checks).")
 @click.option("--progress/--no-progress", default=True, help="Show progress on stderr.")
+@executor_options
 @user_errors
-def replicate(plugin_names, out, examples, progress):
+def replicate(plugin_names, out, examples, progress, executor, workers, scheduler):
     """The main job: every plugin's baseline, headline experiments and theorems into a report."""
     from .replication import replicate as run_replication
 
     started = time.perf_counter()
-    summary = run_replication(plugin_names, out, examples=examples, progress=progress)
+    with cli_executor(executor, workers, scheduler) as pool:
+        summary = run_replication(plugin_names, out, examples=examples, progress=progress, executor=pool)
     click.echo(f"report: {summary['report']} ({time.perf_counter() - started:.0f} s; "
                f"{summary['failed']} of {summary['steps']} steps failed)", err=True)
     if summary["failed"]:

@@ -29,9 +29,11 @@ class Experiment:
     """A named experiment: one of the paper's tables or figures, or a counterfactual.
 
     ``run(params, options)`` returns a :class:`~equilibria.results.Result`. ``options`` holds
-    command-line settings (``out``: folder or None, ``progress``: bool). ``parameters`` is the
-    parameter class read by ``--params``/``--set`` when it differs from the plugin's.
-    ``headline`` experiments are part of ``equilibria replicate``.
+    command-line settings (``out``: folder or None, ``progress``: bool, ``executor``: the
+    :class:`~equilibria.parallel.Executor` every embarrassingly parallel loop goes through; read
+    it with :func:`equilibria.parallel.executor_of`, never build or close one in an experiment).
+    ``parameters`` is the parameter class read by ``--params``/``--set`` when it differs from the
+    plugin's. ``headline`` experiments are part of ``equilibria replicate``.
     """
 
     name: str
@@ -39,6 +41,25 @@ class Experiment:
     run: Callable[[Any, Mapping[str, Any]], Any]
     headline: bool = False
     parameters: type | None = None
+
+    def __call__(self, params=None, *, executor=None, workers: int | None = None, scheduler: str | None = None,
+                 out=None, progress: bool = False):
+        """Run from Python: ``experiment(params, executor="dask", scheduler="tcp://host:8786")``.
+
+        ``params`` defaults to the experiment's parameter class with its defaults (pass it when
+        the experiment uses the plugin's class, whose defaults this method cannot see).
+        ``executor`` is an :class:`~equilibria.parallel.Executor` (left open) or a name built
+        with ``workers`` and ``scheduler`` for this call (see
+        :func:`equilibria.parallel.make_executor`).
+        """
+        from .parallel import executor_scope
+
+        if params is None:
+            if self.parameters is None:
+                raise ParameterError("params", f"experiment {self.name!r} uses its plugin's parameters: pass them")
+            params = self.parameters()
+        with executor_scope(executor, workers, scheduler) as ex:
+            return self.run(params, {"out": out, "progress": progress, "executor": ex})
 
 
 @attrs.frozen(kw_only=True)
@@ -66,6 +87,36 @@ class Plugin:
             if theorem.name == name:
                 return theorem
         raise ParameterError("--theorem", f"{self.name} has no theorem {name!r}")
+
+    def check_theorems(self, names: Sequence[str] = (), examples: int = 50, seed: int | None = None,
+                       derandomize: bool = False, executor=None) -> list:
+        """Search for counterexamples to the named theorems (default all), one task per theorem.
+
+        With a parallel executor each theorem is checked in a worker, which looks the plugin up
+        by name among the installed plugins (theorems hold functions that need not pickle).
+        Returns :class:`~equilibria.validation.TheoremOutcome` objects in the order of ``names``.
+        """
+        import functools
+
+        from .parallel import executor_of
+
+        theorems = [self.theorem(name) for name in names] if names else list(self.theorems)
+        executor = executor_of({"executor": executor})
+        if not executor.parallel or self.name not in plugin_names():
+            from .validation import check_theorem
+
+            return [check_theorem(t, examples=examples, seed=seed, derandomize=derandomize) for t in theorems]
+        task = functools.partial(_check_installed_theorem, self.name, examples=examples, seed=seed,
+                                 derandomize=derandomize)
+        return executor.map(task, [t.name for t in theorems])
+
+
+def _check_installed_theorem(plugin_name: str, theorem_name: str, examples: int, seed, derandomize: bool):
+    """One theorem of an installed plugin, checked where this runs (a worker process)."""
+    from .validation import check_theorem
+
+    return check_theorem(get_plugin(plugin_name).theorem(theorem_name), examples=examples, seed=seed,
+                         derandomize=derandomize)
 
 
 def _entry_points():

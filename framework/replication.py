@@ -4,6 +4,9 @@ The report folder holds ``report.md`` (tables inline, figures linked), ``report.
 timings and every result's data) and one sub-folder per plugin and step with that step's
 ``result.json``, ``result.md`` and PNG figures. A failing step is recorded (with its traceback in
 ``error.txt``) and the run goes on; the command exits non-zero if any step failed.
+
+Steps run one after the other; the parallel work inside a step (an experiment's draws and
+sweeps, the theorem checks) goes through one executor shared by the whole run.
 """
 from __future__ import annotations
 
@@ -14,28 +17,41 @@ from pathlib import Path
 from .registry import discover, get_plugin
 from .results import (Table, atomic_write_json, atomic_write_text, result_markdown, to_jsonable,
                       write_result)
-from .validation import check_theorem
 
 __all__ = ["replicate"]
 
 
-def _steps(plugin, examples):
+def _steps(plugin, examples, executor):
     yield "baseline", lambda: plugin.solve(plugin.parameters())
     for experiment in plugin.experiments:
         if experiment.headline:
             cls = experiment.parameters or plugin.parameters
-            yield experiment.name, (lambda e=experiment, c=cls: e.run(c(), {"out": None, "progress": False}))
+            yield experiment.name, (lambda e=experiment, c=cls: e.run(c(), {"out": None, "progress": False,
+                                                                             "executor": executor}))
     if examples and plugin.theorems:
-        yield "theorems", lambda: [check_theorem(t, examples=examples, derandomize=True) for t in plugin.theorems]
+        yield "theorems", lambda: plugin.check_theorems(examples=examples, derandomize=True, executor=executor)
 
 
-def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool = True) -> dict:
-    """Run the replication and write the report; returns a summary dict."""
+def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool = True, executor=None,
+              workers: int | None = None, scheduler: str | None = None) -> dict:
+    """Run the replication and write the report; returns a summary dict.
+
+    ``executor`` (an :class:`~equilibria.parallel.Executor`, left open, or a name built with
+    ``workers`` and ``scheduler`` for this run; see :func:`equilibria.parallel.make_executor`)
+    runs the parallel work of every step.
+    """
+    from .parallel import executor_scope
+
+    with executor_scope(executor, workers, scheduler) as pool:
+        return _replicate(plugin_names, out, examples, progress, pool)
+
+
+def _replicate(plugin_names, out, examples, progress, executor) -> dict:
     from tqdm import tqdm
 
     out = Path(out)
     plugins = {name: get_plugin(name) for name in plugin_names} if plugin_names else discover()
-    plan = [(name, step, fn) for name, plugin in plugins.items() for step, fn in _steps(plugin, examples)]
+    plan = [(name, step, fn) for name, plugin in plugins.items() for step, fn in _steps(plugin, examples, executor)]
     records, markdown = [], ["# equilibria replication report\n"]
     current = None
     bar = tqdm(plan, desc="replicate", unit="step", disable=not progress, file=None)
