@@ -230,5 +230,10 @@ def replicate(plugin_names, out, examples, progress, executor, workers, schedule
         sys.exit(EXIT_FAILED)
 
 
+from .dynamics.cli import dsge  # noqa: E402  (imports click only; the model code loads on use)
+
+main.add_command(dsge)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

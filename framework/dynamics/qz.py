@@ -1,0 +1,98 @@
+"""Solving ``A E x(t+1) + B x(t) + C x(t-1) + D e(t) = 0`` by the generalized Schur (QZ) decomposition.
+
+Klein (2000), "Using the generalized Schur form to solve a multivariate linear rational
+expectations model", JEDC 24; Sims (2002), "Solving linear rational expectations models",
+Computational Economics 20. Blanchard and Kahn (1980) give the counting condition.
+
+With ``k(t) = S x(t-1)`` the lagged values of the ``ns`` predetermined variables (``S`` selects
+them), the system is first order in ``w(t) = (k(t), x(t))``::
+
+    [0  A] E w(t+1) = [-C_s  -B] w(t)        (the model's n equations; C_s = C S')
+    [I  0]            [ 0     S]            (k(t+1) = S x(t))
+
+QZ gives ``G = Q T Z'``, ``F = Q U Z'`` with the stable generalized eigenvalues ``T_ii / U_ii``
+(modulus below one) ordered first. A unique stable solution needs exactly ``ns`` of them
+(Blanchard–Kahn): then ``x(t) = Z21 Z11^{-1} k(t) = P k(t)`` for the deterministic part, and the
+innovations' impact follows from ``(A P S + B) x(t) = -C_s k(t) - D e(t)``:
+``Q = -(A P S + B)^{-1} D``. Infinite eigenvalues (``U_ii = 0``, from variables without a lead)
+count as unstable; the error reports the finite ones against the forward-looking variables.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConvergenceError, DeterminacyError
+
+__all__ = ["solve_linear", "STABILITY_THRESHOLD"]
+
+STABILITY_THRESHOLD = 1.0 + 1e-6
+"""Generalized eigenvalues with modulus below this count as stable (as Dynare's ``qz_criterium``)."""
+
+
+def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD):
+    """Policy ``P`` (n × ns), impact ``Q`` (n × n_shocks) and generalized eigenvalues of the system.
+
+    The solution is ``x(t) = P x_s(t-1) + Q e(t)`` with ``x_s`` the variables at ``state_index``.
+
+    Raises
+    ------
+    DeterminacyError
+        When the number of stable eigenvalues differs from the number of states.
+    ConvergenceError
+        When the stable block does not pin down the states (Klein's rank condition fails).
+    """
+    from scipy.linalg import lu_factor, lu_solve, ordqz
+
+    n = A.shape[0]
+    ns = len(state_index)
+    m = n + ns
+    F = np.zeros((m, m))
+    G = np.zeros((m, m))
+    F[:n, ns:] = A
+    F[n:, :ns] = np.eye(ns)
+    G[:n, :ns] = -C[:, state_index]
+    G[:n, ns:] = -B
+    G[n + np.arange(ns), ns + np.asarray(state_index, dtype=int)] = 1.0
+    limit = threshold * threshold
+
+    def stable(alpha, beta):
+        return (alpha.real ** 2 + alpha.imag ** 2) < limit * beta * beta
+
+    try:
+        _, _, alpha, beta, _, Z = ordqz(G, F, sort=stable, output="real", check_finite=False)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        raise ConvergenceError(f"QZ decomposition failed: {exc}") from None
+    absalpha = np.abs(alpha)
+    absbeta = np.abs(beta)
+    scale = max(1.0, float(np.max(np.abs(F))), float(np.max(np.abs(G))))
+    infinite = absbeta <= 1e-13 * np.maximum(absalpha, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eigenvalues = np.where(infinite, np.inf, alpha / np.where(infinite, 1.0, beta))
+    is_stable = ~infinite & (np.abs(eigenvalues) < threshold)
+    n_stable = int(is_stable.sum())
+    if n_stable != ns:
+        n_finite = int((~infinite).sum())
+        unstable = n_finite - n_stable
+        raise DeterminacyError(unstable, n_finite - ns)
+    order = np.argsort(np.abs(eigenvalues))
+    eigenvalues = eigenvalues[order]
+    if ns == 0:
+        P = np.zeros((n, 0))
+    else:
+        Z11 = Z[:ns, :ns]
+        Z21 = Z[ns:, :ns]
+        rcond = np.linalg.cond(Z11)
+        if not np.isfinite(rcond) or rcond > 1e12:
+            raise ConvergenceError("the stable block does not determine the predetermined variables "
+                                   f"(Klein's rank condition fails; condition number {rcond:.3g})")
+        P = np.linalg.solve(Z11.T, Z21.T).T
+    M = B.copy()
+    if ns:
+        M[:, state_index] += A @ P
+    try:
+        Q = -lu_solve(lu_factor(M, check_finite=False), D, check_finite=False)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        raise ConvergenceError(f"the impact of the innovations is not determined ({exc})") from None
+    if not (np.all(np.isfinite(P)) and np.all(np.isfinite(Q))):
+        raise ConvergenceError("the linear solution is not finite")
+    return P, Q, eigenvalues
