@@ -1,0 +1,116 @@
+"""The exact derivative of one EGM step of the income-fluctuation problem at the steady state.
+
+One step maps next period's marginal value V_a' and this period's inputs (R, y) to this
+period's policies (eq. 70-73 of Waugh 2022, Appendix B, with one option at price 1)::
+
+    W_k   = beta sum_z' P(z, z') V_a'(z', a_k)           expected marginal value at a' = a_k
+    X_k   = W_k^(-1/gamma) + a_k                          endogenous cash on hand
+    a'(x) = a_m + (x - X_m) (a_{m+1} - a_m) / (X_{m+1} - X_m),   X_m < x <= X_{m+1}
+            (a'(x) = a_0 when x <= X_0: the borrowing limit binds)
+    x_i   = R a_i + y(z),   c_i = x_i - a'(x_i),   V_a(z, a_i) = R c_i^(-gamma).
+
+Everything here is differentiable except at the finitely many points where x_i equals an
+endogenous node, so the derivative below (bracket m fixed) is the derivative of the
+discretized step itself, not an approximation of it::
+
+    da'_i = s_i (dx_i - (1 - t_i) dX_m - t_i dX_{m+1}),   s_i = (a_{m+1} - a_m)/(X_{m+1} - X_m),
+    dX_k  = -(1/gamma) W_k^(-1/gamma) dW_k / W_k,   dW = beta P dV_a',   dx_i = dR a_i + dy(z),
+    dV_a  = dR c^(-gamma) - gamma R c^(-gamma-1) (dx - da').
+
+:class:`EGMDerivative` applies this linear map for a batch of shocks over T horizons (the
+backward part of the fake-news algorithm).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria.errors import ConvergenceError
+
+__all__ = ["EGMDerivative"]
+
+
+class EGMDerivative:
+    """Linearization of the EGM step of an :class:`IncomeFluctuationBlock` at its steady state."""
+
+    def __init__(self, block, ss):
+        grid, P = block.grid, block.transition
+        gamma, beta = block.gamma, ss.beta
+        R = 1.0 + ss.inputs[block.rate_input]
+        y = block.income(ss.inputs)
+        nz, n = block.shape
+        W = beta * P @ ss.marginal
+        c_endog = W ** (-1.0 / gamma)
+        X = c_endog + grid[None, :]
+        cash = R * grid[None, :] + y[:, None]
+        bracket = np.empty((nz, n), dtype=np.int64)
+        for z in range(nz):
+            if np.any(np.diff(X[z]) <= 0):
+                raise ConvergenceError("the endogenous grid folds at the steady state: the exact "
+                                       "derivative needs a monotone grid", history=[])
+            bracket[z] = np.clip(np.searchsorted(X[z], cash[z], side="left") - 1, 0, n - 2)
+        rows = np.arange(nz)[:, None]
+        lo, hi = X[rows, bracket], X[rows, bracket + 1]
+        self.t = (cash - lo) / (hi - lo)
+        self.slope = (grid[bracket + 1] - grid[bracket]) / (hi - lo)
+        self.free = cash > X[:, :1]                        # the borrowing limit does not bind
+        savings = np.where(self.free, grid[bracket] + self.t * (grid[bracket + 1] - grid[bracket]), grid[0])
+        gap = np.max(np.abs(savings - ss.savings))
+        if gap > 1e-6 * max(1.0, grid[-1] - grid[0]):
+            raise ConvergenceError(f"steady-state policies are not a fixed point of the EGM step "
+                                   f"(gap {gap:.2e}); solve the steady state more tightly", history=[gap])
+        consumption = cash - savings
+        self.flat_lo = (bracket + rows * n).ravel()        # flat (z, m) positions of the brackets
+        self.dX_dW = -(1.0 / gamma) * c_endog / W
+        self.beta, self.R, self.gamma = beta, R, gamma
+        self.marginal_c = consumption ** (-gamma)          # u'(c)
+        self.curvature = gamma * R * consumption ** (-gamma - 1.0)
+        self.grid = grid
+        self.P = P
+        self.block = block
+        self.shape = (nz, n)
+
+    def input_shock(self, name):
+        """(dR, dy) of a unit change in input ``name``."""
+        block = self.block
+        if name == block.rate_input:
+            return 1.0, np.zeros(self.shape[0])
+        return 0.0, block.loadings[name]
+
+    def step(self, dVa_next, dR, dy):
+        """Derivatives (da', dc, dV_a) for a batch: dVa_next (b, nz, n) or None, dR (b,), dy (b, nz)."""
+        nz, n = self.shape
+        b = len(dR)
+        dR = np.asarray(dR, float)
+        dx = dR[:, None, None] * self.grid[None, None, :] + np.asarray(dy, float)[:, :, None]
+        if dVa_next is None:
+            da = self.slope * dx
+        else:
+            dW = self.beta * np.einsum("zy,byk->bzk", self.P, dVa_next)
+            dX = (self.dX_dW * dW).reshape(b, nz * n)
+            node = dX[:, self.flat_lo].reshape(b, nz, n)
+            node_up = dX[:, self.flat_lo + 1].reshape(b, nz, n)
+            da = self.slope * (dx - (1.0 - self.t) * node - self.t * node_up)
+        da = np.where(self.free, da, 0.0)
+        dc = dx - da
+        dVa = dR[:, None, None] * self.marginal_c - self.curvature * dc
+        return da, dc, dVa
+
+    def policy_responses(self, shocks, T):
+        """Policy derivatives by horizon: shock at s periods ahead -> {savings, consumption} (b, T, nz, n).
+
+        Horizon 0 is the direct effect of the inputs; horizon s feeds the marginal value of
+        horizon s - 1 through the expectation (the shock is then s periods in the future).
+        """
+        nz, n = self.shape
+        b = len(shocks)
+        dR = np.array([s[0] for s in shocks], float)
+        dy = np.array([s[1] for s in shocks], float).reshape(b, nz)
+        savings = np.empty((b, T, nz, n))
+        consumption = np.empty((b, T, nz, n))
+        zero_R, zero_y = np.zeros(b), np.zeros((b, nz))
+        da, dc, dVa = self.step(None, dR, dy)
+        savings[:, 0], consumption[:, 0] = da, dc
+        for s in range(1, T):
+            da, dc, dVa = self.step(dVa, zero_R, zero_y)
+            savings[:, s], consumption[:, s] = da, dc
+        return {"savings": savings, "consumption": consumption}
