@@ -19,7 +19,9 @@ and in the simulation, as in section 5.4):
 Simulation uses common random numbers (the firms' uniforms depend only on the seed), chunks
 through an executor, and a checkpoint file: every evaluated point is appended to a JSON-lines
 file, and a restarted calibration replays them instead of recomputing, so Nelder-Mead (which is
-deterministic) resumes where it stopped.
+deterministic) resumes where it stopped.  With a parallel executor the starts of a multi-start
+fit run at the same time, in threads of the calling process that share the executor; each start's
+sequence of points, and so the estimate, is the same as in a serial fit.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import functools
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,6 +154,8 @@ class Calibration:
         self.cache: dict[str, float] = {}
         self.history: list[dict] = []
         self.replayed = 0
+        self._lock = threading.Lock()  # starts may evaluate from several threads
+        self._stopped = False
         if self.checkpoint and self.checkpoint.exists():
             for line in self.checkpoint.read_text(encoding="utf-8").splitlines():
                 try:
@@ -176,23 +181,28 @@ class Calibration:
         return distance(self.data, trim_largest(sim, self.trim), self.measure)
 
     def objective(self, z) -> float:
+        if self._stopped:
+            raise RuntimeError("the calibration was stopped")
         key = json.dumps([float(v) for v in np.asarray(z, float)])
-        if key in self.cache:
-            value = self.cache[key]
-            self.replayed += 1
-        else:
+        with self._lock:
+            value = self.cache.get(key)
+            if value is not None:
+                self.replayed += 1
+        if value is None:
             value = self.objective_theta(self.to_theta(z))
-            self.cache[key] = value
-            if self.checkpoint:
-                with open(self.checkpoint, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps({"key": key, "theta": self.to_theta(z).tolist(), "value": value}) + "\n")
-                    fh.flush()
-                    os.fsync(fh.fileno())
-        self.history.append({"theta": self.to_theta(z).tolist(), "value": value})
-        if self.progress:
-            best = min(h["value"] for h in self.history)
-            print(f"\rcalibration: {len(self.history)} evaluations ({self.replayed} from checkpoint), "
-                  f"best {self.measure} = {best:.5g}", end="", file=sys.stderr, flush=True)
+            with self._lock:
+                self.cache[key] = value
+                if self.checkpoint:
+                    with open(self.checkpoint, "a", encoding="utf-8") as fh:
+                        fh.write(json.dumps({"key": key, "theta": self.to_theta(z).tolist(), "value": value}) + "\n")
+                        fh.flush()
+                        os.fsync(fh.fileno())
+        with self._lock:
+            self.history.append({"theta": self.to_theta(z).tolist(), "value": value})
+            if self.progress:
+                best = min(h["value"] for h in self.history)
+                print(f"\rcalibration: {len(self.history)} evaluations ({self.replayed} from checkpoint), "
+                      f"best {self.measure} = {best:.5g}", end="", file=sys.stderr, flush=True)
         return value
 
     def _nelder_mead(self, z, maxiter, xatol, fatol, step, restarts):
@@ -223,10 +233,24 @@ class Calibration:
         for w in w_starts:
             if not any(abs(w - s[3]) < 1e-12 for s in starts):
                 starts.append(starts[0][:3] + (float(w),))
-        runs = []
-        for s in starts:
-            res = self._nelder_mead(self.to_z(s), maxiter, xatol, fatol, step, restarts)
-            runs.append((float(res.fun), s, res))
+        def search(s):
+            return self._nelder_mead(self.to_z(s), maxiter, xatol, fatol, step, restarts)
+
+        parallel = getattr(self.executor, "parallel", False) and len(starts) > 1
+        if parallel:  # each start in its own thread; their evaluations share the executor's workers
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = ThreadPoolExecutor(max_workers=len(starts), thread_name_prefix="calibration-start")
+            try:
+                results = list(pool.map(search, starts))
+            except BaseException:  # an error or Ctrl-C: the other starts stop at their next evaluation
+                self._stopped = True
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
+        else:
+            results = [search(s) for s in starts]
+        runs = [(float(res.fun), s, res) for s, res in zip(starts, results)]
         best = min(runs, key=lambda r: r[0])
         res = best[2]
         if self.progress:

@@ -42,8 +42,11 @@ def run_fosd(params: FosdParameters, options=None) -> Result:
 
     if not params.tau_low < params.tau:
         raise ParameterError("tau_low", "must be below tau", params.tau_low)
+    from equilibria.parallel import executor_of
+
     dist = CostDistribution.from_params(params)
-    pops = {tau: simulate(params.replace(tau=tau).problem(), dist, params.wages, params.n_firms, params.seed)
+    executor = executor_of(options)
+    pops = {tau: simulate(params.replace(tau=tau).problem(), dist, params.wages, params.n_firms, params.seed, executor)
             for tau in (params.tau, params.tau_low)}
     hi, lo = (np.sort(pops[t].mc) for t in (params.tau, params.tau_low))
     grid = np.quantile(np.concatenate([hi, lo]), np.linspace(0.001, 0.999, 400))
@@ -126,15 +129,18 @@ def run_wages(params: WageParameters, options=None) -> Result:
 
 def run_liberalization(params: EconomyParameters, options=None) -> Result:
     """Table 1: the 2000 estimates with tau falling to the 2007 value; steps 6-8 of section 5.3."""
+    from equilibria.parallel import executor_of
+
     from .liberalization import decompose
 
+    executor = executor_of(options)
     table1 = {"2000": dict(shape=0.42, scale=0.13, tau=0.49, w=1.18), "2007": dict(shape=0.43, scale=0.18, tau=0.45, w=1.16)}
     rows, data = [], {"table1": table1}
     base = params.replace(n_firms=max(params.n_firms, 100_000)) if params.n_firms < 100_000 else params
     for label, theta in (("2000 technology", table1["2000"]), ("2007 technology", table1["2007"])):
         p = base.replace(shape=theta["shape"], scale=theta["scale"], tau=table1["2000"]["tau"],
                          wages=[1.0, theta["w"]], distribution="pareto")
-        res = decompose(p, table1["2007"]["tau"])
+        res = decompose(p, table1["2007"]["tau"], executor)
         data[label] = res
         eff = res["effective"]
         rows.append([label, res["tau_old"], res["tau_new"], eff["dln_total"], eff["dln_direct"],
@@ -148,7 +154,7 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
                          wages=[1.0, table1["2000"]["w"]], distribution="pareto")
     sweep = []
     for tau1 in (0.48, 0.45, 0.35, 0.25, 0.1, 0.0):
-        res = decompose(p2000, tau1)
+        res = decompose(p2000, tau1, executor)
         sweep.append([tau1, res["effective"]["dln_total"], res["effective"]["fragmentation_share"],
                       res["share_firms_changing_path"]])
     data["sweep"] = [dict(zip(("tau_new", "dln_total", "fragmentation_share", "firms_changing_path"), r)) for r in sweep]
@@ -180,39 +186,66 @@ class CalibrationParameters(EconomyParameters):
     true_w = param(1.3, converter=as_float, description="relative wage used to simulate data")
     demand_shifter = param(1.0, converter=as_float, validator=positive, description="D in r = D p^(1-sigma)")
     checkpoint = param(None, description="checkpoint file (JSON lines); default OUT/calibration.jsonl with --out")
-    executor = param("serial", converter=as_str, validator=one_of("serial", "processes", "dask"),
-                     description="where simulations run: serial, processes or dask (LocalCluster)")
-    workers = param(2, converter=as_int, validator=positive, description="workers for processes/dask")
+    firms_per_task = param(10_000, converter=as_int, validator=positive,
+                           description="simulated firms per task of the executor (does not change the result)")
+    executor = param(None, validator=attrs.validators.optional(one_of("serial", "processes", "dask")),
+                     description="deprecated: use the global option --executor")
+    workers = param(None, validator=attrs.validators.optional(positive),
+                    description="deprecated: use the global option --workers")
     maxiter = param(400, converter=as_int, validator=positive, description="Nelder-Mead iterations per restart")
 
 
+def _legacy_executor(params: CalibrationParameters, executor):
+    """The executor named by the deprecated ``executor``/``workers`` parameters, or None.
+
+    It is used only when the framework's executor is serial (the global options win).
+    """
+    import warnings
+
+    from equilibria.parallel import make_executor
+
+    if params.executor is None and params.workers is None:
+        return None
+    warnings.warn("calibrate's parameters 'executor' and 'workers' are deprecated: use the global options "
+                  "--executor, --workers and --scheduler of 'equilibria run'", FutureWarning, stacklevel=2)
+    if executor.parallel or params.executor in (None, "serial"):
+        return None
+    return make_executor(params.executor, params.workers)
+
+
 def run_calibrate(params: CalibrationParameters, options=None) -> Result:
-    """Fit (shape, scale, tau, w) to firm sales by KL, KS or CvM (sections 5.2-5.4)."""
-    from equilibria.parallel import get_executor
+    """Fit (shape, scale, tau, w) to firm sales by KL, KS or CvM (sections 5.2-5.4).
+
+    Every objective evaluation simulates ``n_firms`` firms in tasks of ``firms_per_task`` through
+    the executor in ``options``; with a parallel executor the starts run concurrently.
+    """
+    from equilibria.parallel import executor_of
 
     from .calibration import Calibration, model_log_sales, read_sales_csv
 
     options = options or {}
     model = dict(family=params.distribution, shape2=params.shape2, n_stages=params.n_stages,
                  trade_costs=params.trade_matrix(), tariff=params.tariff, n_firms=params.n_firms, seed=params.seed,
-                 sigma=params.sigma, demand_shifter=params.demand_shifter)
+                 sigma=params.sigma, demand_shifter=params.demand_shifter, chunk_size=params.firms_per_task)
     truth = None
     if params.data is None:
         truth = (params.true_shape, params.true_scale, params.true_tau, params.true_w)
-        sales = np.exp(model_log_sales(truth, **dict(model, seed=params.seed + 1_000_003)))
+        sales = np.exp(model_log_sales(truth, executor=executor_of(options), **dict(model, seed=params.seed + 1_000_003)))
     else:
         sales = read_sales_csv(params.data)
     checkpoint = params.checkpoint
     if checkpoint is None and options.get("out"):
         Path(options["out"]).mkdir(parents=True, exist_ok=True)
         checkpoint = Path(options["out"]) / "calibration.jsonl"
-    executor = get_executor(params.executor, params.workers)
+    executor = executor_of(options)
+    legacy = _legacy_executor(params, executor)
     try:
         cal = Calibration(sales, measure=params.measure, trim=params.trim, checkpoint=checkpoint,
-                          progress=bool(options.get("progress")), executor=executor, **model)
+                          progress=bool(options.get("progress")), executor=legacy or executor, **model)
         fit = cal.fit((params.shape, params.scale, params.tau, params.start_w), maxiter=params.maxiter)
     finally:
-        executor.close()
+        if legacy is not None:
+            legacy.close()
     rows = [[k, v, (dict(zip(("shape", "scale", "tau", "w"), truth))[k] if truth else "")] for k, v in fit["estimate"].items()]
     table = Table(columns=["parameter", "estimate", "true value" if truth else ""], rows=rows,
                   caption=f"{params.measure} distance {fit['distance']:.4g} after {fit['evaluations']} evaluations "

@@ -195,7 +195,7 @@ def simulate(problem: FirmProblem, distribution: CostDistribution, wages, n_firm
     """
     executor = SerialExecutor() if executor is None else get_executor(executor)
     if threads is None:
-        threads = 0 if isinstance(executor, SerialExecutor) else 1
+        threads = 1 if executor.parallel else 0
     fn = functools.partial(_solve_chunk, problem=problem, distribution=distribution, wages=tuple(np.asarray(wages, float)),
                            n_stages=problem.n_nodes, seed=int(seed), threads=threads)
     parts = executor.map(fn, chunk_ranges(int(n_firms), int(chunk_size)))
