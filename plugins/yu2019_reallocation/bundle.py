@@ -29,16 +29,27 @@ __all__ = ["price_index", "used_share", "new_share", "bundle", "COBB_DOUGLAS_BAN
 COBB_DOUGLAS_BAND = 1e-8
 
 
-def _effective_prices(p, lemons_share, market_lemon_share):
+def _good_share(market_lemon_share, market_good_share):
+    if market_good_share is not None:
+        return np.asarray(market_good_share, dtype=float)
+    return 1.0 - np.asarray(market_lemon_share, dtype=float)
+
+
+def _effective_prices(p, lemons_share, market_lemon_share, market_good_share=None):
     p = np.asarray(p, dtype=float)
     with np.errstate(divide="ignore"):
-        return 1.0 / (1.0 - lemons_share), p / (1.0 - np.asarray(market_lemon_share, dtype=float))
+        return 1.0 / (1.0 - lemons_share), p / _good_share(market_lemon_share, market_good_share)
 
 
-def price_index(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float):
-    """ρ(p, λ_M), eq. (2.4): the cost of one unit of installed good capital bought as a bundle."""
+def price_index(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float,
+                market_good_share=None):
+    """ρ(p, λ_M), eq. (2.4): the cost of one unit of installed good capital bought as a bundle.
+
+    ``market_good_share`` (1 - λ_M, optional) replaces ``1 - market_lemon_share`` where λ_M is so
+    close to one that the difference would round to zero.
+    """
     eta, eps = new_weight, substitution
-    p_new, p_used = _effective_prices(p, lemons_share, market_lemon_share)
+    p_new, p_used = _effective_prices(p, lemons_share, market_lemon_share, market_good_share)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         if abs(eps - 1.0) < COBB_DOUGLAS_BAND:
             return np.exp(eta * np.log(p_new) + (1 - eta) * np.log(p_used))
@@ -47,21 +58,24 @@ def price_index(p, market_lemon_share, *, new_weight: float, substitution: float
         return (eta * p_new ** (1 - eps) + (1 - eta) * p_used ** (1 - eps)) ** (1 / (1 - eps))
 
 
-def new_share(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float):
+def new_share(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float,
+              market_good_share=None):
     """i_new / g, eq. (2.5): new investment goods per unit of bundle."""
     rho = price_index(p, market_lemon_share, new_weight=new_weight, substitution=substitution,
-                      lemons_share=lemons_share)
+                      lemons_share=lemons_share, market_good_share=market_good_share)
     p_new, _ = _effective_prices(p, lemons_share, market_lemon_share)
     return new_weight * (1 - lemons_share) ** -1 * (p_new / rho) ** (-substitution)
 
 
-def used_share(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float):
+def used_share(p, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float,
+               market_good_share=None):
     """i_used / g, eq. (2.6): used capital per unit of bundle (θ(p, λ_M) of appendix B.2)."""
     rho = price_index(p, market_lemon_share, new_weight=new_weight, substitution=substitution,
-                      lemons_share=lemons_share)
-    _, p_used = _effective_prices(p, lemons_share, market_lemon_share)
+                      lemons_share=lemons_share, market_good_share=market_good_share)
+    _, p_used = _effective_prices(p, lemons_share, market_lemon_share, market_good_share)
+    good = _good_share(market_lemon_share, market_good_share)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        return (1 - new_weight) * (1 - np.asarray(market_lemon_share, dtype=float)) ** -1 * (p_used / rho) ** (-substitution)
+        return (1 - new_weight) / good * (p_used / rho) ** (-substitution)
 
 
 def bundle(i_new, i_used, market_lemon_share, *, new_weight: float, substitution: float, lemons_share: float):

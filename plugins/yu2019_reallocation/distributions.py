@@ -71,16 +71,21 @@ class LogUniform:
         return (self._clipped_log(c) - (self.mu - self.half_width)) / (2 * self.half_width)
 
     def moment_below(self, a, c):
-        lo = self.mu - self.half_width
+        lo, hi = self.mu - self.half_width, self.mu + self.half_width
+        x = self._clipped_log(c)
         if a == 0:
             return self.cdf(c)
-        return (np.exp(a * self._clipped_log(c)) - math.exp(a * lo)) / (2 * self.half_width * a)
+        # expm1 keeps the mass just above the lower end exact (no difference of nearly equal numbers)
+        value = math.exp(a * lo) * np.expm1(a * (x - lo)) / (2 * self.half_width * a)
+        return np.where(x <= lo, 0.0, value)
 
     def moment_above(self, a, c):
         hi = self.mu + self.half_width
         if a == 0:
             return 1.0 - self.cdf(c)
-        return (math.exp(a * hi) - np.exp(a * self._clipped_log(c))) / (2 * self.half_width * a)
+        x = self._clipped_log(c)
+        value = -math.exp(a * hi) * np.expm1(a * (x - hi)) / (2 * self.half_width * a)
+        return np.where(x >= hi, 0.0, value)
 
 
 @attrs.frozen

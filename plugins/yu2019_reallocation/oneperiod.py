@@ -105,19 +105,23 @@ class OnePeriodModel:
         sold, share_d = self.good_capital_supply(price)
         supply = self.lemons + sold
         lemon_share = self.lemons / supply
-        market_open = sold > 0.0
-        safe_share = np.where(market_open, lemon_share, 0.5)   # any value; masked below
-        rho = np.where(market_open, price_index(price, safe_share, **self._bundle_kw()), np.inf)
+        good_share = sold / supply                     # 1 - λ_M without rounding when λ_M is near one
+        market_open = good_share > 1e-250
+        safe_good = np.where(market_open, good_share, 0.5)   # any value; masked below
+        kw = dict(self._bundle_kw(), market_good_share=safe_good)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            rho = np.where(market_open, price_index(price, 1 - safe_good, **kw), np.inf)
             z_i = self.threshold(rho)
             scale_i = np.where(market_open, self.desired_scale(np.where(market_open, rho, 1.0)), 0.0)
             bought = np.where(market_open,
                               scale_i * dist.moment_above(a, z_i) - self.good_capital * (1 - dist.cdf(z_i)), 0.0)
             bought = np.maximum(bought, 0.0)
-            theta = np.where(market_open, used_share(price, safe_share, **self._bundle_kw()), 0.0)
-            inew = np.where(market_open, new_share(price, safe_share, **self._bundle_kw()), 0.0)
+            theta = np.where(market_open, used_share(price, 1 - safe_good, **kw), 0.0)
+            inew = np.where(market_open, new_share(price, 1 - safe_good, **kw), 0.0)
             demand = np.where(bought > 0, theta * bought, 0.0)
             new_inv = np.where(bought > 0, inew * bought, 0.0)
+            if not (np.all(np.isfinite(demand)) and np.all(np.isfinite(new_inv))):
+                raise FloatingPointError(f"demand for used capital overflowed at prices {price}")
             z_d = self.threshold(price)
             scale_d = self.desired_scale(price)
             # output: z k^α with k = (αzZ/q)^a gives z^(1+αa) = z^a times (αZ/q)^(αa)

@@ -1,1 +1,198 @@
-THEOREMS = []
+"""Theorems of Yu (2019), chapter 2, as Hypothesis properties.
+
+One-period model (section 2.3): Corollary 1 (the bundle's cost and composition), the price gap
+ρ > p, the three-region policy, λ_M > λ, Proposition 1 (at ε = 0, under the regularity
+condition). Full model: Corollary 3 (measured TFP rises with k_h/k_l).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria import ConvergenceError, Theorem
+
+from .bundle import bundle, new_share, price_index, used_share
+from .oneperiod import OnePeriodModel, find_equilibria
+from .params import OnePeriodParameters
+from .technology import labor_demand, measured_tfp, output, two_type_measured_tfp
+
+__all__ = ["THEOREMS", "one_period_economies"]
+
+
+def _bundle_cases():
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        lemons = draw(st.floats(0.0, 0.5))
+        market = draw(st.floats(lemons, 0.95))
+        return {"p": draw(st.floats(0.05, 3.0)), "market_lemon_share": market, "lemons_share": lemons,
+                "new_weight": draw(st.floats(0.05, 0.95)),
+                "substitution": draw(st.one_of(st.just(0.0), st.just(1.0), st.floats(0.05, 8.0))),
+                "g": draw(st.floats(0.01, 10.0)), "direction": draw(st.floats(0.01, 0.99))}
+    return build()
+
+
+def corollary_1(case) -> None:
+    """Corollary 1 (eqs. 2.4-2.6, appendix B.1): the composition (2.5)-(2.6) installs g, costs ρ g,
+    and no other mix of new and used goods installs g more cheaply."""
+    kw = {k: case[k] for k in ("lemons_share", "new_weight", "substitution")}
+    p, lm, g = case["p"], case["market_lemon_share"], case["g"]
+    rho = float(price_index(p, lm, **kw))
+    i_new, i_used = float(new_share(p, lm, **kw)) * g, float(used_share(p, lm, **kw)) * g
+    installed = float(bundle(i_new, i_used, lm, **kw))
+    assert abs(installed - g) < 1e-9 * g, f"the optimal mix installs {installed}, not g = {g}"
+    cost = i_new + p * i_used
+    assert abs(cost - rho * g) < 1e-9 * rho * g, f"the optimal mix costs {cost}, not ρ g = {rho * g}"
+    # another mix on the isoquant (the bundle is homogeneous of degree one)
+    t = case["direction"]
+    a, b = t * 2 * i_new + 1e-12, (1 - t) * 2 * i_used + 1e-12
+    if case["substitution"] == 0.0:       # Leontief: the isoquant's corner is the only efficient mix
+        a, b = i_new * (1 + t), i_used * (1 + t)
+    scale = g / float(bundle(a, b, lm, **kw))
+    other = scale * (a + p * b)
+    assert other >= rho * g * (1 - 1e-10), f"the mix ({a * scale}, {b * scale}) installs g for {other} < ρ g"
+
+
+def one_period_economies(substitution=None, points: int = 1200):
+    """Random one-period economies (section 2.3) with E[z] high enough for trade to be likely."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        eps = substitution if substitution is not None else draw(st.floats(0.0, 6.0))
+        return OnePeriodParameters(
+            alpha=draw(st.floats(0.15, 0.6)), lemons_share=draw(st.floats(0.005, 0.2)),
+            new_weight=draw(st.floats(0.2, 0.9)), substitution=eps, endowment=draw(st.floats(0.5, 2.0)),
+            z_mean=draw(st.floats(1.5, 6.0)), z_sigma=draw(st.floats(0.15, 0.9)),
+            z_distribution=draw(st.sampled_from(["lognormal", "loguniform"])), tfp=draw(st.floats(0.6, 1.5)),
+            price_points=points)
+    return build()
+
+
+def _equilibria_or_skip(params):
+    from hypothesis import assume
+
+    try:
+        return find_equilibria(params)
+    except ConvergenceError:
+        assume(False)
+
+
+def price_gap(params: OnePeriodParameters) -> None:
+    """Section 2.3: where p ≤ 1 in equilibrium, ρ > p/(1-λ) > p (λ_M > λ and ρ is a mean of 1/(1-λ)
+    and p/(1-λ_M)); every equilibrium found has ρ > p."""
+    for eq in _equilibria_or_skip(params).equilibria:
+        s = eq.state
+        assert s.price_index > s.price, f"ρ = {s.price_index} ≤ p = {s.price}"
+        if s.price <= 1:
+            assert s.price_index > s.price / (1 - params.lemons_share), "ρ ≤ p/(1-λ) with p ≤ 1"
+
+
+def lemons_in_market(params: OnePeriodParameters) -> None:
+    """Eq. (2.9): the market lemon share exceeds the economy-wide one, λ_M > λ, and equals λ k0 / S."""
+    for eq in _equilibria_or_skip(params).equilibria:
+        s = eq.state
+        assert s.market_lemon_share > params.lemons_share, f"λ_M = {s.market_lemon_share} ≤ λ"
+        assert abs(s.market_lemon_share * s.supply - params.lemons_share * params.endowment) < 1e-12
+        assert abs(s.demand - s.supply) < 1e-8 * s.supply, "market does not clear"
+
+
+def three_regions(params: OnePeriodParameters) -> None:
+    """Section 2.3.2: by brute force over k, entrepreneurs invest iff z > z_I, disinvest iff z < z_D and
+    keep (1-λ) k0 in between, with k = (α z Z / ρ)^(1/(1-α)) or (α z Z / p)^(1/(1-α))."""
+    eq = _equilibria_or_skip(params).selected.state
+    p, rho = float(eq.price), float(eq.price_index)
+    model = OnePeriodModel(params)
+    kappa = model.good_capital
+    a = model.power
+    zs = np.concatenate([np.geomspace(0.2, 3.0, 9) * float(eq.z_disinvest),
+                         np.geomspace(0.4, 3.0, 7) * float(eq.z_invest)])
+    for z in zs:
+        # maximize z Z k^α - ρ (k - κ0)^+ + p (κ0 - k)^+ over a fine grid around the candidates
+        k_rho, k_p = (params.alpha * z * params.tfp / rho) ** a, (params.alpha * z * params.tfp / p) ** a
+        grid = np.unique(np.concatenate([np.geomspace(1e-3 * kappa, 10 * max(kappa, k_p), 200001), [kappa]]))
+        value = z * params.tfp * grid ** params.alpha - rho * np.maximum(grid - kappa, 0) + p * np.maximum(kappa - grid, 0)
+        best = grid[np.argmax(value)]
+        if z > eq.z_invest:
+            expected, region = k_rho, "invest"
+        elif z < eq.z_disinvest:
+            expected, region = k_p, "disinvest"
+        else:
+            expected, region = kappa, "inaction"
+        assert abs(best - expected) <= 2e-4 * max(expected, kappa), \
+            f"z = {z:.4g} ({region}): brute force k = {best:.6g}, policy k = {expected:.6g}"
+
+
+def _elasticity_and_reallocation(params: OnePeriodParameters):
+    """φ = d log p / d log Z and dS_g/dZ at the selected root, by the implicit function theorem."""
+    solution = _equilibria_or_skip(params)
+    p = solution.selected.price
+    z = params.tfp
+    hz, hp = 1e-6 * z, 1e-6 * p
+    e = lambda prm, q: float(OnePeriodModel(prm).excess_demand(q))          # noqa: E731
+    sg = lambda prm, q: float(OnePeriodModel(prm).good_capital_supply(q)[0])  # noqa: E731
+    up, down = params.replace(tfp=z + hz), params.replace(tfp=z - hz)
+    e_z = (e(up, p) - e(down, p)) / (2 * hz)
+    e_p = (e(params, p + hp) - e(params, p - hp)) / (2 * hp)
+    dp_dz = -e_z / e_p
+    ds_dz = (sg(up, p) - sg(down, p)) / (2 * hz) + (sg(params, p + hp) - sg(params, p - hp)) / (2 * hp) * dp_dz
+    return dp_dz * z / p, ds_dz, e_p
+
+
+def proposition_1(params: OnePeriodParameters) -> None:
+    """Proposition 1 (appendix B.2) at ε = 0: where excess demand falls in p (the regularity condition,
+    which holds at the stable root), the elasticity of p with respect to Z exceeds 1 and the reallocation
+    of good capital S_g rises with Z."""
+    elasticity, ds_dz, e_p = _elasticity_and_reallocation(params)
+    assert e_p < 0, "the selected root is not stable"
+    assert elasticity > 1, f"elasticity of p in Z = {elasticity:.6f} ≤ 1"
+    assert ds_dz > 0, f"dS_g/dZ = {ds_dz:.3g} ≤ 0"
+
+
+def _two_type_cases():
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):
+        z_low = draw(st.floats(0.3, 1.5))
+        return {"alpha": draw(st.floats(0.15, 0.6)), "z_low": z_low, "z_high": z_low * draw(st.floats(1.01, 3.0)),
+                "k_low": draw(st.floats(0.1, 5.0)), "ratio": draw(st.floats(0.05, 20.0)),
+                "bump": draw(st.floats(1.001, 2.0)), "wage": draw(st.floats(0.2, 3.0))}
+    return build()
+
+
+def corollary_3(case) -> None:
+    """Corollary 3 (section 2.4.5): with α + γ = 1, Z = 1 and two equally large groups, the TFP measured
+    as Y/(K^α N^γ) from the entrepreneurs' labor (2.13) and output (2.11) equals the closed form and
+    rises with k_h/k_l."""
+    a = case["alpha"]
+    kw = dict(capital_share=a, labor_share=1 - a)
+    z = np.array([case["z_high"], case["z_low"]])
+
+    def measured(ratio):
+        k = np.array([ratio * case["k_low"], case["k_low"]])
+        y = output(z, 1.0, k, case["wage"], **kw).sum()
+        n = labor_demand(z, 1.0, k, case["wage"], **kw).sum()
+        return measured_tfp(y, k.sum(), n, **kw)
+
+    low, high = measured(case["ratio"]), measured(case["ratio"] * case["bump"])
+    closed = two_type_measured_tfp(case["ratio"], case["z_high"], case["z_low"], a)
+    assert abs(low - closed) < 1e-10 * closed, f"measured TFP {low} differs from the closed form {closed}"
+    assert high > low, f"measured TFP does not rise with k_h/k_l: {low} -> {high}"
+
+
+THEOREMS = [
+    Theorem(name="bundle_price_index", statement="The mix (2.5)-(2.6) installs g at cost ρ g and is cost-minimizing",
+            reference="Corollary 1, eqs. (2.3)-(2.6), appendix B.1", strategy=_bundle_cases, predicate=corollary_1),
+    Theorem(name="price_gap", statement="ρ > p in every equilibrium (and ρ > p/(1-λ) where p ≤ 1)",
+            reference="Section 2.3.1, after Corollary 1", strategy=one_period_economies, predicate=price_gap),
+    Theorem(name="market_lemon_share", statement="λ_M > λ, λ_M = λ k0 / S, and the market clears",
+            reference="Eq. (2.9)", strategy=one_period_economies, predicate=lemons_in_market),
+    Theorem(name="three_regions", statement="Invest above z_I, disinvest below z_D, inaction between",
+            reference="Section 2.3.2", strategy=lambda: one_period_economies(points=800), predicate=three_regions),
+    Theorem(name="proposition_1", statement="At ε = 0 and the stable root: d log p / d log Z > 1 and S_g rises in Z",
+            reference="Proposition 1, appendix B.2", strategy=lambda: one_period_economies(substitution=0.0),
+            predicate=proposition_1),
+    Theorem(name="measured_tfp", statement="Measured TFP rises with k_h/k_l (two types, CRS)",
+            reference="Corollary 3, section 2.4.5", strategy=_two_type_cases, predicate=corollary_3),
+]
