@@ -1,0 +1,83 @@
+"""General equilibrium: wages clear labor markets (core :class:`~equilibria.Economy`).
+
+Agent: :class:`ProductionNetwork`, every firm of every region-sector at given wages -- the
+technology equilibrium (:mod:`.technology`) and the flows it implies (:mod:`.accounts`).
+Market: :class:`LaborMarkets`, labor demand minus supply in every region; region 0's wage is
+the numeraire and its market is implied by Walras' law.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria import Agent, Economy, Market
+
+from .accounts import Accounts, accounts
+from .model import Model
+from .technology import TechnologyState, solve_technology
+
+__all__ = ["ProductionNetwork", "LaborMarkets", "TechEconomy", "solve_equilibrium", "WAGES"]
+
+WAGES = "wages"
+
+
+class ProductionNetwork(Agent):
+    """All firms at given wages: costs, technology choice (those in ``respond``), sourcing, sales.
+
+    The last technology state is kept as the warm start of the next call (:meth:`reset` drops it).
+    """
+
+    name = "production"
+
+    def __init__(self, model: Model, respond=True, fixed_choice=None, start: TechnologyState | None = None):
+        self.model = model
+        self.respond_mask = respond
+        self.fixed_choice = fixed_choice
+        self._initial = start
+        self._last = start
+
+    def reset(self):
+        self._last = self._initial
+
+    def respond(self, prices) -> tuple[TechnologyState, Accounts]:
+        wages = np.asarray(prices[WAGES], dtype=float)
+        state = solve_technology(self.model, wages, start=self._last, respond=self.respond_mask,
+                                 fixed_choice=self.fixed_choice)
+        self._last = state
+        return state, accounts(self.model, state)
+
+
+class LaborMarkets(Market):
+    """Labor demand / supply - 1 in every region."""
+
+    name = "labor markets"
+    price = WAGES
+
+    def __init__(self, model: Model):
+        self.labor = model.params.labor
+
+    def excess_demand(self, responses, prices):
+        _, acc = responses[ProductionNetwork.name]
+        return acc.labor_demand / self.labor - 1.0
+
+
+class TechEconomy(Economy):
+    """Wages (region 0 = 1) that clear every labor market."""
+
+    def __init__(self, model: Model, respond=True, fixed_choice=None, start=None, wages=None):
+        self.model = model
+        self.network = ProductionNetwork(model, respond, fixed_choice, start)
+        n = model.shape[0]
+        guess = np.ones(n) if wages is None else np.asarray(wages, dtype=float) / float(wages[0])
+        super().__init__([self.network], [LaborMarkets(model)], {WAGES: guess}, numeraire=(WAGES, 0),
+                         positive=[WAGES])
+
+    def aggregates(self, responses, prices):
+        state, acc = responses[ProductionNetwork.name]
+        return {"technology": state, "accounts": acc}
+
+
+def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=None, wages=None, tol=1e-10):
+    """The general equilibrium; returns the core :class:`~equilibria.Equilibrium` (aggregates:
+    ``technology`` and ``accounts``)."""
+    economy = TechEconomy(model, respond=respond, fixed_choice=fixed_choice, start=start, wages=wages)
+    return economy.solve(method="hybr", tol=tol)
