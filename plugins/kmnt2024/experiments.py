@@ -2,11 +2,13 @@
 ``scale`` (random economies with 10 to 500 sectors)."""
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
 
 from equilibria import Experiment
+from equilibria.parallel import executor_of
 from equilibria.results import Result, Table
 
 from . import statics as st
@@ -145,8 +147,29 @@ class _QuadraticSector:
 
 
 # --------------------------------------------------------------------------- statics
+def _finite_differences(gamma, model, omega, h):
+    """Central differences of the re-solved planner along ``gamma`` (from ``omega``): the Domar
+    weights' response and welfare's, sharing the two solves of ``statics.finite_difference_response``
+    and ``statics.welfare_derivative``."""
+    up = DomarPlanner(st.perturb(model, gamma, h)).solve(omega)
+    down = DomarPlanner(st.perturb(model, gamma, -h)).solve(omega)
+    d_omega = (up.allocation["domar_weights"] - down.allocation["domar_weights"]) / (2.0 * h)
+    return d_omega, (up.objective - down.objective) / (2.0 * h)
+
+
+def _proposition2_row(i, model, omega):
+    """Sector ``i``'s Domar weight after mu_i + 0.1 and after Sigma_ii + 0.05 (Proposition 2)."""
+    up = DomarPlanner(st.perturb(model, ("mu", i), 0.1)).solve(omega).allocation["domar_weights"][i]
+    vol = DomarPlanner(st.perturb(model, ("sigma", i, i), 0.05)).solve(omega).allocation["domar_weights"][i]
+    return [f"{i + 1}", f"{omega[i]:.5f}", f"{up:.5f}", f"{vol:.5f}"]
+
+
 def run_statics(params, options=None) -> Result:
-    """Proposition 3's propagation matrix at the baseline, checked against re-solved finite differences."""
+    """Proposition 3's propagation matrix at the baseline, checked against re-solved finite differences.
+
+    The re-solves (two per direction, two per sector for Proposition 2) go through the executor.
+    """
+    executor = executor_of(options)
     model = Model.from_parameters(params)
     sol = DomarPlanner(model).solve()
     omega = sol.allocation["domar_weights"]
@@ -155,24 +178,20 @@ def run_statics(params, options=None) -> Result:
     H = st.curvature(model, sol)
     rows, worst = [], 0.0
     welfare_rows, worst_w = [], 0.0
-    for gamma in [("mu", i) for i in range(n)] + [("sigma", i, i) for i in range(n)] + \
-                 [("sigma", i, j) for i in range(n) for j in range(i + 1, n)]:
+    gammas = [("mu", i) for i in range(n)] + [("sigma", i, i) for i in range(n)] + \
+             [("sigma", i, j) for i in range(n) for j in range(i + 1, n)]
+    differences = executor.map(functools.partial(_finite_differences, model=model, omega=omega, h=1e-5), gammas)
+    for gamma, (fd, w_fd) in zip(gammas, differences):
         pred = st.predicted_response(model, sol, gamma)
-        fd = st.finite_difference_response(model, gamma, h=1e-5, solution=sol)
         err = float(np.abs(pred - fd).max())
         worst = max(worst, err)
         label = f"mu_{gamma[1] + 1}" if gamma[0] == "mu" else f"Sigma_{gamma[1] + 1}{gamma[2] + 1}"
         rows.append([label, *[f"{v:+.5f}" for v in pred], f"{err:.1e}"])
-        w_fd = st.welfare_derivative(model, gamma, h=1e-5, solution=sol)
         w_pred = st.predicted_welfare_derivative(model, omega, gamma)
         worst_w = max(worst_w, abs(w_fd - w_pred))
         welfare_rows.append([label, f"{w_pred:+.6f}", f"{w_fd:+.6f}", f"{abs(w_fd - w_pred):.1e}"])
     # Proposition 2 (finite changes) and the non-infinitesimal inequality.
-    prop2 = []
-    for i in range(n):
-        up = DomarPlanner(st.perturb(model, ("mu", i), 0.1)).solve(omega).allocation["domar_weights"][i]
-        vol = DomarPlanner(st.perturb(model, ("sigma", i, i), 0.05)).solve(omega).allocation["domar_weights"][i]
-        prop2.append([f"{i + 1}", f"{omega[i]:.5f}", f"{up:.5f}", f"{vol:.5f}"])
+    prop2 = executor.map(functools.partial(_proposition2_row, model=model, omega=omega), range(n))
     rng = np.random.default_rng(0)
     F = 0.3 * rng.standard_normal((n, n))
     new = model.replace(mu=model.mu + 0.2 * rng.standard_normal(n), sigma=model.sigma + F @ F.T / n)
@@ -208,28 +227,31 @@ SCALE_SIZES = (10, 50, 200, 500)
 CORNER_SIZES = (10, 50, 200)
 
 
-def _scale_rows(sizes, **draw):
-    rows, data = [], []
-    for n in sizes:
-        a = random_arrays(0, n, **draw)
-        t0 = time.perf_counter()
-        tech = QuadraticTechnology(a["hessians"], a["ideal_shares"])
-        t_setup = time.perf_counter() - t0
-        model = Model(a["mu"], a["sigma"], a["beta"], a["rho"], a["alpha_bar"], tech)
-        plan = DomarPlanner(model).solve()
-        eq = NetworkEconomy(model).solve()
-        alpha = plan.allocation["network"]
-        gap = float(np.abs(alpha - eq.aggregates["network"]).max())
-        corners = int((alpha <= 0).sum())
-        record = {"n": n, "setup_seconds": t_setup, "planner_seconds": plan.report.seconds,
-                  "planner_iterations": plan.report.iterations, "equilibrium_seconds": eq.report.seconds,
-                  "equilibrium_iterations": eq.report.iterations, "equilibrium_evaluations": eq.report.evaluations,
-                  "efficiency_gap": gap, "zero_shares": corners, "inner": plan.report.message}
-        data.append(record)
-        rows.append([n, f"{t_setup:.3f}", f"{plan.report.seconds:.3f}", plan.report.iterations,
-                     f"{eq.report.seconds:.3f}", eq.report.iterations, f"{gap:.1e}", corners])
-        del tech, model, a
-    return rows, data
+def _scale_rows(sizes, executor, **draw):
+    """One task per economy size; rows and records in the order of ``sizes``."""
+    pairs = executor.map(functools.partial(_scale_row, draw=draw), sizes)
+    return [row for row, _ in pairs], [record for _, record in pairs]
+
+
+def _scale_row(n, draw):
+    """Draw, solve and time one random economy of ``n`` sectors: (table row, record)."""
+    a = random_arrays(0, n, **draw)
+    t0 = time.perf_counter()
+    tech = QuadraticTechnology(a["hessians"], a["ideal_shares"])
+    t_setup = time.perf_counter() - t0
+    model = Model(a["mu"], a["sigma"], a["beta"], a["rho"], a["alpha_bar"], tech)
+    plan = DomarPlanner(model).solve()
+    eq = NetworkEconomy(model).solve()
+    alpha = plan.allocation["network"]
+    gap = float(np.abs(alpha - eq.aggregates["network"]).max())
+    corners = int((alpha <= 0).sum())
+    record = {"n": n, "setup_seconds": t_setup, "planner_seconds": plan.report.seconds,
+              "planner_iterations": plan.report.iterations, "equilibrium_seconds": eq.report.seconds,
+              "equilibrium_iterations": eq.report.iterations, "equilibrium_evaluations": eq.report.evaluations,
+              "efficiency_gap": gap, "zero_shares": corners, "inner": plan.report.message}
+    row = [n, f"{t_setup:.3f}", f"{plan.report.seconds:.3f}", plan.report.iterations,
+           f"{eq.report.seconds:.3f}", eq.report.iterations, f"{gap:.1e}", corners]
+    return row, record
 
 
 def run_scale(params, options=None) -> Result:
@@ -241,10 +263,11 @@ def run_scale(params, options=None) -> Result:
     n = 10, 50, 200. ``options["sizes"]`` / ``options["corner_sizes"]`` override the sizes.
     """
     options = options or {}
+    executor = executor_of(options)
     sizes = tuple(options.get("sizes") or SCALE_SIZES)
     corner_sizes = tuple(options.get("corner_sizes") if options.get("corner_sizes") is not None else CORNER_SIZES)
-    rows, data = _scale_rows(sizes, curvature=10.0, share_floor=0.5)
-    crows, cdata = _scale_rows(corner_sizes, curvature=2.0)
+    rows, data = _scale_rows(sizes, executor, curvature=10.0, share_floor=0.5)
+    crows, cdata = _scale_rows(corner_sizes, executor, curvature=2.0)
     columns = ["n", "factorise H_i (s)", "planner (s)", "planner Newton steps", "equilibrium (s)",
                "equilibrium Newton steps", "efficiency gap", "alpha_ij = 0"]
     return Result(
@@ -253,8 +276,9 @@ def run_scale(params, options=None) -> Result:
                                caption="Interior random economies: planner over Domar weights vs decentralized fixed point"),
                 "scale_corners": Table(columns=columns, rows=crows,
                                        caption="Corner-heavy random economies (many firms at alpha_ij = 0)")},
-        notes=["Times are wall-clock on the machine that ran the experiment; the one-time inversion of the "
-               "H_i (Cholesky) is reported separately from the planner's Newton iterations.",
+        notes=[f"Times are wall-clock on the machine that ran the experiment ({executor.describe()}: one task "
+               "per economy, so with parallel workers economies are solved side by side); the one-time inversion "
+               "of the H_i (Cholesky) is reported separately from the planner's Newton iterations.",
                "Interior economies use the closed form of eq. (14); corner-heavy ones the dual Newton method "
                "with one active-set QP per firm at a corner, which dominates their time."])
 
