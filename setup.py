@@ -78,8 +78,10 @@ PLUGINS = {
     "waugh2022": "equilibria.plugins.waugh2022:plugin",
     "kmnt2024": "equilibria.plugins.kmnt2024:plugin",
     "tyazhelnikov2016": "equilibria.plugins.tyazhelnikov2016:plugin",
+    "textbook": "equilibria.plugins.textbook:plugin",
     "techcompat": "equilibria.plugins.techcompat:plugin",
     "yu2019_reallocation": "equilibria.plugins.yu2019_reallocation:plugin",
+    "krusell_smith": "equilibria.plugins.krusell_smith:plugin",
 }
 
 setup(

@@ -1,0 +1,65 @@
+"""Parameters of the Krusell–Smith economy in sequence space (the calibration of the
+sequence-jacobian notebook; Auclert, Bardóczy, Rognlie and Straub 2021, section 5)."""
+from __future__ import annotations
+
+import attrs
+
+from equilibria import ParameterError, Parameters, param
+from equilibria.params import as_float, as_int, in_open_interval, positive
+
+__all__ = ["KrusellSmithParameters", "ImpulseParameters"]
+
+#: a_k = ((asset_max + GRID_PIVOT) / GRID_PIVOT)^(k / (n - 1)) GRID_PIVOT - GRID_PIVOT
+GRID_PIVOT = 0.25
+
+
+@attrs.frozen(kw_only=True)
+class KrusellSmithParameters(Parameters):
+    """Households E sum β^t ln c_t, c_t + a_t = (1 + r_t) a_{t-1} + w_t e_t, a_t >= 0; Cobb-Douglas
+    firms with labor 1; β and Z calibrated to ``target_r`` and ``target_y``."""
+
+    alpha = param(0.11, description="α, capital share of Y = Z K_{-1}^α", converter=as_float,
+                  validator=in_open_interval(0.0, 1.0))
+    depreciation = param(0.025, description="δ, depreciation rate of capital per period", converter=as_float,
+                         validator=in_open_interval(0.0, 1.0))
+    income_persistence = param(0.966, description="ρ_e, persistence of log efficiency units e (AR(1), "
+                                                  "Rouwenhorst chain)", converter=as_float,
+                               validator=in_open_interval(0.0, 1.0))
+    income_sd = param(0.5, description="stationary standard deviation of log e (innovation s.d. "
+                                       "income_sd √(1 - ρ_e²)); e normalized to E e = 1", converter=as_float,
+                      validator=positive)
+    income_points = param(7, description="states of the Rouwenhorst chain of e", converter=as_int)
+    asset_points = param(500, description="points of the asset grid a_k = (1 + asset_max/0.25)^(k/(n-1)) "
+                                          "0.25 - 0.25 on [0, asset_max]", converter=as_int)
+    asset_max = param(200.0, description="top of the asset grid (the borrowing limit is 0)", converter=as_float,
+                      validator=positive)
+    target_r = param(0.01, description="steady-state real interest rate r per period (calibrates β)",
+                     converter=as_float)
+    target_y = param(1.0, description="steady-state output Y (calibrates Z)", converter=as_float, validator=positive)
+
+    def check(self) -> None:
+        if self.income_points < 2:
+            raise ParameterError("income_points", "must be at least 2", self.income_points)
+        if self.asset_points < 10:
+            raise ParameterError("asset_points", "must be at least 10", self.asset_points)
+        if not -self.depreciation < self.target_r < 0.2:
+            raise ParameterError("target_r", "must lie in (-δ, 0.2) so that capital is positive and finite",
+                                 self.target_r)
+
+
+@attrs.frozen(kw_only=True)
+class ImpulseParameters(KrusellSmithParameters):
+    """The economy plus the shock of the impulse-response experiment: dZ_t = shock Z persistence^t."""
+
+    shock = param(0.01, description="size of dZ_0 relative to the steady-state Z", converter=as_float)
+    persistence = param(0.9, description="persistence of the productivity shock, dZ_t = dZ_0 persistence^t",
+                        converter=as_float, validator=in_open_interval(-1.0, 1.0))
+    periods = param(300, description="horizon T of the transition (periods until the steady state returns)",
+                    converter=as_int)
+
+    def check(self) -> None:
+        super().check()
+        if not 2 <= self.periods <= 5000:
+            raise ParameterError("periods", "must lie in [2, 5000]", self.periods)
+        if not abs(self.shock) < 0.5:
+            raise ParameterError("shock", "must be smaller than 0.5 in absolute value", self.shock)
