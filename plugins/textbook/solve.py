@@ -1,0 +1,13 @@
+"""``equilibria solve textbook``: the chosen model's steady state, eigenvalues and moments."""
+from __future__ import annotations
+
+from equilibria.dynamics.report import dsge_result
+
+from .models import load_model
+
+__all__ = ["solve"]
+
+
+def solve(params):
+    """Solve the model file ``params.model`` at its parameters (``params.values`` overrides)."""
+    return dsge_result(load_model(params.model), "moments", params=params.values, lags=params.lags)
