@@ -4,9 +4,12 @@ Each experiment takes the plugin's parameters and returns a :class:`~equilibria.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from equilibria import Experiment, Result, Table
+from equilibria.parallel import executor_of
 from equilibria.plotting import bars, heatmap
 
 from .params import WaughParameters
@@ -61,12 +64,8 @@ def run_elasticity(params: WaughParameters, options) -> Result:
         from . import experiments_ha
         return experiments_ha.run_elasticity(params, options)
     wages = solve_static(params).prices["wages"]
-    rows = []
-    for i in range(params.countries):
-        for j in range(params.countries):
-            if i != j:
-                rows.append([i, j, partial_trade_elasticity(params, wages, i, j),
-                             general_equilibrium_trade_elasticity(params, i, j)])
+    pairs = [(i, j) for i in range(params.countries) for j in range(params.countries) if i != j]
+    rows = executor_of(options).map(functools.partial(_pair_elasticities, params=params, wages=wages), pairs)
     table = Table(columns=["importer i", "exporter j", "partial elasticity", "GE elasticity"], rows=rows,
                   caption=f"d log(π_ij/π_ii) / d log d_ij by central differences; θ = {params.theta:g}. "
                           "Partial: wages fixed (eq. 53-54 predict -θ). GE: wages re-solved.")
@@ -74,6 +73,12 @@ def run_elasticity(params: WaughParameters, options) -> Result:
                                                                           "general_equilibrium"], r))
                                                                  for r in rows]},
                   tables={"Trade elasticities": table})
+
+
+def _pair_elasticities(pair, params, wages):
+    """One task of ``run_elasticity``: [i, j, partial elasticity, GE elasticity]."""
+    i, j = pair
+    return [i, j, partial_trade_elasticity(params, wages, i, j), general_equilibrium_trade_elasticity(params, i, j)]
 
 
 def run_gains(params: WaughParameters, options) -> Result:

@@ -17,10 +17,13 @@ prices p_ij / w_i.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from equilibria import Experiment, Result, Table
 from equilibria.errors import ParameterError
+from equilibria.parallel import SerialExecutor, executor_of
 
 from .calibration import HeterogeneousParameters
 from .params import WaughParameters
@@ -110,15 +113,18 @@ def decile_means(key, values, mass, deciles=10):
     return means
 
 
-def autarky_economies(params: WaughParameters):
-    """Each country alone (no trade in goods, hence no borrowing abroad): M Huggett economies."""
-    out = []
-    for i in range(params.countries):
-        alone = params.replace(productivity=[params.productivity[i]], labor=[params.labor[i]],
-                               trade_costs=[[1.0]], tariffs=None, financial="autarky",
-                               borrowing_limit=float(params.borrowing_limits[i]))
-        out.append(solve_stationary(alone))
-    return out
+def autarky_economies(params: WaughParameters, executor=None):
+    """Each country alone (no trade in goods, hence no borrowing abroad): M Huggett economies,
+    one task of ``executor`` each."""
+    return (executor or SerialExecutor()).map(functools.partial(_autarky_economy, params=params),
+                                              range(params.countries))
+
+
+def _autarky_economy(i, params):
+    alone = params.replace(productivity=[params.productivity[i]], labor=[params.labor[i]],
+                           trade_costs=[[1.0]], tariffs=None, financial="autarky",
+                           borrowing_limit=float(params.borrowing_limits[i]))
+    return solve_stationary(alone)
 
 
 def _households(economy, eq, i):
@@ -171,7 +177,7 @@ def run_gains(params, options) -> Result:
     from equilibria.plotting import new_figure
 
     economy, eq = solve_stationary(params)
-    autarky = autarky_economies(params)
+    autarky = autarky_economies(params, executor_of(options))
     rows, data = [], {"countries": []}
     fig, axes = new_figure(width=10, height=4, ncols=2)
     width = 0.8 / params.countries
@@ -222,36 +228,39 @@ def run_gains(params, options) -> Result:
                   figures={"gains_by_decile": fig})
 
 
-def trade_elasticity_pairs(params: WaughParameters, step: float = 1e-3, general_equilibrium: bool = True):
+def trade_elasticity_pairs(params: WaughParameters, step: float = 1e-3, general_equilibrium: bool = True,
+                           executor=None):
     """d log(π_ij/π_ii) / d log d_ij for every pair by central differences (eq. 53).
 
     Partial: prices (wages, R, transfers) fixed at the baseline equilibrium, only country i's
-    households re-solved. General equilibrium: the stationary equilibrium re-solved.
+    households re-solved. General equilibrium: the stationary equilibrium re-solved.  One task of
+    ``executor`` per pair.
     """
     economy, eq = solve_stationary(params)
-    base_prices = eq.prices
-    out = []
     m = params.countries
-    for i in range(m):
-        for j in range(m):
-            if i == j:
-                continue
+    pairs = [(i, j) for i in range(m) for j in range(m) if i != j]
+    task = functools.partial(_pair_elasticity, params=params, base_prices=eq.prices, step=step,
+                             general_equilibrium=general_equilibrium)
+    return eq, (executor or SerialExecutor()).map(task, pairs)
 
-            def log_ratio(scale, ge):
-                d = np.array(params.trade_costs, float)
-                d[i, j] *= np.exp(scale)
-                shifted = params.replace(trade_costs=d)
-                if ge:
-                    _, e2 = solve_stationary(shifted, guess=base_prices)
-                    s = e2.aggregates["trade_shares"]
-                    return np.log(s[i, j] / s[i, i])
-                resp = _partial_response(shifted, i, base_prices)
-                return np.log(resp["imports"][j] / resp["imports"][i])
-            partial = (log_ratio(step, False) - log_ratio(-step, False)) / (2 * step)
-            ge = (log_ratio(step, True) - log_ratio(-step, True)) / (2 * step) if general_equilibrium else None
-            out.append({"importer": i, "exporter": j, "partial": float(partial),
-                        "general_equilibrium": None if ge is None else float(ge)})
-    return eq, out
+
+def _pair_elasticity(pair, params, base_prices, step, general_equilibrium):
+    i, j = pair
+
+    def log_ratio(scale, ge):
+        d = np.array(params.trade_costs, float)
+        d[i, j] *= np.exp(scale)
+        shifted = params.replace(trade_costs=d)
+        if ge:
+            _, e2 = solve_stationary(shifted, guess=base_prices)
+            s = e2.aggregates["trade_shares"]
+            return np.log(s[i, j] / s[i, i])
+        resp = _partial_response(shifted, i, base_prices)
+        return np.log(resp["imports"][j] / resp["imports"][i])
+    partial = (log_ratio(step, False) - log_ratio(-step, False)) / (2 * step)
+    ge = (log_ratio(step, True) - log_ratio(-step, True)) / (2 * step) if general_equilibrium else None
+    return {"importer": i, "exporter": j, "partial": float(partial),
+            "general_equilibrium": None if ge is None else float(ge)}
 
 
 def _partial_response(params, country, prices):
@@ -267,7 +276,7 @@ def run_elasticity(params, options) -> Result:
     from .planner import planner_trade_elasticities
     from .static import partial_trade_elasticity, solve_static
 
-    eq, pairs = trade_elasticity_pairs(params)
+    eq, pairs = trade_elasticity_pairs(params, executor=executor_of(options))
     static = params.replace(model="static", preferences="logit")
     static_wages = solve_static(static).prices["wages"]
     planner = planner_trade_elasticities(params)
@@ -294,8 +303,8 @@ def run_finance(params, options) -> Result:
     """Financial autarky (R_i per country, eq. 27) versus globalization (one R, eq. 26)."""
     if params.model != "incomplete_markets":
         raise ParameterError("model", "finance needs 'incomplete_markets'", params.model)
-    glob_econ, glob = solve_stationary(params.replace(financial="globalization"))
-    aut_econ, aut = solve_stationary(params.replace(financial="autarky"))
+    (glob_econ, glob), (aut_econ, aut) = executor_of(options).map(
+        solve_stationary, [params.replace(financial="globalization"), params.replace(financial="autarky")])
     rows, countries = [], []
     for i in range(params.countries):
         mean, mean_ce = _mean_gain(params, (aut_econ, aut), (glob_econ, glob), i)
