@@ -1,12 +1,11 @@
 """The ``equilibria`` command line.
 
 Exit status: 0 success; 1 a theorem failed or a replication step failed; 2 bad input (one line
-naming the parameter and the rule); 3 a solver did not converge. User errors never print a
-traceback.
+naming the parameter and the rule); 3 a solver did not converge or a result is not finite; 130
+interrupted. User errors never print a traceback (see :mod:`equilibria.failures`).
 """
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import time
@@ -14,34 +13,9 @@ from pathlib import Path
 
 import click
 
-from .errors import ConvergenceError, DeterminacyError, ParameterError
 from .executors_cli import cli_executor, executor_options
 
-EXIT_FAILED, EXIT_BAD_INPUT, EXIT_NOT_CONVERGED = 1, 2, 3
-
-
-def _fail(message: str, status: int):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(status)
-
-
-def user_errors(function):
-    """Turn ParameterError / ConvergenceError into one line on stderr and exit status 2 / 3."""
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        from .registry import PluginLoadError
-
-        try:
-            return function(*args, **kwargs)
-        except ParameterError as exc:
-            _fail(str(exc), EXIT_BAD_INPUT)
-        except DeterminacyError as exc:
-            _fail(str(exc), EXIT_NOT_CONVERGED)
-        except ConvergenceError as exc:
-            _fail(f"did not converge: {exc}", EXIT_NOT_CONVERGED)
-        except PluginLoadError as exc:
-            _fail(str(exc), EXIT_FAILED)
-    return wrapper
+from .failures import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_NOT_CONVERGED, user_errors  # noqa: F401
 
 
 def _load_parameters(cls, params_file, overrides):
@@ -49,8 +23,9 @@ def _load_parameters(cls, params_file, overrides):
 
 
 def _emit(result, as_json: bool, out, echo_tables: bool = True):
-    from .results import result_markdown, to_jsonable, write_result
+    from .results import check_finite, result_markdown, to_jsonable, write_result
 
+    check_finite(result.data)
     if out is not None:
         written = write_result(result, out)
         if not as_json:
@@ -230,10 +205,13 @@ def replicate(plugin_names, out, examples, progress, executor, workers, schedule
         sys.exit(EXIT_FAILED)
 
 
-from .dynamics.cli import dsge  # noqa: E402  (imports click only; the model code loads on use)
+if __name__ != "__main__":  # under python -m, the imported equilibria.cli registers it
+    from .dynamics.cli import dsge  # noqa: E402  (imports click only; the model code loads on use)
 
-main.add_command(dsge)
+    main.add_command(dsge)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+if __name__ == "__main__":  # pragma: no cover  (python -m equilibria.cli: run the imported module's group)
+    from equilibria.cli import main as _imported_main
+
+    _imported_main()

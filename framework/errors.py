@@ -5,11 +5,13 @@ Two kinds of failure are distinguished everywhere, in Python and on the command 
 * :class:`ParameterError` — the input breaks a rule (command-line exit status 2);
 * :class:`ConvergenceError` — a solver did not converge (command-line exit status 3);
   :class:`DeterminacyError`, a linear rational-expectations model without a unique stable
-  solution, is a kind of it.
+  solution, and :class:`NonFiniteError`, a result that is NaN or infinite, are kinds of it.
 """
 from __future__ import annotations
 
-__all__ = ["EquilibriaError", "ParameterError", "ConvergenceError", "DeterminacyError"]
+import reprlib
+
+__all__ = ["EquilibriaError", "ParameterError", "ConvergenceError", "DeterminacyError", "NonFiniteError"]
 
 
 class EquilibriaError(Exception):
@@ -19,11 +21,16 @@ class EquilibriaError(Exception):
 def _short(value, limit: int = 60) -> str:
     import numpy as np
 
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of {value.bit_length()} bits"
     try:
         text = np.array2string(np.asarray(value), threshold=8) if isinstance(value, (list, tuple, np.ndarray)) \
             else repr(value)
-    except ValueError:  # ragged nested lists
-        text = repr(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):  # ragged, deep or huge nested lists
+        try:
+            text = reprlib.repr(value)
+        except Exception:  # a value whose repr fails
+            text = f"a {type(value).__name__}"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -90,3 +97,17 @@ class DeterminacyError(ConvergenceError):
         if detail:
             message += f"; {detail}"
         super().__init__(message)
+
+
+class NonFiniteError(ConvergenceError):
+    """A computed quantity is NaN or infinite (an overflow, or a solver that wandered off).
+
+    Attributes
+    ----------
+    quantity : str
+        Where the first non-finite number sits in the result (``welfare[0]``, ``planner.welfare``).
+    """
+
+    def __init__(self, quantity: str, message: str, history=None):
+        self.quantity = quantity
+        super().__init__(message, history=history)

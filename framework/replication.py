@@ -3,20 +3,23 @@
 The report folder holds ``report.md`` (tables inline, figures linked), ``report.json`` (status,
 timings and every result's data) and one sub-folder per plugin and step with that step's
 ``result.json``, ``result.md`` and PNG figures. A failing step is recorded (with its traceback in
-``error.txt``) and the run goes on; the command exits non-zero if any step failed.
+``error.txt``) and the run goes on; the command exits non-zero if any step failed. The report is
+written to a staging folder and put in place as a whole when the run ends, so an interrupted run
+leaves the previous report (or none), never a partial one.
 
 Steps run one after the other; the parallel work inside a step (an experiment's draws and
 sweeps, the theorem checks) goes through one executor shared by the whole run.
 """
 from __future__ import annotations
 
+import shutil
 import time
 import traceback
 from pathlib import Path
 
 from .registry import discover, get_plugin
-from .results import (Table, atomic_write_json, atomic_write_text, result_markdown, to_jsonable,
-                      write_result)
+from .results import (Table, atomic_write_json, atomic_write_text, check_finite, install_folder, result_markdown,
+                      stage_folder, to_jsonable, write_result)
 
 __all__ = ["replicate"]
 
@@ -47,10 +50,23 @@ def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool 
 
 
 def _replicate(plugin_names, out, examples, progress, executor) -> dict:
-    from tqdm import tqdm
-
     out = Path(out)
     plugins = {name: get_plugin(name) for name in plugin_names} if plugin_names else discover()
+    stage = stage_folder(out)
+    try:
+        summary = _run_steps(plugins, stage, examples, progress, executor)
+        install_folder(stage, out)
+    except BaseException:  # an interrupted run leaves no report that looks complete
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    summary["report"] = str(out / "report.md")
+    return summary
+
+
+def _run_steps(plugins, out, examples, progress, executor) -> dict:
+    """Every step into the staging folder ``out``; returns the summary."""
+    from tqdm import tqdm
+
     plan = [(name, step, fn) for name, plugin in plugins.items() for step, fn in _steps(plugin, examples, executor)]
     records, markdown = [], ["# equilibria replication report\n"]
     current = None
@@ -77,6 +93,7 @@ def _replicate(plugin_names, out, examples, progress, executor) -> dict:
                 atomic_write_json(folder / "result.json", record["theorems"])
                 markdown.append(f"### Theorems\n\n{table.to_markdown()}\n")
             else:
+                check_finite(produced.data, f"{name} {step}:")
                 written = write_result(produced, folder)
                 record["status"] = "ok"
                 record["data"] = to_jsonable(produced.data)

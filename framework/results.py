@@ -2,13 +2,17 @@
 
 A plugin's ``solve`` and experiments return a :class:`Result`; the command line writes it.
 Every file goes to a temporary name in the same folder first and is renamed into place, so an
-interrupted run never leaves half a file behind.
+interrupted run never leaves half a file behind; a result set (JSON, Markdown, figures) is written
+to a staging folder and put in place as a whole, so a folder never mixes two runs. Files get the
+permissions of the user's umask; what a killed run left behind is removed by the next write.
 """
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ import attrs
 import numpy as np
 
 __all__ = ["Result", "Table", "to_jsonable", "atomic_write_text", "atomic_write_bytes", "write_result",
+           "write_error", "install_folder", "stage_folder", "clean_debris", "check_finite", "non_finite_entries",
            "format_number"]
 
 
@@ -94,15 +99,30 @@ def to_jsonable(obj):
     return obj
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode(directory: bool = False) -> int:
+    """The permissions a plain ``open``/``mkdir`` would give under the user's umask."""
+    return (0o777 if directory else 0o666) & ~_umask()
+
+
 def atomic_write_bytes(path, payload: bytes) -> Path:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``payload`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The file gets the permissions the user's umask gives new files.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
+            os.fchmod(handle.fileno(), _mode())
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -128,16 +148,190 @@ def atomic_save_figure(path, figure) -> Path:
     return atomic_write_bytes(path, buffer.getvalue())
 
 
-def write_result(result: Result, folder, stem: str = "result") -> dict[str, Path]:
-    """Write ``stem.json``, one PNG per figure and ``stem.md``; return the paths written."""
+# ----------------------------------------------------------------------------- result sets
+MANIFEST = ".result-files"
+"""Names of the files of the result set installed in a folder (so the next set replaces them)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _debris_pid(name: str, stem: str):
+    """The process id in a temporary name ``.{stem}.tmp-PID-...``/``.{stem}.old-PID-...``, else None."""
+    for kind in ("tmp", "old"):
+        prefix = f".{stem}.{kind}-"
+        if name.startswith(prefix):
+            head = name[len(prefix):].split("-", 1)[0]
+            return int(head) if head.isdigit() else None
+    return None
+
+
+def clean_debris(folder) -> list[Path]:
+    """Remove what interrupted writes of ``folder`` left: staging folders and temporary files of dead processes."""
     folder = Path(folder)
-    written = {"json": atomic_write_json(folder / f"{stem}.json", result.data)}
-    for name, figure in result.figures.items():
-        written[name] = atomic_save_figure(folder / f"{stem}_{name}.png" if stem != "result" else folder / f"{name}.png",
-                                           figure)
-    links = {name: Path(path).name for name, path in written.items()}
-    written["markdown"] = atomic_write_text(folder / f"{stem}.md", result_markdown(result, links))
-    return written
+    removed = []
+    candidates = []
+    if folder.parent.is_dir():
+        candidates += [(p, folder.name) for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.")]
+    if folder.is_dir():
+        candidates += [(p, None) for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+    for path, stem in candidates:
+        if stem is not None:
+            pid = _debris_pid(path.name, stem)
+        else:  # .NAME.PID-XXXX.tmp of atomic_write_bytes
+            head = path.name[:-4].rsplit(".", 1)[-1].split("-", 1)[0]
+            pid = int(head) if head.isdigit() else None
+        if pid is None or pid == os.getpid() or _pid_alive(pid):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def stage_folder(folder) -> Path:
+    """A new empty staging folder beside ``folder`` (same file system, so it can be renamed into place)."""
+    folder = Path(folder)
+    for ancestor in (folder, *folder.parents):  # the first existing path must be a folder
+        if ancestor.exists() or ancestor.is_symlink():
+            if not ancestor.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, f"cannot write {folder}: {ancestor} is not a folder",
+                                         str(ancestor))
+            break
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    clean_debris(folder)
+    stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-{os.getpid()}-", dir=folder.parent))
+    os.chmod(stage, _mode(directory=True))
+    return stage
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+def _manifest(folder: Path) -> set:
+    try:
+        return set(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def install_folder(stage, folder) -> Path:
+    """Put the result set in ``stage`` in place of ``folder``'s, as a whole.
+
+    Files of ``folder``'s previous result set are dropped; other files there (a checkpoint, the
+    user's own) are kept. Where the system can swap two folders atomically, readers see the old
+    set or the new one, never a mixture.
+    """
+    stage, folder = Path(stage), Path(folder)
+    names = {p.name for p in stage.iterdir()}
+    atomic_write_json(stage / MANIFEST, sorted(names))
+    if not folder.exists():
+        try:
+            os.rename(stage, folder)
+            return folder
+        except OSError:
+            if not folder.is_dir():
+                raise
+    elif not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a folder", str(folder))
+    previous = _manifest(folder) | {MANIFEST}
+    if _exchange(stage, folder):
+        old = stage
+    else:
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
+        os.rename(folder, old)
+        os.rename(stage, folder)
+    for entry in old.iterdir():
+        if entry.name not in names and entry.name not in previous:
+            os.rename(entry, folder / entry.name)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def write_result(result: Result, folder, stem: str = "result") -> dict[str, Path]:
+    """Write ``stem.json``, one PNG per figure and ``stem.md`` as one set; return the paths written.
+
+    The set is written to a staging folder and put in place as a whole (:func:`install_folder`);
+    an interrupted write leaves the folder as it was.
+    """
+    folder = Path(folder)
+    stage = stage_folder(folder)
+    try:
+        written = {"json": atomic_write_json(stage / f"{stem}.json", result.data)}
+        for name, figure in result.figures.items():
+            written[name] = atomic_save_figure(stage / (f"{stem}_{name}.png" if stem != "result" else f"{name}.png"),
+                                               figure)
+        links = {name: Path(path).name for name, path in written.items()}
+        written["markdown"] = atomic_write_text(stage / f"{stem}.md", result_markdown(result, links))
+        install_folder(stage, folder)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return {name: folder / Path(path).name for name, path in written.items()}
+
+
+def write_error(payload: dict, folder) -> Path:
+    """Write ``error.json`` as the folder's result set (a failed run leaves no result that looks complete)."""
+    folder = Path(folder)
+    stage = stage_folder(folder)
+    try:
+        atomic_write_json(stage / "error.json", payload)
+        install_folder(stage, folder)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return folder / "error.json"
+
+
+def non_finite_entries(data, path: str = "") -> list[str]:
+    """Paths (``a.b[2]``) of the NaN or infinite numbers in nested data."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += non_finite_entries(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, (list, tuple)):
+        for k, value in enumerate(data):
+            found += non_finite_entries(value, f"{path}[{k}]")
+    elif isinstance(data, np.ndarray):
+        if data.dtype.kind in "fc":
+            bad = np.argwhere(~np.isfinite(data))
+            found += [f"{path}[{','.join(map(str, idx))}]" if data.ndim else path for idx in bad[:5]]
+        elif data.dtype.kind == "O":
+            found += non_finite_entries(data.tolist(), path)
+    elif isinstance(data, (float, np.floating)) and not math.isfinite(float(data)):
+        found.append(path)
+    elif hasattr(data, "to_dict") and not isinstance(data, type):
+        found += non_finite_entries(data.to_dict(), path)
+    return found
+
+
+def check_finite(data, what: str = "result") -> None:
+    """Raise :class:`~equilibria.errors.NonFiniteError` (a ConvergenceError) naming the first non-finite quantity."""
+    from .errors import NonFiniteError
+
+    bad = non_finite_entries(data)
+    if bad:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise NonFiniteError(bad[0], f"{what} quantity '{bad[0]}'{more} is not finite (NaN or infinite)")
 
 
 def result_markdown(result: Result, written: dict | None = None, level: int = 2) -> str:

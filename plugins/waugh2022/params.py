@@ -12,8 +12,8 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import (as_float, as_float_array, as_int, as_str, in_open_interval, ndim, nonnegative,
-                               one_of, positive, square)
+from equilibria.params import (as_float, as_float_array, as_int, as_str, at_least, at_most, in_open_interval,
+                               max_length, ndim, nonnegative, one_of, positive, same_length_as, square)
 
 __all__ = ["WaughParameters"]
 
@@ -22,15 +22,20 @@ DEFAULT_LABOR = [1.0, 2.0, 0.5]
 DEFAULT_TRADE_COSTS = [[1.0, 1.5, 1.8],
                        [1.4, 1.0, 1.6],
                        [1.8, 1.7, 1.0]]
+MAX_COUNTRIES = 500          # an M x M equilibrium solved by a dense Newton-type method
+MAX_INCOME_POINTS = 200      # states of the income chain (an M x z x a household problem)
+MAX_ASSET_POINTS = 20_000
 
 @attrs.frozen(kw_only=True)
 class WaughParameters(Parameters):
     """Parameters of the trade model; indices are 0-based, ``[i][j]`` = buyer i, seller j."""
 
     productivity = param(DEFAULT_PRODUCTIVITY, description="A_i, labor productivity of country i, eq. (1)",
-                         unit="goods per efficiency unit", converter=as_float_array, validator=[ndim(1), positive])
+                         unit="goods per efficiency unit", converter=as_float_array,
+                         validator=[ndim(1), positive, max_length(MAX_COUNTRIES)])
     labor = param(DEFAULT_LABOR, description="L_i, mass of households (efficiency units) in country i",
-                  unit="efficiency units", converter=as_float_array, validator=[ndim(1), positive])
+                  unit="efficiency units", converter=as_float_array,
+                  validator=[ndim(1), positive, same_length_as("productivity")])
     trade_costs = param(DEFAULT_TRADE_COSTS,
                         description="d_ij, iceberg cost for buyer i of the good of j, eq. (3); d_ii = 1",
                         unit="units shipped per unit delivered", converter=as_float_array,
@@ -70,9 +75,10 @@ class WaughParameters(Parameters):
                                validator=in_open_interval(-1.0, 1.0))
     income_volatility = param(0.2, description="standard deviation of the innovation to log z (not of log z)",
                               converter=as_float, validator=positive)
-    income_points = param(5, description="number of Rouwenhorst states of z", converter=as_int, validator=positive)
+    income_points = param(5, description="number of Rouwenhorst states of z", converter=as_int,
+                          validator=[positive, at_most(MAX_INCOME_POINTS)])
     asset_points = param(150, description="points of the asset grid (exponential, dense near the limit)",
-                         converter=as_int)
+                         converter=as_int, validator=[at_least(2), at_most(MAX_ASSET_POINTS)])
     asset_max = param(40.0, description="top of the asset grid, in units of mean labor income",
                       unit="mean labor incomes", converter=as_float, validator=positive)
     financial = param("globalization", description="'globalization': one world bond market and R (eq. 26); "
@@ -128,6 +134,8 @@ class WaughParameters(Parameters):
             z = self.income_states
             if z.ndim != 1 or np.any(z <= 0) or not np.all(np.isfinite(z)):
                 raise ParameterError("income_states", "must be a vector of positive efficiency units", z)
+            if z.size > MAX_INCOME_POINTS:
+                raise ParameterError("income_states", f"must have at most {MAX_INCOME_POINTS} states", z.size)
             if self.income_transition.shape != (z.size, z.size):
                 raise ParameterError("income_transition", f"must be a {z.size}x{z.size} matrix", self.income_transition.shape)
             check_transition_matrix(self.income_transition, "income_transition", atol=1e-8)
@@ -135,12 +143,14 @@ class WaughParameters(Parameters):
             raise ParameterError("asset_points", "must be at least 2", self.asset_points)
         if self.borrowing_limit.ndim > 1 or self.borrowing_limit.size not in (1, self.countries):
             raise ParameterError("borrowing_limit", "must be a number or one entry per country", self.borrowing_limit)
-        limit = self.natural_borrowing_limit()
-        if self.model == "incomplete_markets" and np.any(self.borrowing_limits >= limit):
-            raise ParameterError("borrowing_limit", f"must be below the natural borrowing limit z_min β/(1-β) = "
-                                                    f"{limit:.4g} mean incomes", self.borrowing_limit)
         if self.asset_max <= 0:
             raise ParameterError("asset_max", "must be positive", self.asset_max)
+        if self.model != "incomplete_markets":
+            return  # the income chain is built only by the model that uses it
+        limit = self.natural_borrowing_limit()
+        if np.any(self.borrowing_limits >= limit):
+            raise ParameterError("borrowing_limit", f"must be below the natural borrowing limit z_min β/(1-β) = "
+                                                    f"{limit:.4g} mean incomes", self.borrowing_limit)
 
     def check(self) -> None:
         m = self.countries

@@ -56,9 +56,9 @@ class CentralizedPlanner(Planner):
         c = cost ** (-1.0 / gamma)                                 # eq. (76)
         score = (utility(c, gamma) - cost * c) / sigma
         score -= score.max(axis=1, keepdims=True)
-        mu = np.exp(score)
-        mu /= mu.sum(axis=1, keepdims=True)
-        per_household = np.sum(mu * (utility(c, gamma) - sigma * np.log(mu)), axis=1)
+        log_mu = score - np.log(np.exp(score).sum(axis=1, keepdims=True))  # finite where μ underflows to 0
+        mu = np.exp(log_mu)
+        per_household = np.sum(mu * (utility(c, gamma) - sigma * log_mu), axis=1)
         return c, mu, per_household
 
     def excess(self, log_chi):

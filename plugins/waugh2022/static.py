@@ -35,6 +35,13 @@ class HouseholdResponse:
     expenditure: np.ndarray     # E_i = w_i L_i + T_i, total consumer spending of country i
     tariff_revenue: np.ndarray  # T_i
     welfare: np.ndarray         # real income per efficiency unit (consumption units, eq. 55-60)
+    scale: float = 1.0          # max_i L_i: spending is summed in units of it, so no sum overflows
+    spending: np.ndarray = None  # E_i / max_i L_i
+
+
+def _labor_scale(labor: np.ndarray) -> float:
+    """max_i L_i; the model is homogeneous in L, so market clearing is computed in units of it."""
+    return float(np.max(labor))
 
 
 class StaticHouseholds(Agent):
@@ -69,13 +76,15 @@ class StaticHouseholds(Agent):
         p = self.params
         wages = prices["wages"]
         price = consumer_prices(p, wages)
-        labor_income = wages * p.labor
-        shares, _ = self.shares_and_index(price, labor_income / p.labor)
+        scale = _labor_scale(p.labor)
+        labor = p.labor / scale
+        shares, _ = self.shares_and_index(price, wages)
         tariff_share = (shares * p.tariff_matrix / (1.0 + p.tariff_matrix)).sum(axis=1)
-        expenditure = labor_income / (1.0 - tariff_share)
-        _, welfare = self.shares_and_index(price, expenditure / p.labor)
-        return HouseholdResponse(prices=price, shares=shares, expenditure=expenditure,
-                                 tariff_revenue=expenditure - labor_income, welfare=welfare)
+        expenditure = wages * labor / (1.0 - tariff_share)        # in units of max_i L_i
+        _, welfare = self.shares_and_index(price, expenditure / labor)
+        return HouseholdResponse(prices=price, shares=shares, expenditure=expenditure * scale,
+                                 tariff_revenue=(expenditure - wages * labor) * scale, welfare=welfare, scale=scale,
+                                 spending=expenditure)
 
 
 class GoodsMarket(Market):
@@ -94,8 +103,9 @@ class GoodsMarket(Market):
     def excess_demand(self, responses, prices):
         households: HouseholdResponse = responses["households"]
         p = self.params
-        sales = (households.shares * households.expenditure[:, None] / (1.0 + p.tariff_matrix)).sum(axis=0)
-        income = prices["wages"] * p.labor
+        spending = households.spending                             # units of max_i L_i: no overflow
+        sales = (households.shares * spending[:, None] / (1.0 + p.tariff_matrix)).sum(axis=0)
+        income = prices["wages"] * (p.labor / households.scale)
         return (sales - income) / income.sum()
 
 
