@@ -259,7 +259,8 @@ class _Parser:
         except ModelError:
             raise
         except Exception as exc:  # tokenizer / syntax / type errors all mean "does not parse"
-            raise ModelError(where, f"does not parse ({type(exc).__name__}: {exc})".rstrip()) from None
+            detail = exc.msg if isinstance(exc, SyntaxError) and exc.msg else f"{type(exc).__name__}: {exc}"
+            raise ModelError(where, f"does not parse ({detail})") from None
         if not isinstance(expr, self.sp.Expr):
             raise ModelError(where, "is not an arithmetic expression")
         return expr, names_used
@@ -328,6 +329,8 @@ def definition_from_mapping(*, parameters, variables, shocks, equations, steady_
     earlier: set[str] = set()
     for p, value in parameters.items():
         where = f"parameter '{p}'"
+        if isinstance(value, str) and not value.strip():
+            raise ModelError(where, "has no value")
         if isinstance(value, str):
             expr, _ = parser.parse(value, where, allowed=earlier, shifts=False)
             derived[p] = expr
@@ -342,7 +345,7 @@ def definition_from_mapping(*, parameters, variables, shocks, equations, steady_
     exprs, texts = [], []
     equations = list(equations) if not isinstance(equations, str) else [equations]
     if not equations:
-        raise ModelError("model", "has no equations")
+        raise ModelError("[model] equations", "there are no equations")
     for i, eq in enumerate(equations, start=1):
         if isinstance(eq, sp.Expr) or isinstance(eq, sp.Equality):
             expr = eq.lhs - eq.rhs if isinstance(eq, sp.Equality) else eq
@@ -365,7 +368,7 @@ def definition_from_mapping(*, parameters, variables, shocks, equations, steady_
         texts.append(text)
 
     if len(exprs) != len(specs):
-        raise ModelError("model", f"{len(exprs)} equations for {len(specs)} variables "
+        raise ModelError("[model] equations", f"{len(exprs)} equations for {len(specs)} variables "
                                   f"({', '.join(s.name for s in specs)}): the counts must be equal")
     used = set().union(*(e.free_symbols for e in exprs))
     for e in shock_names:
