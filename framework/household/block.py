@@ -134,7 +134,7 @@ class IncomeFluctuationBlock:
 
     # ------------------------------------------------------------------ steady state
     def steady_state(self, inputs: Mapping[str, float], beta: float, *, tol: float = 1e-12,
-                     distribution_tol: float = 1e-13, guess: SteadyState | None = None) -> SteadyState:
+                     distribution_tol: float = 1e-15, guess: SteadyState | None = None) -> SteadyState:
         """Stationary policies and distribution at constant ``inputs`` and discount factor ``beta``.
 
         Raises ``ConvergenceError`` when beta (1 + r) >= 1 (no stationary distribution) or an
