@@ -29,7 +29,7 @@ from scipy import linalg
 from equilibria.errors import ConvergenceError, ParameterError
 
 __all__ = ["SequenceModel", "TransitionResult", "linear_transition", "solve_transition",
-           "finite_difference_jacobian", "stack_jacobian", "EconomyTransition"]
+           "finite_difference_jacobian", "stack_jacobian", "general_equilibrium_jacobian", "EconomyTransition"]
 
 
 class SequenceModel:
@@ -157,6 +157,36 @@ def _shock_paths(model, shocks, T):
 # ---------------------------------------------------------------------------------------------
 # Solutions
 # ---------------------------------------------------------------------------------------------
+
+def general_equilibrium_jacobian(model: SequenceModel, T: int, outputs: Sequence[str] = (),
+                                 jacobian: Mapping[tuple, np.ndarray] | None = None) -> dict:
+    """General-equilibrium Jacobians {(output, exogenous): (T, T)}: dO = G dZ with
+    G_U = -H_U^{-1} H_Z for the unknowns and G_O = J_{O,U} G_U + J_{O,Z} for other outputs."""
+    T = _check_T(T)
+    names = tuple(dict.fromkeys((*model.targets, *outputs)))
+    J = jacobian if jacobian is not None else _jacobians(model, T, names, (*model.unknowns, *model.exogenous))
+    H_U = stack_jacobian(J, model.targets, model.unknowns, T)
+    H_Z = stack_jacobian(J, model.targets, model.exogenous, T)
+    try:
+        G_all = -linalg.solve(H_U, H_Z)
+    except linalg.LinAlgError as err:
+        raise ConvergenceError(f"the Jacobian of the targets with respect to the unknowns is singular: {err}",
+                               history=[]) from err
+    G = {}
+    for i, u in enumerate(model.unknowns):
+        for k, z in enumerate(model.exogenous):
+            G[(u, z)] = G_all[i * T:(i + 1) * T, k * T:(k + 1) * T]
+    for o in outputs:
+        if o in model.unknowns:
+            continue
+        for z in model.exogenous:
+            total = np.array(J[(o, z)], float) if (o, z) in J else np.zeros((T, T))
+            for u in model.unknowns:
+                if (o, u) in J:
+                    total = total + J[(o, u)] @ G[(u, z)]
+            G[(o, z)] = total
+    return G
+
 
 def linear_transition(model: SequenceModel, shocks: Mapping[str, Sequence[float]], T: int,
                       outputs: Sequence[str] = (), jacobian: Mapping[tuple, np.ndarray] | None = None

@@ -56,12 +56,14 @@ class SteadyStateSolution:
     report: dict
 
 
-def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13) -> SteadyStateSolution:
+def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
+                       bracket: tuple[float, float] | None = None) -> SteadyStateSolution:
     """Calibrate β and Z so that r = ``target_r`` and Y = ``target_y``.
 
     With r and Y given, the firm's conditions give K = α Y / (r + δ), Z = Y / K^α and
     w = (1 - α) Y; β solves A(β) = K by Brent's method, each evaluation a household steady
-    state warm-started from the previous one. The report has the β iterations, the
+    state warm-started from the previous one, inside ``bracket`` (default
+    (0.75, 1 - 1e-6) / (1 + r)). The report has the β iterations, the
     asset-market residual and the household solver's report at the solution.
     """
     import time
@@ -87,13 +89,12 @@ def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13) -> S
         history.append(float(ss.aggregates["A"] - K))
         return ss.aggregates["A"] - K
 
-    high = (1.0 - 1e-6) / (1.0 + r)
-    low = 0.75 / (1.0 + r)
+    low, high = (0.75 / (1.0 + r), (1.0 - 1e-6) / (1.0 + r)) if bracket is None else map(float, bracket)
     if excess(high) < 0:
-        raise ConvergenceError("households do not hold the target capital at any β < 1/(1 + r) on this grid",
+        raise ConvergenceError(f"households do not hold the target capital at any β below {high:.6g}",
                                history=history)
     if excess(low) > 0:
-        raise ConvergenceError("households hold more than the target capital even at β = 0.75/(1 + r)",
+        raise ConvergenceError(f"households hold more than the target capital even at β = {low:.6g}",
                                history=history)
     beta, info = optimize.brentq(excess, low, high, xtol=xtol, rtol=4 * np.finfo(float).eps, full_output=True)
     ss = cache.get(beta) or block.steady_state(inputs, beta, guess=cache["ss"])
