@@ -65,8 +65,18 @@ def anderson(step: Callable[[np.ndarray], np.ndarray], x0, *, tol: float = 1e-10
         if memory and len(xs) > 1:
             dg = np.column_stack([gs[k + 1] - gs[k] for k in range(len(gs) - 1)])
             dx = np.column_stack([xs[k + 1] - xs[k] for k in range(len(xs) - 1)])
-            coef, *_ = np.linalg.lstsq(dg, g, rcond=None)
+            coef = _least_squares(dg, g)
             x = x + damping * g - (dx + damping * dg) @ coef
         else:
             x = x + damping * g
     raise ConvergenceError(f"{what}: no convergence in {maxiter} iterations", history=history)
+
+
+def _least_squares(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """min |a c - b| for a tall, thin ``a`` through its (regularised) Gram matrix: cheap for long vectors."""
+    gram = a.T @ a
+    ridge = 1e-12 * float(np.trace(gram)) / max(gram.shape[0], 1)
+    try:
+        return np.linalg.solve(gram + ridge * np.eye(gram.shape[0]), a.T @ b)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(a, b, rcond=None)[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from equilibria import Agent, Economy, Market
+from equilibria import Agent, ConvergenceError, Economy, Market
 
 from .accounts import Accounts, accounts
 from .model import Model
@@ -76,8 +76,12 @@ class TechEconomy(Economy):
         return {"technology": state, "accounts": acc}
 
 
-def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=None, wages=None, tol=1e-10):
+def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=None, wages=None, tol=1e-9):
     """The general equilibrium; returns the core :class:`~equilibria.Equilibrium` (aggregates:
     ``technology`` and ``accounts``)."""
     economy = TechEconomy(model, respond=respond, fixed_choice=fixed_choice, start=start, wages=wages)
-    return economy.solve(method="hybr", tol=tol)
+    try:   # Broyden's method needs no finite-difference Jacobian: ~15 evaluations on WIOD-sized economies
+        return economy.solve(method="broyden1", tol=tol, maxiter=100)
+    except ConvergenceError:
+        economy.network.reset()
+        return economy.solve(method="hybr", tol=tol, options={"xtol": 1e-11})

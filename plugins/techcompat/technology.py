@@ -131,10 +131,11 @@ def log_cost_at(model: Model, state: TechnologyState, theta) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- choice
-def _hermite(t, h, y0, y1, m0, m1):
-    t2, t3 = t * t, t * t * t
-    return ((2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * h * m0
-            + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * h * m1)
+def _hermite_coefficients(h, y0, y1, m0, m1):
+    """Coefficients (c0, c1, c2, c3) in t of the cubic Hermite interpolant on a cell of width h."""
+    c2 = -3 * y0 - 2 * h * m0 + 3 * y1 - h * m1
+    c3 = 2 * y0 + h * m0 - 2 * y1 + h * m1
+    return y0, h * m0, c2, c3
 
 
 def technology_choice(model: Model, log_cost, slope, curvature) -> np.ndarray:
@@ -150,17 +151,21 @@ def technology_choice(model: Model, log_cost, slope, curvature) -> np.ndarray:
     take = lambda arr, idx: np.take_along_axis(arr, idx, axis=-1)      # noqa: E731
     foc_best = 2 * phibar * (endowment - grid[best]) - scale * take(slope, best)
     cell = np.clip(np.where(foc_best >= 0, best, best - 1), 0, k - 2)
-    g0, g1 = take(slope, cell), take(slope, cell + 1)
-    c0, c1 = take(curvature, cell), take(curvature, cell + 1)
     left = grid[cell]
+    c0, c1, c2, c3 = _hermite_coefficients(h, take(slope, cell), take(slope, cell + 1),
+                                           take(curvature, cell), take(curvature, cell + 1))
+    # first-order condition in the cell as a cubic in t = (theta - left)/h
+    a0 = 2 * phibar * (endowment - left) - scale * c0
+    a1 = -2 * phibar * h - scale * c1
+    a2, a3 = -scale * c2, -scale * c3
 
     def foc(t):
-        return 2 * phibar * (endowment - (left + t * h)) - scale * _hermite(t, h, g0, g1, c0, c1)
+        return a0 + t * (a1 + t * (a2 + t * a3))
 
-    f_left, f_right = foc(np.zeros_like(left)), foc(np.ones_like(left))
+    f_left, f_right = a0, a0 + a1 + a2 + a3
     bracket = (f_left >= 0) & (f_right <= 0)
     lo, hi = np.zeros_like(left), np.ones_like(left)
-    for _ in range(48):                         # bisection to ~1e-14 of a cell
+    for _ in range(44):                         # bisection to ~1e-13 of a cell
         mid = 0.5 * (lo + hi)
         positive = foc(mid) >= 0
         lo = np.where(positive, mid, lo)
