@@ -229,13 +229,44 @@ class IncomeFluctuationBlock:
         for y in outputs:
             if y not in self.outputs:
                 raise ParameterError("outputs", f"{y!r} is not an output of the block ({self.outputs})")
+        # C from the aggregate budget constraint when it holds exactly on the grid (below)
+        derive_c = "C" in outputs and self.budget_identity_holds(ss)
+        fake = [o for o in outputs if not (o == "C" and derive_c)]
+        if derive_c and "A" not in fake:
+            fake.append("A")
         derivative = EGMDerivative(self, ss)
         shocks = [derivative.input_shock(x) for x in inputs]
         policy_paths = derivative.policy_responses(shocks, T)        # {name: (n_in, T, nz, n)}
         index, weight = lottery(self.grid, ss.savings)
-        return fake_news_jacobian(
+        J = fake_news_jacobian(
             distribution=ss.distribution, transition=self.transition, index=index, weight=weight,
             grid=self.grid, savings=ss.savings,
             outcomes={"A": ss.savings, "C": ss.consumption},
             outcome_responses={"A": policy_paths["savings"], "C": policy_paths["consumption"]},
-            savings_response=policy_paths["savings"], T=T, inputs=inputs, outputs=outputs)
+            savings_response=policy_paths["savings"], T=T, inputs=inputs, outputs=tuple(fake))
+        if derive_c:
+            for x in inputs:
+                J[("C", x)] = self._consumption_jacobian(ss, J[("A", x)], x)
+        return {(o, x): J[(o, x)] for o in outputs for x in inputs}
+
+    def budget_identity_holds(self, ss: SteadyState) -> bool:
+        """True when no household with mass saves at or beyond the top of the grid.
+
+        Then Young's lottery preserves mean assets and the z-marginal of D_t stays at its
+        steady state, so summing the budget constraint over households gives exactly
+        C_t = (1 + r_t) A_{t-1} + sum_x x_t <pi, loading_x> - A_t (A_{-1} = mean assets of D_0).
+        """
+        return not bool(np.any((ss.savings >= self.grid[-1]) & (ss.distribution > 0)))
+
+    def _consumption_jacobian(self, ss, JA, x):
+        """dC_t/dx_s = [t = s] (dR/dx M_0 + <pi, loading_x>) + R JA[t-1, s] - JA[t, s]."""
+        R = 1.0 + ss.inputs[self.rate_input]
+        pi = ss.distribution.sum(axis=1)
+        if x == self.rate_input:
+            direct = float(np.sum(ss.distribution * self.grid[None, :]))
+        else:
+            direct = float(pi @ self.loadings[x])
+        JC = -JA.copy()
+        JC[1:] += R * JA[:-1]
+        JC[np.diag_indices_from(JC)] += direct
+        return JC

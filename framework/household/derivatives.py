@@ -59,6 +59,7 @@ class EGMDerivative:
             raise ConvergenceError(f"steady-state policies are not a fixed point of the EGM step "
                                    f"(gap {gap:.2e}); solve the steady state more tightly", history=[gap])
         consumption = cash - savings
+        self.bracket = bracket
         self.flat_lo = (bracket + rows * n).ravel()        # flat (z, m) positions of the brackets
         self.dX_dW = -(1.0 / gamma) * c_endog / W
         self.beta, self.R, self.gamma = beta, R, gamma
@@ -95,16 +96,37 @@ class EGMDerivative:
         dVa = dR[:, None, None] * self.marginal_c - self.curvature * dc
         return da, dc, dVa
 
+    def _shocks(self, shocks):
+        b, nz = len(shocks), self.shape[0]
+        dR = np.array([s[0] for s in shocks], float)
+        dy = np.ascontiguousarray(np.array([s[1] for s in shocks], float).reshape(b, nz))
+        return dR, dy
+
     def policy_responses(self, shocks, T):
         """Policy derivatives by horizon: shock at s periods ahead -> {savings, consumption} (b, T, nz, n).
 
         Horizon 0 is the direct effect of the inputs; horizon s feeds the marginal value of
         horizon s - 1 through the expectation (the shock is then s periods in the future).
+        Cython kernel ``equilibria.ext.egm_jacobian``; :meth:`policy_responses_numpy` is its twin.
         """
+        from equilibria.ext import egm_jacobian
+
+        nz, n = self.shape
+        dR, dy = self._shocks(shocks)
+        savings = np.empty((len(shocks), T, nz, n))
+        consumption = np.empty((len(shocks), T, nz, n))
+        c = np.ascontiguousarray
+        egm_jacobian.policy_responses(c(self.P), float(self.beta), c(self.dX_dW), c(self.t), c(self.slope),
+                                      c(self.free, dtype=np.uint8), c(self.bracket, dtype=np.int64),
+                                      c(self.marginal_c), c(self.curvature), c(self.grid), dR, dy,
+                                      savings, consumption)
+        return {"savings": savings, "consumption": consumption}
+
+    def policy_responses_numpy(self, shocks, T):
+        """NumPy twin of :meth:`policy_responses`: :meth:`step` applied horizon by horizon."""
         nz, n = self.shape
         b = len(shocks)
-        dR = np.array([s[0] for s in shocks], float)
-        dy = np.array([s[1] for s in shocks], float).reshape(b, nz)
+        dR, dy = self._shocks(shocks)
         savings = np.empty((b, T, nz, n))
         consumption = np.empty((b, T, nz, n))
         zero_R, zero_y = np.zeros(b), np.zeros((b, nz))

@@ -1,0 +1,75 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# distutils: extra_compile_args = -march=native
+"""Backward part of the fake-news algorithm: the exact derivative of the EGM step over T horizons.
+
+At the steady state the EGM step is linearized once (``equilibria.household.derivatives``):
+with the bracket m of every cash-on-hand point on the endogenous grid fixed,
+
+    dW    = beta P dV_a'                                  (expected marginal value, per a')
+    dX_k  = dX_dW_k dW_k                                  (endogenous cash on hand)
+    da'_i = free_i slope_i (dx_i - (1 - t_i) dX_m - t_i dX_{m+1})
+    dc_i  = dx_i - da'_i,   dV_a,i = dR u'(c_i) - curvature_i dc_i.
+
+Horizon 0 carries the direct shock (dR, dx = dR a + dy); horizon s >= 1 feeds the dV_a of
+horizon s - 1 with no direct shock. The NumPy twin is
+``equilibria.household.derivatives.EGMDerivative.policy_responses_numpy``.
+"""
+import numpy as np
+cimport numpy as cnp
+
+cnp.import_array()
+
+
+def policy_responses(const double[:, ::1] transition, double beta,
+                     const double[:, ::1] dX_dW, const double[:, ::1] t, const double[:, ::1] slope,
+                     const unsigned char[:, ::1] free, const cnp.int64_t[:, ::1] bracket,
+                     const double[:, ::1] marginal_c, const double[:, ::1] curvature,
+                     const double[::1] grid, const double[::1] dR, const double[:, ::1] dy,
+                     double[:, :, :, ::1] savings, double[:, :, :, ::1] consumption):
+    """Fill ``savings``/``consumption`` (b, T, n_z, n_a) with da', dc for each shock and horizon.
+
+    ``bracket[z, i]`` is the lower endogenous node m of point i (0 <= m <= n_a - 2).
+    """
+    cdef Py_ssize_t b = savings.shape[0], T = savings.shape[1]
+    cdef Py_ssize_t nz = savings.shape[2], n = savings.shape[3]
+    cdef Py_ssize_t q, s, z, zp, i, m
+    cdef double dx, da, p, w
+    dva_arr = np.empty((nz, n))
+    dX_arr = np.empty((nz, n))
+    cdef double[:, ::1] dva = dva_arr
+    cdef double[:, ::1] dX = dX_arr
+    with nogil:
+        for q in range(b):
+            # horizon 0: the direct effect of the inputs
+            for z in range(nz):
+                for i in range(n):
+                    dx = dR[q] * grid[i] + dy[q, z]
+                    da = slope[z, i] * dx if free[z, i] else 0.0
+                    savings[q, 0, z, i] = da
+                    consumption[q, 0, z, i] = dx - da
+                    dva[z, i] = dR[q] * marginal_c[z, i] - curvature[z, i] * (dx - da)
+            for s in range(1, T):
+                # dX = dX_dW * beta P dV_a'
+                for z in range(nz):
+                    for i in range(n):
+                        dX[z, i] = 0.0
+                    for zp in range(nz):
+                        p = beta * transition[z, zp]
+                        if p == 0.0:
+                            continue
+                        for i in range(n):
+                            dX[z, i] += p * dva[zp, i]
+                    for i in range(n):
+                        dX[z, i] *= dX_dW[z, i]
+                for z in range(nz):
+                    for i in range(n):
+                        if free[z, i]:
+                            m = bracket[z, i]
+                            w = t[z, i]
+                            da = -slope[z, i] * ((1.0 - w) * dX[z, m] + w * dX[z, m + 1])
+                        else:
+                            da = 0.0
+                        savings[q, s, z, i] = da
+                        consumption[q, s, z, i] = -da
+                        dva[z, i] = curvature[z, i] * da
+    return savings, consumption
