@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from equilibria import Agent, ConvergenceError, Economy, Market
+from equilibria import Agent, ConvergenceError, Economy, Market, ParameterError
 
 from .accounts import Accounts, accounts
 from .model import Model
@@ -28,8 +28,10 @@ class ProductionNetwork(Agent):
 
     name = "production"
 
-    def __init__(self, model: Model, respond=True, fixed_choice=None, start: TechnologyState | None = None):
+    def __init__(self, model: Model, respond=True, fixed_choice=None, start: TechnologyState | None = None,
+                 technology: str = "full"):
         self.model = model
+        self.solver = _technology_solver(technology)
         self.respond_mask = respond
         self.fixed_choice = fixed_choice
         self._initial = start
@@ -40,7 +42,7 @@ class ProductionNetwork(Agent):
 
     def respond(self, prices) -> tuple[TechnologyState, Accounts]:
         wages = np.asarray(prices[WAGES], dtype=float)
-        state = solve_technology(self.model, wages, start=self._last, respond=self.respond_mask,
+        state = self.solver(self.model, wages, start=self._last, respond=self.respond_mask,
                                  fixed_choice=self.fixed_choice)
         self._last = state
         return state, accounts(self.model, state)
@@ -63,9 +65,9 @@ class LaborMarkets(Market):
 class TechEconomy(Economy):
     """Wages (region 0 = 1) that clear every labor market."""
 
-    def __init__(self, model: Model, respond=True, fixed_choice=None, start=None, wages=None):
+    def __init__(self, model: Model, respond=True, fixed_choice=None, start=None, wages=None, technology="full"):
         self.model = model
-        self.network = ProductionNetwork(model, respond, fixed_choice, start)
+        self.network = ProductionNetwork(model, respond, fixed_choice, start, technology)
         n = model.shape[0]
         guess = np.ones(n) if wages is None else np.asarray(wages, dtype=float) / float(wages[0])
         super().__init__([self.network], [LaborMarkets(model)], {WAGES: guess}, numeraire=(WAGES, 0),
@@ -76,10 +78,23 @@ class TechEconomy(Economy):
         return {"technology": state, "accounts": acc}
 
 
-def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=None, wages=None, tol=1e-9):
+def _technology_solver(technology: str):
+    if technology == "full":
+        return solve_technology
+    if technology == "quadratic":
+        from .quadratic import solve_technology_quadratic
+
+        return solve_technology_quadratic
+    raise ParameterError("technology", "must be 'full' or 'quadratic'", technology)
+
+
+def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=None, wages=None, tol=1e-9,
+                      technology="full"):
     """The general equilibrium; returns the core :class:`~equilibria.Equilibrium` (aggregates:
-    ``technology`` and ``accounts``)."""
-    economy = TechEconomy(model, respond=respond, fixed_choice=fixed_choice, start=start, wages=wages)
+    ``technology`` and ``accounts``). ``technology="quadratic"`` takes firms' technology from the
+    quadratic-normal approximation (:mod:`.quadratic`)."""
+    economy = TechEconomy(model, respond=respond, fixed_choice=fixed_choice, start=start, wages=wages,
+                          technology=technology)
     try:   # Broyden's method needs no finite-difference Jacobian: ~15 evaluations on WIOD-sized economies
         return economy.solve(method="broyden1", tol=tol, maxiter=100)
     except ConvergenceError:

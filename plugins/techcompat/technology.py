@@ -56,6 +56,7 @@ class TechnologyState:
     sourcing: Sourcing
     iterations: int = 0
     residual: float = 0.0
+    quadratic: object = None       # the quadratic-normal coefficients behind the state, if any
 
     def moments(self, model: Model) -> tuple[np.ndarray, np.ndarray]:
         """Mean and sd of the ex-post distributions (the pushforward of the endowment, no grid split)."""
