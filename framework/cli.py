@@ -36,13 +36,19 @@ def _emit(result, as_json: bool, out, echo_tables: bool = True):
         click.echo(result_markdown(result).rstrip() or json.dumps(to_jsonable(result.data), indent=2))
 
 
-params_option = click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+params_option = click.option("--params", "params_file", type=click.Path(path_type=Path),
                              help="JSON or TOML file of parameter values.")
 set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                           help="Override one parameter; VALUE is JSON (numbers, lists, matrices). Repeatable.")
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                           help="Folder for result.json, result.md and PNG figures.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+dry_run_option = click.option("--dry-run", is_flag=True,
+                              help="Only check the parameters: exit 0 if they are valid, 2 (naming one) if not.")
+
+
+def _dry_run_answer(params, as_json: bool) -> None:
+    click.echo(json.dumps({"valid": True, "parameters": type(params).__name__}) if as_json else "parameters are valid")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,13 +117,16 @@ def show(plugin_name, experiment, as_json):
 @set_option
 @out_option
 @json_option
+@dry_run_option
 @user_errors
-def solve(plugin_name, params_file, overrides, out, as_json):
+def solve(plugin_name, params_file, overrides, out, as_json, dry_run):
     """Solve the baseline economy of PLUGIN."""
     from .registry import get_plugin
 
     plugin = get_plugin(plugin_name)
     params = _load_parameters(plugin.parameters, params_file, overrides)
+    if dry_run:
+        return _dry_run_answer(params, as_json)
     _emit(plugin.solve(params), as_json, out)
 
 
@@ -130,14 +139,18 @@ def solve(plugin_name, params_file, overrides, out, as_json):
 @json_option
 @click.option("--progress/--no-progress", default=None, help="Show progress (default: when stderr is a terminal).")
 @executor_options
+@dry_run_option
 @user_errors
-def run(plugin_name, experiment_name, params_file, overrides, out, as_json, progress, executor, workers, scheduler):
+def run(plugin_name, experiment_name, params_file, overrides, out, as_json, progress, executor, workers, scheduler,
+        dry_run):
     """Run the experiment EXPERIMENT of PLUGIN."""
     from .registry import get_plugin
 
     plugin = get_plugin(plugin_name)
     experiment = plugin.experiment(experiment_name)
     params = _load_parameters(experiment.parameters or plugin.parameters, params_file, overrides)
+    if dry_run:
+        return _dry_run_answer(params, as_json)
     progress = sys.stderr.isatty() if progress is None else progress
     with cli_executor(executor, workers, scheduler) as pool:
         result = experiment.run(params, {"out": out, "progress": progress, "executor": pool})
@@ -152,8 +165,13 @@ def run(plugin_name, experiment_name, params_file, overrides, out, as_json, prog
 @click.option("--seed", type=int, help="Seed Hypothesis for a reproducible search.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @executor_options
+@click.option("--cli", "command_line", is_flag=True,
+              help="Instead of the theorems, check the command line itself: hostile values of every parameter of "
+                   "every command of PLUGIN must give exit 0 with finite JSON, 2 naming the parameter, or 3.")
+@click.option("--case-seconds", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400),
+              help="With --cli: time limit of one case.")
 @user_errors
-def check(plugin_name, examples, only, seed, as_json, executor, workers, scheduler):
+def check(plugin_name, examples, only, seed, as_json, executor, workers, scheduler, command_line, case_seconds):
     """Search for counterexamples to PLUGIN's theorems with Hypothesis."""
     from .registry import get_plugin
     from .results import to_jsonable
@@ -161,8 +179,12 @@ def check(plugin_name, examples, only, seed, as_json, executor, workers, schedul
 
     plugin = get_plugin(plugin_name)
     theorems = [plugin.theorem(name) for name in only] if only else list(plugin.theorems)
+    if command_line:
+        from .hostile import cli_theorem
+
+        theorems = [cli_theorem(plugin, time_limit=case_seconds)]
     with cli_executor(executor, workers, scheduler) as pool:
-        if pool.parallel:  # one task per theorem; printed when all are back
+        if pool.parallel and not command_line:  # one task per theorem; printed when all are back
             checked = plugin.check_theorems([t.name for t in theorems], examples=examples, seed=seed, executor=pool)
         else:
             checked = (check_theorem(theorem, examples=examples, seed=seed) for theorem in theorems)

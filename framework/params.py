@@ -391,6 +391,8 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
 def _read_file(path) -> dict[str, Any]:
     path = Path(path)
     try:
+        if path.is_dir():
+            raise ParameterError("--params", "is a folder, not a file", str(path))
         if not path.is_file():
             raise ParameterError("--params", "file does not exist", str(path))
         raw = path.read_bytes()
@@ -424,13 +426,22 @@ def _construct(cls, values: Mapping[str, Any]):
     """
     try:
         return cls(**values)
-    except ParameterError:
+    except ParameterError as exc:
+        given = [key for key in values if key != exc.parameter]
+        if values and exc.parameter not in values and len(given) == 1 and exc.parameter in _field_names(cls):
+            # a cross-field rule broken by the one parameter given, against another's default
+            raise ParameterError(given[0], f"does not fit the default of '{exc.parameter}' "
+                                           f"({exc.parameter} {exc.rule})") from None
         raise
     except MemoryError:
         raise ParameterError(_blame(values), "is too large for the available memory") from None
     except (ValueError, TypeError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         raise ParameterError(_blame(values), f"was rejected ({detail})") from None
+
+
+def _field_names(cls) -> set:
+    return {f.alias or f.name for f in attrs.fields(cls)}
 
 
 def _blame(values) -> str:

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from equilibria.errors import ParameterError
+from equilibria.errors import ConvergenceError, ParameterError
 from equilibria.plugins.tyazhelnikov2016.calibration import Calibration, distance, model_log_sales, read_sales_csv
 from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
 from equilibria.plugins.tyazhelnikov2016.ge import (FreeEntryEconomy, demand_exponent, effective_mc, gains_shares,
@@ -158,7 +158,8 @@ def test_checkpoint_survives_a_cut_line(tmp_path):
     text = path.read_text()
     path.write_text(text + '{"key": "[0.1, ')  # interrupted mid-write
     resumed = Calibration(data, n_firms=2000, seed=1, checkpoint=path)
-    assert len(resumed.cache) == len(text.splitlines())
+    assert resumed.checkpoint_status == "resumed"
+    assert len(resumed.cache) == len(text.splitlines()) - 1  # the first line is the objective's fingerprint
 
 
 def test_read_sales_csv(tmp_path):
@@ -213,7 +214,12 @@ def test_calibrate_experiment_reads_a_user_csv(tmp_path):
     f = tmp_path / "sales.csv"
     f.write_text("sales\n" + "\n".join(f"{v:.10g}" for v in sales))
     params = CalibrationParameters(data=str(f), n_firms=3000, maxiter=15)
-    result = run_calibrate(params, {"out": tmp_path / "out", "progress": False})
-    assert result.data["n_data"] == 3000 and result.data["truth"] is None
+    with pytest.raises(ConvergenceError) as info:  # 15 iterations are too few: not converged is exit 3
+        run_calibrate(params, {"out": tmp_path / "out", "progress": False})
+    assert len(info.value.history) > 15
     assert (tmp_path / "out" / "calibration.jsonl").exists()
+    params = CalibrationParameters(data=str(f), n_firms=3000)
+    result = run_calibrate(params, {"out": tmp_path / "out", "progress": False})
+    assert result.data["n_data"] == 3000 and result.data["truth"] is None and result.data["converged"]
+    assert result.data["checkpoint_status"] == "resumed"  # the same data and model: the fingerprint matches
     assert set(result.data["estimate"]) == {"shape", "scale", "tau", "w"}

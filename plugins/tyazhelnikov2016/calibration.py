@@ -31,12 +31,14 @@ import os
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from equilibria.errors import ConvergenceError, ParameterError
 from equilibria.parallel import SerialExecutor, chunk_ranges, get_executor
+from equilibria.results import atomic_write_text
 
 from .firm import FirmProblem
 from .population import CostDistribution, draw_costs
@@ -113,13 +115,49 @@ def distance(data_log_sales, model_log_sales_, measure="kl", bins=50):
     raise ParameterError("measure", "must be 'kl', 'ks' or 'cvm'", measure)
 
 
+OBJECTIVE_VERSION = 1
+"""Changes whenever the simulated objective changes (a checkpoint of another version is not replayed)."""
+
+
+def objective_fingerprint(data, measure, trim, model) -> str:
+    """SHA-256 of everything that determines the objective's value at a point.
+
+    The trimmed data, the distance and trimming, the model's settings (distribution, stages,
+    trade costs, tariff, firms, seed, sigma, demand shifter) and :data:`OBJECTIVE_VERSION`;
+    not how the work is split (``chunk_size``), which does not change a value.
+    """
+    import hashlib
+
+    settings = {k: (np.asarray(v, float).tolist() if isinstance(v, (np.ndarray, list, tuple)) else v)
+                for k, v in sorted(model.items()) if k != "chunk_size"}
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"version": OBJECTIVE_VERSION, "measure": measure, "trim": float(trim),
+                              "model": settings}, sort_keys=True, default=str).encode())
+    digest.update(np.ascontiguousarray(np.asarray(data, dtype=np.float64)).tobytes())
+    return digest.hexdigest()
+
+
+def _header(line: str):
+    try:
+        head = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return head.get("fingerprint") if isinstance(head, dict) else None
+
+
 def read_sales_csv(path) -> np.ndarray:
     """Firm sales from a CSV file: one column of positive numbers (a header line is allowed)."""
     path = Path(path)
     if not path.is_file():
         raise ParameterError("data", "file does not exist", str(path))
     values = []
-    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ParameterError("data", f"cannot be read ({exc.strerror or exc})", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError("data", f"is not UTF-8 text (byte {exc.start})", str(path)) from None
+    for k, line in enumerate(text.splitlines()):
         cell = line.split(",")[-1].strip()
         if not cell:
             continue
@@ -156,13 +194,38 @@ class Calibration:
         self.replayed = 0
         self._lock = threading.Lock()  # starts may evaluate from several threads
         self._stopped = False
-        if self.checkpoint and self.checkpoint.exists():
-            for line in self.checkpoint.read_text(encoding="utf-8").splitlines():
+        self.fingerprint = objective_fingerprint(self.data, measure, trim, model)
+        self.checkpoint_status = "none"
+        if self.checkpoint:
+            self._open_checkpoint()
+
+    def _open_checkpoint(self) -> None:
+        """Replay the checkpoint if it was written for this objective; otherwise start it afresh.
+
+        The first line holds the fingerprint of the objective (:func:`objective_fingerprint`);
+        a file without it, or with another, belongs to another problem and is replaced.
+        """
+        try:
+            lines = self.checkpoint.read_text(encoding="utf-8").splitlines() if self.checkpoint.exists() else []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ParameterError("checkpoint", f"cannot be read ({exc})", str(self.checkpoint)) from None
+        if lines and _header(lines[0]) == self.fingerprint:
+            for line in lines[1:]:
                 try:
                     entry = json.loads(line)
-                except json.JSONDecodeError:
+                    self.cache[entry["key"]] = float(entry["value"])
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError):
                     continue  # a line cut by an interruption
-                self.cache[entry["key"]] = entry["value"]
+            self.checkpoint_status = "resumed"
+            return
+        if lines:
+            self.checkpoint_status = "restarted"
+            warnings.warn(f"checkpoint {self.checkpoint} was written for another problem (data, model, measure, "
+                          f"trim or objective differ); starting afresh", stacklevel=3)
+        else:
+            self.checkpoint_status = "new"
+        self.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.checkpoint, json.dumps({"fingerprint": self.fingerprint}) + "\n")
 
     @staticmethod
     def to_theta(z):
@@ -260,6 +323,7 @@ class Calibration:
         theta = self.to_theta(res.x)
         return {"estimate": dict(zip(PARAMETER_NAMES, theta.tolist())), "distance": float(res.fun),
                 "measure": self.measure, "evaluations": len(self.history), "replayed_from_checkpoint": self.replayed,
+                "checkpoint_status": self.checkpoint_status,
                 "converged": bool(res.success), "message": str(res.message), "seconds": time.perf_counter() - t0,
                 "starts": [{"start": dict(zip(PARAMETER_NAMES, r[1])), "distance": r[0],
                             "estimate": dict(zip(PARAMETER_NAMES, self.to_theta(r[2].x).tolist()))} for r in runs]}

@@ -2,14 +2,17 @@
 (Table 1, section 5.3) and calibrate (sections 5.2-5.4)."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import attrs
 import numpy as np
 
 from equilibria import Result, Table
-from equilibria.errors import ParameterError
-from equilibria.params import as_float, as_int, as_str, nonnegative, one_of, param, positive
+from equilibria.errors import ConvergenceError, ParameterError
+from equilibria.params import (as_float, as_float_array, as_int, as_path, as_str, at_most, existing_file,
+                               in_open_interval, max_length, ndim, nonnegative, one_of, param, positive,
+                               same_length_as)
 
 from .params import EconomyParameters
 
@@ -27,7 +30,8 @@ class FosdParameters(EconomyParameters):
     shape = param(2.0, converter=as_float, validator=positive, description="gengamma a")
     shape2 = param(1.0, converter=as_float, validator=positive, description="gengamma c")
     scale = param(1.0, converter=as_float, validator=positive, description="scale of the cost draws")
-    wages = param(factory=lambda: [1.0, 1.0], description="relative wages (cost scaling) by country")
+    wages = param(factory=lambda: [1.0, 1.0], converter=as_float_array, validator=[ndim(1), positive, max_length(1000)],
+                  description="relative wages (cost scaling) by country")
     tau = param(2.0, converter=as_float, validator=nonnegative, description="the higher trade cost tau_0")
     tau_low = param(0.5, converter=as_float, validator=nonnegative, description="the lower trade cost tau_1")
 
@@ -91,8 +95,11 @@ class WageParameters(EconomyParameters):
     shape = param(0.5, converter=as_float, validator=positive, description="shape of the labor requirements")
     scale = param(1.0, converter=as_float, validator=positive, description="scale of the labor requirements")
     tau = param(0.3, converter=as_float, validator=nonnegative, description="trade-cost multiplier")
-    wages = param(factory=lambda: [1.0, 1.0], description="ignored except for its length (number of countries)")
-    labor_supply = param(factory=lambda: [1.0, 2.0], description="inelastic labor supply L_k by country")
+    wages = param(factory=lambda: [1.0, 1.0], converter=as_float_array, validator=[ndim(1), positive, max_length(1000)],
+                  description="ignored except for its length (number of countries)")
+    labor_supply = param(factory=lambda: [1.0, 2.0], converter=as_float_array,
+                         validator=[ndim(1), positive, same_length_as("wages")],
+                         description="inelastic labor supply L_k by country")
     output = param("unit", converter=as_str, validator=one_of("unit", "ces"),
                    description="firm output weights: one unit each, or CES demand MC^-sigma")
 
@@ -171,28 +178,34 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
 class CalibrationParameters(EconomyParameters):
     """Calibration to a CSV of firm sales (one column)."""
 
-    data = param(None, description="CSV file of firm sales (one column, optional header); none: sales simulated "
-                                   "at the 'true_*' parameters (a recovery check)")
+    data = param(None, converter=attrs.converters.optional(as_path),
+                 validator=attrs.validators.optional(existing_file),
+                 description="CSV file of firm sales (one column, optional header); none: sales simulated "
+                             "at the 'true_*' parameters (a recovery check)")
     measure = param("kl", converter=as_str, validator=one_of("kl", "ks", "cvm"), description="distance: kl, ks or cvm")
-    trim = param(0.05, converter=as_float, description="share of the largest firms dropped in data and simulation")
+    trim = param(0.05, converter=as_float, validator=[nonnegative, at_most(0.9)],
+                 description="share of the largest firms dropped in data and simulation")
     n_firms = param(20_000, converter=as_int, validator=positive, description="simulated firms per evaluation")
     shape = param(1.0, converter=as_float, validator=positive, description="starting shape")
     scale = param(0.4, converter=as_float, validator=positive, description="starting scale")
     tau = param(0.3, converter=as_float, validator=nonnegative, description="starting tau")
-    start_w = param(1.1, converter=as_float, description="starting relative wage (> 1)")
+    start_w = param(1.1, converter=as_float, validator=in_open_interval(1.0, math.inf),
+                    description="starting relative wage (> 1)")
     true_shape = param(1.2, converter=as_float, validator=positive, description="shape used to simulate data")
     true_scale = param(0.5, converter=as_float, validator=positive, description="scale used to simulate data")
     true_tau = param(0.4, converter=as_float, validator=positive, description="tau used to simulate data")
-    true_w = param(1.3, converter=as_float, description="relative wage used to simulate data")
+    true_w = param(1.3, converter=as_float, validator=positive, description="relative wage used to simulate data")
     demand_shifter = param(1.0, converter=as_float, validator=positive, description="D in r = D p^(1-sigma)")
-    checkpoint = param(None, description="checkpoint file (JSON lines); default OUT/calibration.jsonl with --out")
+    checkpoint = param(None, converter=attrs.converters.optional(as_path),
+                       description="checkpoint file (JSON lines); default OUT/calibration.jsonl with --out")
     firms_per_task = param(10_000, converter=as_int, validator=positive,
                            description="simulated firms per task of the executor (does not change the result)")
     executor = param(None, validator=attrs.validators.optional(one_of("serial", "processes", "dask")),
                      description="deprecated: use the global option --executor")
-    workers = param(None, validator=attrs.validators.optional(positive),
+    workers = param(None, converter=attrs.converters.optional(as_int), validator=attrs.validators.optional(positive),
                     description="deprecated: use the global option --workers")
-    maxiter = param(400, converter=as_int, validator=positive, description="Nelder-Mead iterations per restart")
+    maxiter = param(400, converter=as_int, validator=[positive, at_most(1_000_000)],
+                    description="Nelder-Mead iterations per restart")
 
 
 def _legacy_executor(params: CalibrationParameters, executor):
@@ -246,6 +259,9 @@ def run_calibrate(params: CalibrationParameters, options=None) -> Result:
     finally:
         if legacy is not None:
             legacy.close()
+    if not fit["converged"]:
+        raise ConvergenceError(f"calibration: Nelder-Mead stopped before its tolerances ({fit['message']}); "
+                               f"raise maxiter", history=[h["value"] for h in cal.history])
     rows = [[k, v, (dict(zip(("shape", "scale", "tau", "w"), truth))[k] if truth else "")] for k, v in fit["estimate"].items()]
     table = Table(columns=["parameter", "estimate", "true value" if truth else ""], rows=rows,
                   caption=f"{params.measure} distance {fit['distance']:.4g} after {fit['evaluations']} evaluations "

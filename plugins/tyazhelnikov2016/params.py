@@ -11,7 +11,8 @@ import attrs
 import numpy as np
 
 from equilibria.errors import ParameterError
-from equilibria.params import Parameters, as_float, as_int, as_str, nonnegative, one_of, param, positive
+from equilibria.params import (Parameters, as_float, as_float_array, as_int, as_int_array, as_str, at_most,
+                               max_length, ndim, nonnegative, one_of, param, positive, require_memory)
 
 from .firm import TARIFFS, FirmProblem
 
@@ -20,6 +21,10 @@ __all__ = ["FirmParameters", "EconomyParameters", "DISTRIBUTIONS"]
 DISTRIBUTIONS = ("pareto", "frechet", "lognormal", "gengamma")
 
 _PROP4_COSTS = [[4.0, 10.0], [4.0, 2.0], [4.0, 5.0], [4.0, 2.0], [4.0, 10.0]]
+MAX_STAGES = 10_000
+MAX_COUNTRIES = 1_000
+MAX_FIRMS = 10 ** 9            # and the memory the firms' costs need (require_memory)
+_optional = attrs.converters.optional
 
 
 @attrs.frozen(kw_only=True)
@@ -31,18 +36,23 @@ class FirmParameters(Parameters):
     The default is the example of Proposition 4 at ``tau = 1``.
     """
 
-    costs = param(factory=lambda: [row[:] for row in _PROP4_COSTS],
+    costs = param(factory=lambda: [row[:] for row in _PROP4_COSTS], converter=as_float_array, validator=ndim(2),
                   description="production costs a[v][j], nodes x countries (a chain: stages in production order)")
-    trade_costs = param(factory=lambda: [[0.0, 1.0], [1.0, 0.0]],
+    trade_costs = param(factory=lambda: [[0.0, 1.0], [1.0, 0.0]], converter=as_float_array,
                         description="T[j][k]: cost of moving a part from country j to country k; zero diagonal")
-    tau = param(1.0, description="trade-cost multiplier tau (a number, or one per node for stage-dependent tau_i)")
-    parents = param(None, description="tree: parents[v] is the node v is assembled into, -1 for the final node; "
-                                      "default the chain 0 -> 1 -> ... -> N-1")
+    tau = param(1.0, converter=as_float_array,
+                description="trade-cost multiplier tau (a number, or one per node for stage-dependent tau_i)")
+    parents = param(None, converter=_optional(as_int_array),
+                    description="tree: parents[v] is the node v is assembled into, -1 for the final node; "
+                                "default the chain 0 -> 1 -> ... -> N-1")
     tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS),
                    description="'unit' (eq. 1, 5) or 'ad_valorem' (eq. 7-9: crossings scale with the value crossing)")
-    destination = param(None, description="country the final good is shipped to (section 3.3); none: third country")
-    final_trade_costs = param(None, description="T^F[c][d]: final-good shipment costs; default trade_costs")
-    tau_final = param(None, description="tau^F: multiplier of the final-good shipment cost; default tau")
+    destination = param(None, converter=_optional(as_int),
+                        description="country the final good is shipped to (section 3.3); none: third country")
+    final_trade_costs = param(None, converter=_optional(as_float_array),
+                              description="T^F[c][d]: final-good shipment costs; default trade_costs")
+    tau_final = param(None, converter=_optional(as_float_array),
+                      description="tau^F: multiplier of the final-good shipment cost; default tau")
 
     def check(self):
         problem = self.problem()
@@ -77,8 +87,8 @@ class EconomyParameters(Parameters):
     2000 estimates (Pareto, shape 0.42, scale 0.13, tau 0.49, w 1.18, sigma 4, zeta 0.5).
     """
 
-    n_stages = param(10, converter=as_int, validator=positive, description="N, nodes of the chain")
-    n_firms = param(20000, converter=as_int, validator=positive, description="simulated firms")
+    n_stages = param(10, converter=as_int, validator=[positive, at_most(MAX_STAGES)], description="N, nodes of the chain")
+    n_firms = param(20000, converter=as_int, validator=[positive, at_most(MAX_FIRMS)], description="simulated firms")
     distribution = param("pareto", converter=as_str, validator=one_of(*DISTRIBUTIONS),
                          description="cost distribution: pareto, frechet, lognormal or gengamma")
     shape = param(0.42, converter=as_float, validator=positive, description="shape parameter of the cost distribution")
@@ -86,8 +96,10 @@ class EconomyParameters(Parameters):
                    description="second shape parameter (gengamma's c); ignored by the others")
     scale = param(0.13, converter=as_float, validator=positive, description="scale parameter of the cost distribution")
     tau = param(0.49, converter=as_float, validator=nonnegative, description="trade-cost multiplier tau")
-    wages = param(factory=lambda: [1.0, 1.18], description="relative wage (cost scaling) of each country; M = len(wages)")
-    trade_costs = param(None, description="T[j][k]; default 1 off the diagonal")
+    wages = param(factory=lambda: [1.0, 1.18], converter=as_float_array,
+                  validator=[ndim(1), positive, max_length(MAX_COUNTRIES)],
+                  description="relative wage (cost scaling) of each country; M = len(wages)")
+    trade_costs = param(None, converter=_optional(as_float_array), description="T[j][k]; default 1 off the diagonal")
     tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS), description="'unit' or 'ad_valorem'")
     sigma = param(4.0, converter=as_float, description="elasticity of substitution sigma > 1 (eq. 11)")
     zeta = param(0.5, converter=as_float, description="quasilinear curvature, 0 < zeta < (sigma-1)/sigma")
@@ -100,9 +112,9 @@ class EconomyParameters(Parameters):
             raise ParameterError("sigma", "must be greater than 1", self.sigma)
         if not 0 < self.zeta < (self.sigma - 1) / self.sigma:
             raise ParameterError("zeta", "must lie in (0, (sigma - 1) / sigma)", self.zeta)
-        w = np.asarray(self.wages, dtype=float)
-        if w.ndim != 1 or w.size < 1 or not np.all(np.isfinite(w)) or np.any(w <= 0):
-            raise ParameterError("wages", "must be a list of positive numbers, one per country", self.wages)
+        # what a population keeps per firm: its path (N), labor by country (M), costs and MC
+        require_memory("n_firms", 8.0 * self.n_firms * (self.n_stages + 2 * self.n_countries + 4),
+                       f"{self.n_firms:,} firms x ({self.n_stages} stages + {self.n_countries} countries)")
         self.problem()
 
     @property

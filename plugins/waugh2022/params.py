@@ -128,8 +128,10 @@ class WaughParameters(Parameters):
 
     def _check_households(self) -> None:
         from equilibria.numerics.markov import check_transition_matrix
-        if (self.income_states is None) != (self.income_transition is None):
-            raise ParameterError("income_transition", "income_states and income_transition go together")
+        if self.income_transition is None and self.income_states is not None:
+            raise ParameterError("income_states", "needs income_transition (the Markov matrix of the states)")
+        if self.income_states is None and self.income_transition is not None:
+            raise ParameterError("income_transition", "needs income_states (the states it moves between)")
         if self.income_states is not None:
             z = self.income_states
             if z.ndim != 1 or np.any(z <= 0) or not np.all(np.isfinite(z)):
