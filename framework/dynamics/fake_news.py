@@ -26,6 +26,12 @@ from equilibria.household.distribution import expectation_step
 __all__ = ["fake_news_jacobian", "lottery_expectations", "jacobian_from_fake_news"]
 
 
+def lottery_factor(distribution, index, grid, savings):
+    """-D / (a_{i+1} - a_i) where the savings policy lies inside the grid, zero where it is clipped."""
+    inside = (savings > grid[0]) & (savings < grid[-1])
+    return np.where(inside, -distribution / (grid[index + 1] - grid[index]), 0.0)
+
+
 def lottery_expectations(outcome, transition, index, weight, grid, savings, distribution, T):
     """Expectation vectors of one outcome, pre-multiplied by the derivative of the lottery.
 
@@ -34,11 +40,11 @@ def lottery_expectations(outcome, transition, index, weight, grid, savings, dist
     so with v = P E_{k-1}:  <E_{k-1}, dD_1> = sum_{z,k} D(z,k) (v(z, i_k) - v(z, i_k + 1)) dw(z,k)
     = <G_{k-1}, da'> with G_{k-1} = -D (v(z, i) - v(z, i + 1)) / (a_{i+1} - a_i) (zero outside).
     Returns G_0..G_{T-2} as (T - 1, n_z, n_a) (the fake news of t = 1..T-1, without forming dD_1).
+    NumPy twin of the kernel ``equilibria.ext.egm_jacobian.lottery_expectations``.
     """
     nz, n = distribution.shape
     rows = np.arange(nz)[:, None]
-    inside = (savings > grid[0]) & (savings < grid[-1])
-    factor = np.where(inside, -distribution / (grid[index + 1] - grid[index]), 0.0)
+    factor = lottery_factor(distribution, index, grid, savings)
     out = np.empty((max(T - 1, 0), nz, n))
     current = np.asarray(outcome, float)
     for k in range(T - 1):
@@ -72,15 +78,18 @@ def fake_news_jacobian(*, distribution, transition, index, weight, grid, savings
         when the input moves s periods ahead (s = 0..T-1).
     savings_response : (n_inputs, T, n_z, n_a), the same for the savings policy (moves D).
     """
+    from equilibria.ext import egm_jacobian
+
     n_in, nz, n = len(inputs), *distribution.shape
-    support = distribution.ravel() > 0            # points without mass contribute nothing
     cross = None
     if T > 1:
-        G = np.concatenate([lottery_expectations(outcomes[o], transition, index, weight, grid, savings,
-                                                 distribution, T).reshape(T - 1, nz * n)[:, support]
-                            for o in outputs])                                  # (n_out (T-1), N)
-        da = savings_response.reshape(n_in * T, nz * n)[:, support]
-        cross = G @ da.T                                                        # (n_out (T-1), n_in T)
+        factor = lottery_factor(distribution, index, grid, savings)
+        G = np.empty((len(outputs), T - 1, nz, n))
+        for a, o in enumerate(outputs):
+            egm_jacobian.lottery_expectations(np.ascontiguousarray(outcomes[o], dtype=float), transition,
+                                              np.ascontiguousarray(index, dtype=np.int64), weight, factor, G[a])
+        da = np.ascontiguousarray(savings_response).reshape(n_in * T, nz * n)
+        cross = G.reshape(len(outputs) * (T - 1), nz * n) @ da.T                # (n_out (T-1), n_in T)
     result = {}
     for a, o in enumerate(outputs):
         direct = np.einsum("zk,bszk->bs", distribution, outcome_responses[o])   # (n_in, T)

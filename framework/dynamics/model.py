@@ -31,6 +31,7 @@ from typing import Any, Mapping
 import attrs
 import numpy as np
 
+from ..blas import single_threaded_blas
 from ..equilibrium import SolveReport
 from ..errors import ConvergenceError, ParameterError
 from .modelfile import ModelDefinition, ModelError, definition_from_mapping, parse_model_text, read_model_file
@@ -395,7 +396,8 @@ class Model:
             std[self.shocks.index(key)] = float(value)
         steady = steady or self.steady_state(p=p)
         system = self.linearize(steady=steady, p=p)
-        policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D, self.state_index)
+        with single_threaded_blas():  # small dense problems: threads only contend
+            policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D, self.state_index)
         return LinearSolution(model=self, parameters=dict(zip(self.parameters, p.tolist())), steady_state=steady,
                               system=system, policy=policy, impact=impact, eigenvalues=eigenvalues,
                               shock_std=std, seconds=time.perf_counter() - started)

@@ -33,6 +33,8 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     """Policy ``P`` (n × ns), impact ``Q`` (n × n_shocks) and generalized eigenvalues of the system.
 
     The solution is ``x(t) = P x_s(t-1) + Q e(t)`` with ``x_s`` the variables at ``state_index``.
+    Static variables (no lead, no lag) are first eliminated by a QR decomposition of their
+    columns, so the QZ works on the dynamic variables only; they are recovered afterwards.
 
     Raises
     ------
@@ -41,6 +43,43 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     ConvergenceError
         When the stable block does not pin down the states (Klein's rank condition fails).
     """
+    n = A.shape[0]
+    state_index = np.asarray(state_index, dtype=int)
+    static = np.flatnonzero(~(A.any(axis=0) | C.any(axis=0)))
+    if static.size == 0 or static.size == n:
+        return _solve_dynamic(A, B, C, D, state_index, threshold)
+    dynamic = np.flatnonzero(A.any(axis=0) | C.any(axis=0))
+    ns_static = static.size
+    Qr, R = np.linalg.qr(B[:, static], mode="complete")
+    R1 = R[:ns_static]
+    diagonal = np.abs(np.diag(R1))
+    if diagonal.min() <= 1e-12 * max(1.0, diagonal.max()):
+        raise ConvergenceError("the static variables are not determined by their equations "
+                               "(their columns of the current-period Jacobian are rank deficient)")
+    QA, QB, QC, QD = Qr.T @ A, Qr.T @ B, Qr.T @ C, Qr.T @ D
+    position = np.full(n, -1)
+    position[dynamic] = np.arange(dynamic.size)
+    states_in_dynamic = position[state_index]
+    lower = slice(ns_static, n)
+    Pd, Qd, eigenvalues = _solve_dynamic(QA[lower][:, dynamic], QB[lower][:, dynamic], QC[lower][:, dynamic],
+                                         QD[lower], states_in_dynamic, threshold)
+    T, Rs = Pd[states_in_dynamic], Qd[states_in_dynamic]
+    upper = slice(0, ns_static)
+    Bsd, Asd = QB[upper][:, dynamic], QA[upper][:, dynamic]
+    lead_policy = Asd @ Pd
+    P_static = -np.linalg.solve(R1, Bsd @ Pd + lead_policy @ T + QC[upper][:, state_index])
+    Q_static = -np.linalg.solve(R1, Bsd @ Qd + lead_policy @ Rs + QD[upper])
+    P = np.empty((n, state_index.size))
+    Q = np.empty((n, D.shape[1]))
+    P[dynamic], P[static] = Pd, P_static
+    Q[dynamic], Q[static] = Qd, Q_static
+    if not (np.all(np.isfinite(P)) and np.all(np.isfinite(Q))):
+        raise ConvergenceError("the linear solution is not finite")
+    return P, Q, eigenvalues
+
+
+def _solve_dynamic(A, B, C, D, state_index, threshold):
+    """Klein's QZ solution of a system (see the module docstring)."""
     from scipy.linalg import lu_factor, lu_solve, ordqz
 
     n = A.shape[0]
@@ -81,11 +120,12 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     else:
         Z11 = Z[:ns, :ns]
         Z21 = Z[ns:, :ns]
-        rcond = np.linalg.cond(Z11)
-        if not np.isfinite(rcond) or rcond > 1e12:
+        lu = lu_factor(Z11.T, check_finite=False)
+        pivots = np.abs(np.diag(lu[0]))
+        if not pivots.min() > 1e-12 * max(1.0, pivots.max()):
             raise ConvergenceError("the stable block does not determine the predetermined variables "
-                                   f"(Klein's rank condition fails; condition number {rcond:.3g})")
-        P = np.linalg.solve(Z11.T, Z21.T).T
+                                   "(Klein's rank condition fails)")
+        P = lu_solve(lu, Z21.T, check_finite=False).T
     M = B.copy()
     if ns:
         M[:, state_index] += A @ P

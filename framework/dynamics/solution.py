@@ -107,19 +107,23 @@ class LinearSolution:
         period 0, in report units."""
         j = self._shock_index(shock)
         size = float(self.shock_std[j] if size is None else size)
+        return self.responses(self.impact[:, [j]] * size, periods)[:, :, 0]
+
+    def responses(self, impact: np.ndarray, periods: int = 40) -> np.ndarray:
+        """``(periods, n, k)`` paths from impact vectors (columns of ``impact``, model units) at period 0,
+        in report units; the innovations' impacts are ``impact @ Q``-shaped columns."""
         periods = int(periods)
         if periods < 1:
             raise ParameterError("periods", "must be at least 1", periods)
-        P, T = self.policy, self.transition
-        out = np.empty((periods, self.model.n))
-        x = self.impact[:, j] * size
+        P, states = self.policy, self.model.state_index
+        impact = np.asarray(impact, dtype=float)
+        out = np.empty((periods, self.model.n, impact.shape[1]))
+        x = impact
         out[0] = x
-        s = x[self.model.state_index]
         for t in range(1, periods):
-            x = P @ s
+            x = P @ x[states]
             out[t] = x
-            s = x[self.model.state_index]
-        return out * self.units
+        return out * self.units[None, :, None]
 
     def irf(self, shock: str, size: float | None = None, periods: int = 40) -> dict[str, np.ndarray]:
         """Responses ``{variable: array}`` to one innovation (period 0 = impact), report units."""
@@ -131,7 +135,9 @@ class LinearSolution:
         sizes = sizes or {}
         for key in sizes:
             self._shock_index(key)
-        return {e: self.irf(e, sizes.get(e), periods) for e in self.model.shocks}
+        scale = np.array([sizes.get(e, s) for e, s in zip(self.model.shocks, self.shock_std)], dtype=float)
+        paths = self.responses(self.impact * scale, periods)
+        return {e: {v: paths[:, i, j] for i, v in enumerate(self.variables)} for j, e in enumerate(self.model.shocks)}
 
     # ------------------------------------------------------------------ simulation
     def simulate(self, periods: int, seed: int | None = None, burn: int = 0,
