@@ -18,6 +18,7 @@ import numpy as np
 from scipy import optimize
 
 from equilibria import ConvergenceError, ParameterError
+from equilibria.numerics.anderson import anderson
 from equilibria.results import Result, Table
 
 from .equilibrium import solve_equilibrium
@@ -70,31 +71,42 @@ def identify_compatibility(params, wages, delta, received, targets, start=None):
     return params.replace(incompatibility=float(tbar), adaptation=float(phibar)), {"evaluations": int(sol.nfev)}
 
 
-def calibrate_trade_costs(params, target_shares, *, tol=1e-8, maxiter=60):
-    """tau^j_{do} reproducing the intermediate trade shares ``target_shares`` [d][o][j] in general equilibrium."""
+def calibrate_trade_costs(params, target_shares, *, tol=1e-9, maxiter=60):
+    """tau^j_{do} reproducing the intermediate trade shares ``target_shares`` [d][o][j] in general equilibrium.
+
+    The map ln tau <- ln tau + (ln pi_model - ln pi_data, relative to the domestic share) / zeta, each
+    step a general equilibrium, is iterated with Anderson acceleration."""
     zeta = params.trade_elasticity
     target = np.maximum(np.asarray(target_shares, float), 1e-300)
     n = params.n_regions
     diag = np.arange(n)
-    eq = None
-    for iteration in range(1, maxiter + 1):
-        model = Model.from_parameters(params)
-        start = eq.aggregates["technology"] if eq is not None else None
-        eq = solve_equilibrium(model, start=start, wages=None if eq is None else eq.prices["wages"])
-        shares = eq.aggregates["accounts"].trade_shares
-        gap = np.log(shares) - np.log(target)
-        gap = gap - gap[diag, diag][:, None, :]                          # relative to the domestic share
-        worst = float(np.max(np.abs(gap)))
-        if worst < tol:
-            return params, {"iterations": iteration, "max_log_gap": worst}
-        tau = np.exp(np.log(params.trade_costs) + gap / zeta)
-        tau[diag, diag] = 1.0
-        params = params.replace(trade_costs=np.maximum(tau, 1.0).tolist())
-    raise ConvergenceError("iceberg costs did not reproduce the trade shares", history=[worst])
+    warm = {}
+
+    def gap_at(log_tau):
+        trial = params.replace(trade_costs=np.exp(log_tau).tolist())
+        eq = solve_equilibrium(Model.from_parameters(trial), start=warm.get("state"), wages=warm.get("wages"))
+        warm.update(state=eq.aggregates["technology"], wages=eq.prices["wages"])
+        gap = np.log(eq.aggregates["accounts"].trade_shares) - np.log(target)
+        return gap - gap[diag, diag][:, None, :]                        # relative to the domestic share
+
+    def step(x):
+        log_tau = x.reshape(params.trade_costs.shape)
+        new = np.maximum(log_tau + gap_at(log_tau) / zeta, 0.0)
+        new[diag, diag] = 0.0
+        return new.ravel()
+
+    x, iterations, history = anderson(step, np.log(params.trade_costs).ravel(), tol=tol / zeta, maxiter=maxiter,
+                                      memory=5, what="iceberg costs from trade shares")
+    fitted = params.replace(trade_costs=np.exp(x.reshape(params.trade_costs.shape)).tolist())
+    return fitted, {"iterations": iterations, "max_log_gap": history[-1] * zeta}
 
 
-def fit_endowments(params, wages, delta, received, target_citations, *, start_mean=None, start_sd=None):
-    """mu_bar^j_o and sigma_bar^j by nonlinear least squares on citation shares (technology equilibria at ``wages``)."""
+def fit_endowments(params, wages, delta, received, target_citations, *, start_mean=None, start_sd=None,
+                   mean_bound=0.8, sd_bounds=(0.05, 0.35)):
+    """mu_bar^j_o and sigma_bar^j by nonlinear least squares on citation shares (technology equilibria at ``wages``).
+
+    The search stays in |mu_bar| <= ``mean_bound`` and ``sd_bounds`` (trust-region reflective), a box in
+    which the appendix's existence condition holds at the slides' t_bar."""
     n, s = params.n_regions, params.n_sectors
     mean0 = np.array(params.tech_mean if start_mean is None else start_mean, float)
     sd0 = np.array(params.tech_sd[0] if start_sd is None else start_sd, float)
@@ -107,13 +119,20 @@ def fit_endowments(params, wages, delta, received, target_citations, *, start_me
         return params.replace(tech_mean=mean.tolist(), tech_sd=np.repeat(sd[None], n, axis=0).tolist())
 
     def residual(x):
-        trial = build(x)
+        try:
+            trial = build(x)
+        except ParameterError:
+            return np.ones(target.size)
         model = Model.from_parameters(trial)
         state = solve_technology(model, wages)
         return (citation_shares(*state.moments(model), delta, received) - target).ravel()
 
     x0 = np.concatenate([mean0.ravel()[1:], np.log(sd0)])
-    sol = optimize.least_squares(residual, x0, method="lm", xtol=1e-12, ftol=1e-12, gtol=1e-12, diff_step=1e-6)
+    m = n * s - 1
+    lower = np.concatenate([np.full(m, -mean_bound), np.full(s, np.log(sd_bounds[0]))])
+    upper = np.concatenate([np.full(m, mean_bound), np.full(s, np.log(sd_bounds[1]))])
+    sol = optimize.least_squares(residual, np.clip(x0, lower + 1e-9, upper - 1e-9), bounds=(lower, upper),
+                                 method="trf", xtol=1e-12, ftol=1e-12, gtol=1e-12, diff_step=1e-6)
     return build(sol.x), {"evaluations": int(sol.nfev), "residual_norm": float(np.max(np.abs(sol.fun)))}
 
 
