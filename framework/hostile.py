@@ -95,8 +95,9 @@ def _bent_defaults(default) -> list:
     if array.size == 0 or array.size > 10_000:
         return []
     out = []
-    for factor in (-1.0, 0.0, 1e-300, 1e300, 1e308, 2.0):
-        out.append((array * factor).tolist())
+    with np.errstate(over="ignore"):
+        for factor in (-1.0, 0.0, 1e-300, 1e300, 1e308, 2.0):
+            out.append((array * factor).tolist())
     for special in (math.nan, math.inf, -math.inf, 1e308, -1.0, 0.0):
         bad = array.copy().ravel()
         bad[0] = special

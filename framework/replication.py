@@ -18,8 +18,8 @@ import traceback
 from pathlib import Path
 
 from .registry import discover, get_plugin
-from .results import (Table, atomic_write_json, atomic_write_text, check_finite, install_folder, result_markdown,
-                      stage_folder, to_jsonable, write_result)
+from .results import (Table, atomic_write_json, atomic_write_text, check_finite, holds_cwd, install_folder,
+                      result_markdown, stage_folder, to_jsonable, write_result)
 
 __all__ = ["replicate"]
 
@@ -52,6 +52,9 @@ def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool 
 def _replicate(plugin_names, out, examples, progress, executor) -> dict:
     out = Path(out)
     plugins = {name: get_plugin(name) for name in plugin_names} if plugin_names else discover()
+    if holds_cwd(out):  # the working folder is written in place, never swapped away
+        out.mkdir(parents=True, exist_ok=True)
+        return _run_steps(plugins, out, examples, progress, executor)
     stage = stage_folder(out)
     try:
         summary = _run_steps(plugins, stage, examples, progress, executor)

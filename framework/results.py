@@ -274,14 +274,11 @@ def write_result(result: Result, folder, stem: str = "result") -> dict[str, Path
     an interrupted write leaves the folder as it was.
     """
     folder = Path(folder)
+    if holds_cwd(folder):  # never swap the working folder away under the user: file by file
+        return _write_files(result, folder, stem)
     stage = stage_folder(folder)
     try:
-        written = {"json": atomic_write_json(stage / f"{stem}.json", result.data)}
-        for name, figure in result.figures.items():
-            written[name] = atomic_save_figure(stage / (f"{stem}_{name}.png" if stem != "result" else f"{name}.png"),
-                                               figure)
-        links = {name: Path(path).name for name, path in written.items()}
-        written["markdown"] = atomic_write_text(stage / f"{stem}.md", result_markdown(result, links))
+        written = _write_files(result, stage, stem)
         install_folder(stage, folder)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -289,9 +286,32 @@ def write_result(result: Result, folder, stem: str = "result") -> dict[str, Path
     return {name: folder / Path(path).name for name, path in written.items()}
 
 
+def holds_cwd(folder) -> bool:
+    """Whether ``folder`` is the working folder or one of its parents (which is never swapped away)."""
+    folder = Path(folder)
+    try:
+        cwd, target = Path.cwd().resolve(), folder.resolve()
+    except OSError:
+        return False
+    return target == cwd or target in cwd.parents
+
+
+def _write_files(result: Result, stage: Path, stem: str) -> dict[str, Path]:
+    """The files of a result set, each written atomically into ``stage``."""
+    written = {"json": atomic_write_json(stage / f"{stem}.json", result.data)}
+    for name, figure in result.figures.items():
+        written[name] = atomic_save_figure(stage / (f"{stem}_{name}.png" if stem != "result" else f"{name}.png"),
+                                           figure)
+    links = {name: Path(path).name for name, path in written.items()}
+    written["markdown"] = atomic_write_text(stage / f"{stem}.md", result_markdown(result, links))
+    return written
+
+
 def write_error(payload: dict, folder) -> Path:
     """Write ``error.json`` as the folder's result set (a failed run leaves no result that looks complete)."""
     folder = Path(folder)
+    if holds_cwd(folder):
+        return atomic_write_json(folder / "error.json", payload)
     stage = stage_folder(folder)
     try:
         atomic_write_json(stage / "error.json", payload)
