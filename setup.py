@@ -75,6 +75,7 @@ def _extensions():
 
 
 PLUGINS = {
+    "yu2019_inventories": "equilibria.plugins.yu2019_inventories:plugin",
     "waugh2022": "equilibria.plugins.waugh2022:plugin",
     "kmnt2024": "equilibria.plugins.kmnt2024:plugin",
     "tyazhelnikov2016": "equilibria.plugins.tyazhelnikov2016:plugin",

@@ -90,7 +90,7 @@ class InventoryParameters(Parameters):
                     converter=as_float, validator=positive)
     horizon = param(40, description="quarters of impulse responses reported", converter=as_int,
                     validator=positive)
-    ma_lags = param(40, description="lags of the moving-average representation used by the RI solution "
+    ma_lags = param(80, description="lags of the moving-average representation used by the RI solution "
                                     "(the truncation of B(L), A(L))", converter=as_int, validator=positive)
 
     def __attrs_post_init__(self):

@@ -1,0 +1,160 @@
+"""Experiments: ``irf``, ``first_best``, ``sensitivity``, ``money``, ``steady_state``, ``estimate``."""
+from __future__ import annotations
+
+import numpy as np
+
+from equilibria import ConvergenceError, Experiment
+from equilibria.results import Result, Table
+
+from .params import InventoryParameters, for_firms
+from .solve import TEXT_FIGURES, responses, steady_state_table
+
+__all__ = ["EXPERIMENTS"]
+
+FIGURE_VARIABLES = ("output", "inflation", "consumption", "inventory_sales_ratio", "inventories", "real_wage",
+                    "real_marginal_cost", "real_profit")
+
+
+def _grid_figure(series: dict, names, title: str, ncols: int = 4):
+    """One panel per variable; ``series`` maps a label to ``{variable: path}``."""
+    from matplotlib.figure import Figure
+
+    nrows = int(np.ceil(len(names) / ncols))
+    figure = Figure(figsize=(3.2 * ncols, 2.6 * nrows), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(nrows, ncols)).ravel()
+    for ax, name in zip(axes, names):
+        for label, paths in series.items():
+            if name in paths:
+                ax.plot(np.asarray(paths[name]), label=label)
+        ax.axhline(0.0, color="grey", lw=0.5)
+        ax.set_title(name.replace("_", " "), fontsize=9)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7)
+    figure.suptitle(title, fontsize=10)
+    return figure
+
+
+# --------------------------------------------------------------------------- irf
+def run_irf(params: InventoryParameters, options) -> Result:
+    """Responses to a 0.60% (annualized) interest-rate shock under both frictions (Figure 1.8)."""
+    irf, report, extra = responses(params)
+    other_name = "calvo" if params.firms == "rational_inattention" else "rational_inattention"
+    series = {params.firms: irf}
+    notes = [f"{params.firms}: {report.method}, {report.iterations} iteration(s), {report.seconds:.3g} s."]
+    try:
+        other_irf, other_report, _ = responses(for_firms(params, other_name))
+        series[other_name] = other_irf
+        notes.append(f"{other_name} (Table 1.1's column): {other_report.method}, {other_report.seconds:.3g} s.")
+    except ConvergenceError as exc:
+        other_irf = None
+        notes.append(f"{other_name} could not be solved: {exc}")
+    data = {"firms": params.firms, "irf": irf, "report": report.to_dict(), **extra}
+    if other_irf is not None:
+        data["comparison"] = {other_name: other_irf}
+    figure = _grid_figure(series, FIGURE_VARIABLES,
+                          f"Responses to a {4 * params.sigma_r * 100:.2g}% (annualized) interest-rate shock, "
+                          "percent deviations")
+    rows = [[name, *[float(np.asarray(s[name])[t]) for s in series.values() for t in (0, 4)]]
+            for name in FIGURE_VARIABLES]
+    columns = ["variable", *[f"{label} q{t}" for label in series for t in (0, 4)]]
+    return Result(data=data, tables={"irf": Table(columns=columns, rows=rows,
+                                                  caption="Impact and fourth-quarter responses (percent)")},
+                  figures={"irf": figure}, notes=notes)
+
+
+# --------------------------------------------------------------------------- steady_state
+def run_steady_state(params: InventoryParameters, options) -> Result:
+    """Item 2: the steady state beside the text's figures, and H_x,0 beside the text's matrix."""
+    from .profit import hessians
+    from .steady_state import steady_state
+
+    ss = steady_state(params)
+    H = hessians(params, ss)
+    table = steady_state_table(params, ss)
+    text_h = TEXT_FIGURES["hessian_x0"]
+    hess = Table(columns=["entry", "model", "text"],
+                 rows=[[f"H_x,0[{i},{j}]", H.H0_text[i, j], text_h[i][j]] for i in range(2) for j in range(2)],
+                 caption="H_x,0 on the text's scale (rows and columns: price, stock)")
+    return Result(data={"steady_state": ss.to_dict(), "hessian_x0": H.H0_text.tolist(),
+                        "text": TEXT_FIGURES}, tables={"steady_state": table, "hessian": hess},
+                  notes=["The text's 16.3% stock-out frequency is the share of demand that falls in stock-out "
+                         "states, 1 - F(log v* - σ²/2); the probability of a stock-out (the LHS of 1.18) is "
+                         f"{ss.stockout_probability:.4f}."])
+
+
+def _ri_params(params: InventoryParameters) -> InventoryParameters:
+    return params if params.firms == "rational_inattention" else for_firms(params, "rational_inattention")
+
+
+# --------------------------------------------------------------------------- first_best
+def run_first_best(params: InventoryParameters, options) -> Result:
+    """Actual versus first-best responses of Z_j and p_j under RI (Figures 1.10-1.11)."""
+    from .ri_equilibrium import solve_ri
+
+    eq = solve_ri(_ri_params(params))
+    actual = {"p": eq.paths["p"], "Z": eq.paths["Z"]}
+    series = {"actual": actual, "first best": eq.first_best}
+    figure = _grid_figure(series, ("Z", "p"), "RI: actual and first-best responses to the interest-rate shock",
+                          ncols=2)
+    h = min(12, len(actual["p"]))
+    rows = [[t, actual["Z"][t], eq.first_best["Z"][t], actual["p"][t], eq.first_best["p"][t]] for t in range(h)]
+    return Result(data={"actual": actual, "first_best": eq.first_best,
+                        "information_flow_bits": {"price": eq.attention.information_by_action[0],
+                                                  "stock": eq.attention.information_by_action[1]},
+                        "report": eq.report.to_dict()},
+                  tables={"first_best": Table(columns=["quarter", "Z actual", "Z first best", "p actual",
+                                                       "p first best"], rows=rows,
+                                              caption="Percent deviations (Figures 1.10-1.11)")},
+                  figures={"first_best": figure})
+
+
+# --------------------------------------------------------------------------- sensitivity
+MU_GRID = (0.000525, 0.000263, 0.000132)
+SIGMA_R_GRID = (0.0015, 0.0020, 0.0022, 0.0025)
+
+
+def sensitivity_rows(params: InventoryParameters, name: str, values):
+    """Profit loss, information flows and the interaction share for each value of ``name``."""
+    from .ri_equilibrium import _Economy, solve_ri
+
+    base = _ri_params(params)
+    economy = _Economy(base, base.ma_lags)
+    rows, paths = [], {}
+    for value in values:
+        eq = solve_ri(base.replace(**{name: value}), economy=economy)
+        revenue = economy.ss.marginal_utility * economy.ss.relative_price * economy.ss.sales
+        rows.append([value, eq.attention.loss / revenue * 100.0, *eq.attention.information_by_action,
+                     eq.attention.information, eq.attention.interaction_share * 100.0])
+        paths[f"{name}={value:g}"] = {"Z": eq.paths["Z"], "inventory_sales_ratio": eq.paths["isr"]}
+    return rows, paths
+
+
+def run_sensitivity(params: InventoryParameters, options) -> Result:
+    """Tables 1.4-1.5: profit loss and information flows as μ and σ_r vary."""
+    columns = ["value", "profit loss (% of revenue)", "info to p (bits)", "info to Z (bits)", "info total (bits)",
+               "interaction share (%)"]
+    mu_rows, mu_paths = sensitivity_rows(params, "mu", MU_GRID)
+    sr_rows, sr_paths = sensitivity_rows(params, "sigma_r", SIGMA_R_GRID)
+    figure = _grid_figure({**mu_paths, **sr_paths}, ("Z", "inventory_sales_ratio"),
+                          "RI: sensitivity to μ and σ_r (Figures 1.12-1.14)", ncols=2)
+    text_mu = Table(columns=["μ", "profit deviation", "info to Pj", "info to Zj"],
+                    rows=[[0.000525, 0.0025, 0.0768, 0.0596], [0.000263, 0.0014, 0.2264, 0.1038],
+                          [0.000132, 0.0013, 0.1779, 0.1310]], caption="Table 1.4 as printed")
+    return Result(data={"mu": mu_rows, "sigma_r": sr_rows, "columns": columns},
+                  tables={"mu": Table(columns=columns, rows=mu_rows, caption="Sensitivity to μ (Table 1.4)"),
+                          "sigma_r": Table(columns=columns, rows=sr_rows, caption="Sensitivity to σ_r (Table 1.5)"),
+                          "text_table_1_4": text_mu},
+                  figures={"sensitivity": figure})
+
+
+EXPERIMENTS = [
+    Experiment(name="irf", description="responses to a 0.60% (annualized) interest-rate shock, RI and Calvo "
+                                       "(Figure 1.8)", run=run_irf, headline=True),
+    Experiment(name="steady_state", description="steady state (A.3) and H_x,0 beside the text's figures",
+               run=run_steady_state, headline=True),
+    Experiment(name="first_best", description="RI: actual versus first-best Z and p (Figures 1.10-1.11)",
+               run=run_first_best),
+    Experiment(name="sensitivity", description="RI: profit loss and information flows as μ and σ_r vary "
+                                               "(Tables 1.4-1.5)", run=run_sensitivity),
+]
