@@ -269,6 +269,21 @@ def _first_line(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _address_from_scheduler_file(path: str, name: str) -> str:
+    import json
+
+    from .errors import ParameterError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            address = json.load(fh)["address"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ParameterError(name, "is a file but not a dask scheduler file (JSON with an 'address')", path) from None
+    if not isinstance(address, str):
+        raise ParameterError(name, "is a file but not a dask scheduler file (JSON with an 'address')", path)
+    return address
+
+
 def configured_scheduler() -> str | None:
     """The scheduler address from dask's configuration (``scheduler-address``, e.g. from the
     environment variable ``DASK_SCHEDULER_ADDRESS``), or None."""
@@ -293,8 +308,9 @@ def make_executor(kind: str | Executor | None = None, workers: int | None = None
         Processes for ``"processes"``; workers of a ``LocalCluster`` for ``"dask"`` without a
         scheduler; with a scheduler, the number of workers to wait for.
     scheduler : str, optional
-        Address of a running dask scheduler (``tcp://host:8786``); default dask's
-        ``scheduler-address`` configuration (``DASK_SCHEDULER_ADDRESS``).
+        Address of a running dask scheduler (``tcp://host:8786``), or the path of the JSON file a
+        scheduler started with ``--scheduler-file`` writes; default dask's ``scheduler-address``
+        configuration (``DASK_SCHEDULER_ADDRESS``).
     names : mapping, optional
         How the settings are spelled in error messages (the CLI passes ``--executor`` ...).
     """
@@ -311,6 +327,8 @@ def make_executor(kind: str | Executor | None = None, workers: int | None = None
     if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
         raise ParameterError(names["scheduler"], "must be a scheduler address such as tcp://host:8786", scheduler)
     address = scheduler if scheduler is not None else (configured_scheduler() if kind in (None, "dask") else None)
+    if address is not None and "://" not in address and os.path.isfile(address):
+        address = _address_from_scheduler_file(address, names["scheduler"])
     if kind is None:
         kind = "dask" if address else "serial"
     if scheduler is not None and kind != "dask":

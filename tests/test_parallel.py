@@ -162,6 +162,23 @@ def test_dask_scheduler_from_dask_configuration_and_unreachable(monkeypatch):
         dask.config.refresh()
 
 
+def test_scheduler_file_is_read_for_its_address(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    import socket
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    good = tmp_path / "scheduler.json"
+    good.write_text(json.dumps({"type": "Scheduler", "address": f"tcp://127.0.0.1:{port}"}))
+    with pytest.raises(ParameterError) as info:  # the address was read from the file, and is unreachable
+        make_executor("dask", scheduler=str(good), timeout=0.5, names={"scheduler": "--scheduler"})
+    assert info.value.parameter == "--scheduler" and info.value.value == f"tcp://127.0.0.1:{port}"
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not json")
+    with pytest.raises(ParameterError, match="scheduler file"):
+        make_executor("dask", scheduler=str(bad))
+
+
 def test_executor_of_and_executor_scope():
     assert isinstance(executor_of(None), SerialExecutor)
     assert isinstance(executor_of({"out": None}), SerialExecutor)
