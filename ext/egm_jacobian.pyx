@@ -73,3 +73,40 @@ def policy_responses(const double[:, ::1] transition, double beta,
                         consumption[q, s, z, i] = -da
                         dva[z, i] = curvature[z, i] * da
     return savings, consumption
+
+
+def lottery_expectations(const double[:, ::1] outcome, const double[:, ::1] transition,
+                         const cnp.int64_t[:, ::1] index, const double[:, ::1] weight,
+                         const double[:, ::1] factor, double[:, :, ::1] out):
+    """Expectation vectors folded with the lottery derivative (fake news of t >= 1).
+
+    With E_0 = outcome and v = P E_k: out[k] = factor (v[z, i] - v[z, i + 1]) at the bracket i of
+    every point, and E_{k+1} = v[z, i + 1] + weight (v[z, i] - v[z, i + 1]), for k = 0..K-1 with
+    K = out.shape[0]. The NumPy twin is ``equilibria.dynamics.fake_news.lottery_expectations``.
+    """
+    cdef Py_ssize_t K = out.shape[0], nz = outcome.shape[0], n = outcome.shape[1]
+    cdef Py_ssize_t k, z, zp, i, m
+    cdef double p, lo, hi
+    cur_arr = np.array(outcome, dtype=float, order="C")
+    ahead_arr = np.empty((nz, n))
+    cdef double[:, ::1] cur = cur_arr
+    cdef double[:, ::1] ahead = ahead_arr
+    with nogil:
+        for k in range(K):
+            for z in range(nz):
+                for i in range(n):
+                    ahead[z, i] = 0.0
+                for zp in range(nz):
+                    p = transition[z, zp]
+                    if p == 0.0:
+                        continue
+                    for i in range(n):
+                        ahead[z, i] += p * cur[zp, i]
+            for z in range(nz):
+                for i in range(n):
+                    m = index[z, i]
+                    lo = ahead[z, m]
+                    hi = ahead[z, m + 1]
+                    out[k, z, i] = factor[z, i] * (lo - hi)
+                    cur[z, i] = hi + weight[z, i] * (lo - hi)
+    return out

@@ -109,3 +109,25 @@ def test_consumption_from_the_budget_identity_equals_its_fake_news():
                                 savings_response=pol["savings"], T=T, inputs=block.inputs, outputs=("C",))
     for x in block.inputs:
         assert np.allclose(J[("C", x)], direct[("C", x)], rtol=1e-9, atol=1e-11 * np.max(np.abs(direct[("C", x)])))
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), K=st.integers(1, 15))
+def test_expectation_kernel_matches_numpy_twin(seed, K):
+    """ext.egm_jacobian.lottery_expectations equals the NumPy expectation vectors with the lottery folded in."""
+    from equilibria.dynamics.fake_news import lottery_expectations, lottery_factor
+    from equilibria.ext import egm_jacobian
+    from equilibria.household import lottery
+    rng = np.random.default_rng(seed)
+    nz, n = int(rng.integers(1, 5)), int(rng.integers(3, 40))
+    grid = np.sort(rng.uniform(0, 10, n)) + np.arange(n) * 1e-3
+    savings = rng.uniform(grid[0] - 1, grid[-1] + 1, size=(nz, n))
+    index, weight = lottery(grid, savings)
+    transition = rng.dirichlet(np.ones(nz), size=nz)
+    dist = rng.dirichlet(np.ones(nz * n)).reshape(nz, n)
+    outcome = rng.normal(size=(nz, n))
+    expected = lottery_expectations(outcome, transition, index, weight, grid, savings, dist, K + 1)
+    out = np.empty((K, nz, n))
+    egm_jacobian.lottery_expectations(outcome, transition, index, weight,
+                                      lottery_factor(dist, index, grid, savings), out)
+    assert np.allclose(out, expected, rtol=1e-12, atol=1e-15)
