@@ -84,3 +84,65 @@ def test_roundtrip_and_describe():
     rows = {row["name"]: row for row in Toy.describe()}
     assert rows["rate"]["default"] == 0.5 and rows["rate"]["description"] == "a rate"
     assert rows["matrix"]["default"] == [[1.0, 0.0], [0.0, 1.0]]
+
+
+# ----------------------------------------------------------------------------- total conversion
+from equilibria.params import (MAX_DEPTH, as_bool, as_int_array, at_most, require_memory,  # noqa: E402
+                               same_length_as)
+
+
+@attrs.frozen(kw_only=True)
+class Strict(Parameters):
+    rate = param(0.5, description="inferred float")
+    name = param("a", description="inferred string")
+    flag = param(False, description="inferred boolean")
+    count = param(3, description="a count", converter=as_int, validator=[positive, at_most(1000)])
+    vector = param([1.0, 2.0], description="a vector", converter=as_float_array, validator=ndim(1))
+    weights = param([1.0, 1.0], description="weights", converter=as_float_array, validator=same_length_as("vector"))
+    index = param([0, 1], description="indices", converter=as_int_array)
+    switch = param(True, description="a switch", converter=as_bool)
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("rate", True, "real number"), ("rate", "0.5", "real number"), ("rate", float("inf"), "finite"),
+    ("rate", 10 ** 400, "too large"), ("rate", [1.0], "real number"), ("rate", None, "real number"),
+    ("count", float("inf"), "integer"), ("count", 1e308, "2^63"), ("count", True, "integer"),
+    ("count", 10 ** 6, "at most"), ("count", "3", "integer"),
+    ("vector", [True, 1.0], "real numbers"), ("vector", [1.0, float("inf")], "finite"), ("vector", [], "empty"),
+    ("vector", [[1.0], [2.0, 3.0]], "rectangular"), ("vector", [10 ** 400], "too large"),
+    ("vector", {"a": 1}, "list of numbers"), ("vector", "12", "list of numbers"), ("vector", np.array([True]), "real"),
+    ("weights", [1.0], "one entry per entry of vector"), ("index", [0.5], "integers"),
+    ("switch", 1, "true or false"), ("name", 3, "string"), ("flag", "maybe", "true or false"),
+])
+def test_conversion_is_total(name, value, words):
+    with pytest.raises(ParameterError) as info:
+        Strict(**{name: value})
+    assert info.value.parameter == name and words in str(info.value)
+
+
+def test_nesting_and_size_limits():
+    deep = 1
+    for _ in range(MAX_DEPTH + 1):
+        deep = [deep]
+    with pytest.raises(ParameterError, match="nested too deeply"):
+        Strict(vector=deep)
+    with pytest.raises(ParameterError, match="too large"):
+        require_memory("n", 1e30, "everything")
+    assert Strict(switch="false").switch is False and Strict(count=4.0).count == 4
+
+
+def test_text_beyond_the_decoders_limits_is_bad_input(tmp_path):
+    with pytest.raises(ParameterError, match="nested too deeply"):
+        parse_overrides(["vector=" + "[" * 5000 + "1" + "]" * 5000])
+    with pytest.raises(ParameterError) as info:
+        parse_overrides(["count=" + "1" * 5000])
+    assert info.value.parameter == "count"
+    (tmp_path / "p.json").write_bytes(b'{"name": "\xe9"}')
+    with pytest.raises(ParameterError, match="UTF-8"):
+        Strict.load(tmp_path / "p.json")
+
+
+def test_a_cross_field_rule_names_the_parameter_given():
+    with pytest.raises(ParameterError) as info:
+        Strict.from_mapping({"vector": [1.0, 2.0, 3.0]})
+    assert info.value.parameter == "vector" and "weights" in str(info.value)
