@@ -66,3 +66,17 @@ def test_transition_exposes_distributions_and_policies():
     hh = path.outputs["household_path"]
     assert hh.distributions.shape == (T, 3, 120) and hh.savings.shape == (T, 3, 120)
     assert np.allclose(np.einsum("tzk,tzk->t", hh.distributions, hh.savings), path.outputs["A"])
+
+
+def test_model_jacobian_equals_finite_differences_of_the_economy():
+    """The chain-rule Jacobians of the targets and outputs against two-sided differences of whole
+    equilibrium paths (every period of K and Z)."""
+    from equilibria.dynamics.transition import finite_difference_jacobian
+    model = KrusellSmithModel(KrusellSmithParameters(income_points=3, asset_points=60, asset_max=150.0))
+    T = 12
+    outputs = ("asset_market", "goods_market", "C", "r", "w", "Y")
+    J = model.jacobian(T)
+    fd = finite_difference_jacobian(model, T, inputs=("K", "Z"), outputs=outputs, step=1e-6)
+    for key, value in fd.items():
+        scale = max(np.max(np.abs(value)), 1e-6)
+        assert np.max(np.abs(J[key] - value)) < 1e-5 * scale, key

@@ -151,7 +151,11 @@ class KrusellSmithModel(SequenceModel):
         return self._household_jacobian[T]
 
     def jacobian(self, T, outputs=None):
-        """Chain rule through the firm: d(r, w, Y)_t / dK_{t-1} and / dZ_t, then the households."""
+        """Chain rule through the firm: d(r, w, Y)_t / dK_{t-1} and / dZ_t, then the households.
+
+        The firm's Jacobians are a scalar times the lag matrix (K) or the identity (Z), so the
+        products with the household Jacobians are column shifts, not matrix products.
+        """
         p, v = self.params, self.steady_state
         a, K, Z = p.alpha, v["K"], v["Z"]
         d = {("r", "K"): a * (a - 1.0) * Z * K ** (a - 2.0), ("r", "Z"): a * K ** (a - 1.0),
@@ -165,8 +169,11 @@ class KrusellSmithModel(SequenceModel):
             J[(price, "K")] = d[(price, "K")] * lag
             J[(price, "Z")] = d[(price, "Z")] * eye
         for agg in ("A", "C"):
-            for x in ("K", "Z"):
-                J[(agg, x)] = H[(agg, "r")] @ J[("r", x)] + H[(agg, "w")] @ J[("w", x)]
+            direct = d[("r", "Z")] * H[(agg, "r")] + d[("w", "Z")] * H[(agg, "w")]
+            J[(agg, "Z")] = direct
+            shifted = np.zeros((T, T))               # (H lag)[:, s] = H[:, s + 1]
+            shifted[:, :-1] = d[("r", "K")] * H[(agg, "r")][:, 1:] + d[("w", "K")] * H[(agg, "w")][:, 1:]
+            J[(agg, "K")] = shifted
         J[("I", "K")] = eye - (1.0 - p.depreciation) * lag
         J[("asset_market", "K")] = J[("A", "K")] - eye
         J[("asset_market", "Z")] = J[("A", "Z")]
