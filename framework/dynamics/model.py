@@ -34,6 +34,7 @@ import numpy as np
 from ..blas import single_threaded_blas
 from ..equilibrium import SolveReport
 from ..errors import ConvergenceError, ParameterError
+from .codegen import compile_sequence, compile_vector
 from .modelfile import ModelDefinition, ModelError, definition_from_mapping, parse_model_text, read_model_file
 
 __all__ = ["Model", "SteadyState", "LinearSystem"]
@@ -62,13 +63,6 @@ class LinearSystem:
     B: np.ndarray = attrs.field(eq=False)
     C: np.ndarray = attrs.field(eq=False)
     D: np.ndarray = attrs.field(eq=False)
-
-
-def _compile(symbols_args, expressions):
-    """One Python function computing all ``expressions`` from the argument lists (with CSE)."""
-    import sympy as sp
-
-    return sp.lambdify(symbols_args, list(expressions), modules="math", cse=True, docstring_limit=0)
 
 
 class Model:
@@ -117,8 +111,9 @@ class Model:
         self.static = [v for v in self.variables if v not in self.predetermined and v not in has_lead]
         self.state_variables = list(self.predetermined)
         self.state_index = np.array([self.variables.index(v) for v in self.state_variables], dtype=int)
+        self._variable_position = {v: i for i, v in enumerate(self.variables)}
 
-        self._residual = _compile([z, params], definition.equations)
+        self._residual = compile_vector([z, params], definition.equations, "residuals")
         rows, cols, derivatives = [], [], []
         column = {s: j for j, s in enumerate(z)}
         for i, expr in enumerate(definition.equations):
@@ -130,21 +125,28 @@ class Model:
                     derivatives.append(d)
         self._jac_rows = np.array(rows, dtype=int)
         self._jac_cols = np.array(cols, dtype=int)
-        self._jacobian_entries = _compile([z, params], derivatives)
+        self._jacobian_entries = compile_vector([z, params], derivatives, "jacobian_entries")
         self._jac_width = 3 * n + ne
 
-        self._derived = [(self.parameters.index(p), _compile([params], [e])) for p, e in definition.derived.items()]
+        self._derived_index = [self.parameters.index(p) for p in definition.derived]
+        self._derived = compile_sequence(params, [(sp.Symbol(p), e) for p, e in definition.derived.items()],
+                                         "derived_parameters") if definition.derived else None
         self._defaults = np.array([definition.parameter_values.get(p, np.nan) for p in self.parameters])
-        for p, e in definition.derived.items():
-            self._defaults[self.parameters.index(p)] = np.nan
-        self._closed = []
-        earlier = []
-        for key, value in definition.steady_state:
-            if isinstance(value, sp.Expr):
-                self._closed.append((key, _compile([params, earlier[:]], [value]), False))
-            else:
-                self._closed.append((key, value, True))
-            earlier.append(sp.Symbol(key))
+        self._closed_names = [key for key, _ in definition.steady_state]
+        if all(isinstance(value, sp.Expr) for _, value in definition.steady_state):
+            self._closed_all = compile_sequence(params, [(sp.Symbol(k), v) for k, v in definition.steady_state],
+                                                "closed_forms")
+            self._closed = []
+        else:
+            self._closed_all = None
+            self._closed = []
+            earlier = []
+            for key, value in definition.steady_state:
+                if isinstance(value, sp.Expr):
+                    self._closed.append((key, compile_vector([params, earlier[:]], [value], "closed_form"), False))
+                else:
+                    self._closed.append((key, value, True))
+                earlier.append(sp.Symbol(key))
         self.setup_seconds = time.perf_counter() - started
 
     # ------------------------------------------------------------------ construction
@@ -186,12 +188,12 @@ class Model:
                 raise ParameterError(key, "must be a finite real number", value)
             p[index] = float(value)
             given.add(index)
-        for index, function in self._derived:
-            if index not in given:
-                try:
-                    p[index] = function(p.tolist())[0]
-                except (ValueError, ZeroDivisionError, OverflowError) as exc:
-                    raise ParameterError(self.parameters[index], f"cannot be computed ({exc})") from None
+        if self._derived is not None:
+            try:
+                p[self._derived_index] = self._derived(p.tolist(), given)
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+                raise ParameterError(", ".join(self.parameters[i] for i in self._derived_index),
+                                     f"cannot be computed ({exc})") from None
         missing = [self.parameters[i] for i in np.flatnonzero(~np.isfinite(p))]
         if missing:
             raise ParameterError(missing[0], "has no (finite) value")
@@ -231,15 +233,28 @@ class Model:
     # ------------------------------------------------------------------ steady state
     def _closed_forms(self, p, y):
         """Apply the steady-state function and closed forms to ``y`` in place; return names set."""
-        named = dict(zip(self.parameters, p.tolist()))
         fixed = set()
         if self.definition.steady_state_function is not None:
+            named = dict(zip(self.parameters, p.tolist()))
             out = self.definition.steady_state_function(dict(named))
             for key, value in out.items():
                 if key not in self.variables:
                     raise ParameterError(key, "returned by the steady-state function is not a variable")
                 y[self.variables.index(key)] = float(value)
                 fixed.add(key)
+        if self._closed_all is not None:
+            if not self._closed_names:
+                return fixed
+            try:
+                values = self._closed_all(p.tolist())
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+                raise ConvergenceError(f"steady state: the closed forms cannot be evaluated ({exc})") from None
+            for key, value in zip(self._closed_names, values):
+                if key in self._variable_position:
+                    y[self._variable_position[key]] = value
+                    fixed.add(key)
+            return fixed
+        named = dict(zip(self.parameters, p.tolist()))
         earlier = []
         for key, function, is_python in self._closed:
             try:

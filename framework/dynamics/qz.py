@@ -79,26 +79,37 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
 
 
 def _solve_dynamic(A, B, C, D, state_index, threshold):
-    """Klein's QZ solution of a system (see the module docstring)."""
-    from scipy.linalg import lu_factor, lu_solve, ordqz
+    """Klein's QZ solution of a system without static variables (see the module docstring)."""
+    from scipy.linalg import lu_factor, lu_solve, ordqz, solve_triangular
 
     n = A.shape[0]
     ns = len(state_index)
-    m = n + ns
+    leads = np.flatnonzero(A.any(axis=0))
+    nf = leads.size
+    in_leads = np.zeros(n, dtype=bool)
+    in_leads[leads] = True
+    mixed = [s for s, v in enumerate(state_index) if in_leads[v]]          # states that also have a lead
+    only_lagged = [s for s, v in enumerate(state_index) if not in_leads[v]]
+    m = ns + nf
     F = np.zeros((m, m))
     G = np.zeros((m, m))
-    F[:n, ns:] = A
-    F[n:, :ns] = np.eye(ns)
+    F[:n, ns:] = A[:, leads]
+    lagged_columns = state_index[only_lagged]
+    F[:n, only_lagged] = B[:, lagged_columns]                 # x_p(t) = k_p(t+1)
     G[:n, :ns] = -C[:, state_index]
-    G[:n, ns:] = -B
-    G[n + np.arange(ns), ns + np.asarray(state_index, dtype=int)] = 1.0
+    G[:n, ns:] = -B[:, leads]
+    position = np.full(n, -1)
+    position[leads] = np.arange(nf)
+    for r, s in enumerate(mixed):                             # k_m(t+1) = x_m(t)
+        F[n + r, s] = 1.0
+        G[n + r, ns + position[state_index[s]]] = 1.0
     limit = threshold * threshold
 
     def stable(alpha, beta):
         return (alpha.real ** 2 + alpha.imag ** 2) < limit * beta * beta
 
     try:
-        _, _, alpha, beta, _, Z = ordqz(G, F, sort=stable, output="real", check_finite=False)
+        AA, BB, alpha, beta, _, Z = ordqz(G, F, sort=stable, output="real", check_finite=False)
     except (ValueError, np.linalg.LinAlgError) as exc:
         raise ConvergenceError(f"QZ decomposition failed: {exc}") from None
     absalpha = np.abs(alpha)
@@ -115,17 +126,19 @@ def _solve_dynamic(A, B, C, D, state_index, threshold):
         raise DeterminacyError(unstable, n_finite - ns)
     order = np.argsort(np.abs(eigenvalues))
     eigenvalues = eigenvalues[order]
-    if ns == 0:
-        P = np.zeros((n, 0))
-    else:
+    P = np.zeros((n, ns))
+    if ns:
         Z11 = Z[:ns, :ns]
-        Z21 = Z[ns:, :ns]
         lu = lu_factor(Z11.T, check_finite=False)
         pivots = np.abs(np.diag(lu[0]))
         if not pivots.min() > 1e-12 * max(1.0, pivots.max()):
             raise ConvergenceError("the stable block does not determine the predetermined variables "
                                    "(Klein's rank condition fails)")
-        P = lu_solve(lu, Z21.T, check_finite=False).T
+        P[leads] = lu_solve(lu, Z[ns:, :ns].T, check_finite=False).T          # x_f(t) = Z21 Z11^-1 k(t)
+        if only_lagged:
+            # k(t+1) = Z11 BB11^-1 AA11 Z11^-1 k(t); its rows for the states without a lead
+            theta = solve_triangular(BB[:ns, :ns], AA[:ns, :ns], check_finite=False)   # BB is triangular
+            P[lagged_columns] = lu_solve(lu, (Z11[only_lagged] @ theta).T, check_finite=False).T
     M = B.copy()
     if ns:
         M[:, state_index] += A @ P
