@@ -68,6 +68,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 __all__ = ["Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "get_executor", "make_executor",
+           "configured_scheduler",
            "executor_scope", "executor_of", "EXECUTORS", "chunk_ranges", "uniform_rows", "map_chunks",
            "draw_rng", "map_draws", "bootstrap", "DRAW_BLOCK"]
 
@@ -181,6 +182,8 @@ class DaskExecutor(Executor):
         Seconds to wait for the scheduler to answer (and for ``workers`` to join); default
         dask's ``distributed.comm.timeouts.connect``.
 
+    Notes
+    -----
     A worker lost during a run (killed, out of memory, its node gone) is handled by dask: the
     scheduler runs its tasks again elsewhere, and since a task's result depends only on its
     item the answer does not change.  An unreachable scheduler raises
