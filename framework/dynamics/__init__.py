@@ -22,6 +22,7 @@ _EXPORTS = {
     "solve_linear": "qz",
     "LinearSolution": "solution", "Moments": "solution",
     "irf_figure": "figures",
+    "SequenceModel": "transition", "TransitionResult": "transition", "linear_transition": "transition", "solve_transition": "transition", "general_equilibrium_jacobian": "transition", "finite_difference_jacobian": "transition", "EconomyTransition": "transition", "fake_news_jacobian": "fake_news",
 }
 
 __all__ = sorted(_EXPORTS)
