@@ -132,7 +132,7 @@ class TwoCountry:
             slope = (1 - gl) * 2 * t * (chi * (theta[:, None] - theta[None, :])).sum(axis=1)
             return self.phibar * (theta - self.endowment) + (self.eta - 1) * slope / 2 * 1.0
 
-        return optimize.fsolve(foc, self.endowment * 0.5, xtol=1e-14)
+        return optimize.fsolve(foc, self.endowment * 0.5, xtol=1e-12)
 
     def spillover(self, h=1e-5):
         """d ln U_d / d theta_2 at the equilibrium positions (both countries)."""
