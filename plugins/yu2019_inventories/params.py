@@ -54,7 +54,7 @@ class InventoryParameters(Parameters):
     psi_l = param(1.2, description="ψ_l, labor disutility coefficient, eq. (1.3)", converter=as_float,
                   validator=positive)
     g_share = param(0.16, description="g*, government consumption over output, G = g* Y (section 1.3.5)",
-                    converter=as_float, validator=in_open_interval(0.0, 1.0))
+                    converter=as_float, validator=nonnegative)
     rho_r = param(0.81, description="ρ_R, interest-rate smoothing, eq. (1.28)", converter=as_float,
                   validator=in_open_interval(-1.0, 1.0))
     phi_pi = param(2.03, description="φ_π, response to inflation, eq. (1.28)", converter=as_float,
@@ -114,6 +114,8 @@ class InventoryParameters(Parameters):
             raise ParameterError("theta", "must exceed 1 (θ > 1, eq. 1.5)", self.theta)
         if self.theta_w <= 1.0:
             raise ParameterError("theta_w", "must exceed 1 (θ_w > 1, eq. 1.21)", self.theta_w)
+        if self.g_share >= 1.0:
+            raise ParameterError("g_share", "must be below 1", self.g_share)
         if self.sigma_v <= 0.0:
             raise ParameterError("sigma_v", "must be positive", self.sigma_v)
         if self.mu < 0.0:
