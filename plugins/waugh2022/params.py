@@ -25,6 +25,7 @@ DEFAULT_TRADE_COSTS = [[1.0, 1.5, 1.8],
 MAX_COUNTRIES = 500          # an M x M equilibrium solved by a dense Newton-type method
 MAX_INCOME_POINTS = 200      # states of the income chain (an M x z x a household problem)
 MAX_ASSET_POINTS = 20_000
+MAX_INCOME_SPREAD = 1e8      # max z / min z of the income chain
 
 @attrs.frozen(kw_only=True)
 class WaughParameters(Parameters):
@@ -147,12 +148,28 @@ class WaughParameters(Parameters):
             raise ParameterError("borrowing_limit", "must be a number or one entry per country", self.borrowing_limit)
         if self.asset_max <= 0:
             raise ParameterError("asset_max", "must be positive", self.asset_max)
+        if self.model == "static":
+            return  # the income chain is built only by the models that use it
+        self._check_income_chain()
         if self.model != "incomplete_markets":
-            return  # the income chain is built only by the model that uses it
+            return
         limit = self.natural_borrowing_limit()
         if np.any(self.borrowing_limits >= limit):
             raise ParameterError("borrowing_limit", f"must be below the natural borrowing limit z_min β/(1-β) = "
                                                     f"{limit:.4g} mean incomes", self.borrowing_limit)
+
+    def _check_income_chain(self) -> None:
+        """The chain's states must be finite, positive and within a factor MAX_INCOME_SPREAD of each other."""
+        with np.errstate(all="ignore"):
+            z, _ = self.income_chain
+            spread = float(z.max() / z.min()) if z.size and np.all(np.isfinite(z)) and z.min() > 0 else np.inf
+        if not spread <= MAX_INCOME_SPREAD:
+            if self.income_states is not None:
+                name = "income_states"
+            else:
+                name = "income_volatility" if self.income_volatility > 1.0 else "income_persistence"
+            raise ParameterError(name, f"gives income states spread over more than a factor {MAX_INCOME_SPREAD:g} "
+                                       f"(max z / min z = {spread:.3g})")
 
     def check(self) -> None:
         m = self.countries
