@@ -20,6 +20,22 @@ cimport numpy as cnp
 cnp.import_array()
 
 
+cdef void _expect(const double[:, ::1] transition, double scale, const double[:, ::1] source,
+                  double[:, ::1] out, Py_ssize_t nz, Py_ssize_t n) noexcept nogil:
+    """out = scale P source (rows of P with zero weight skipped)."""
+    cdef Py_ssize_t z, zp, i
+    cdef double p
+    for z in range(nz):
+        for i in range(n):
+            out[z, i] = 0.0
+        for zp in range(nz):
+            p = scale * transition[z, zp]
+            if p == 0.0:
+                continue
+            for i in range(n):
+                out[z, i] += p * source[zp, i]
+
+
 def policy_responses(const double[:, ::1] transition, double beta,
                      const double[:, ::1] dX_dW, const double[:, ::1] t, const double[:, ::1] slope,
                      const unsigned char[:, ::1] free, const cnp.int64_t[:, ::1] bracket,
@@ -32,8 +48,8 @@ def policy_responses(const double[:, ::1] transition, double beta,
     """
     cdef Py_ssize_t b = savings.shape[0], T = savings.shape[1]
     cdef Py_ssize_t nz = savings.shape[2], n = savings.shape[3]
-    cdef Py_ssize_t q, s, z, zp, i, m
-    cdef double dx, da, p, w
+    cdef Py_ssize_t q, s, z, i, m
+    cdef double dx, da, w
     dva_arr = np.empty((nz, n))
     dX_arr = np.empty((nz, n))
     cdef double[:, ::1] dva = dva_arr
@@ -50,15 +66,8 @@ def policy_responses(const double[:, ::1] transition, double beta,
                     dva[z, i] = dR[q] * marginal_c[z, i] - curvature[z, i] * (dx - da)
             for s in range(1, T):
                 # dX = dX_dW * beta P dV_a'
+                _expect(transition, beta, dva, dX, nz, n)
                 for z in range(nz):
-                    for i in range(n):
-                        dX[z, i] = 0.0
-                    for zp in range(nz):
-                        p = beta * transition[z, zp]
-                        if p == 0.0:
-                            continue
-                        for i in range(n):
-                            dX[z, i] += p * dva[zp, i]
                     for i in range(n):
                         dX[z, i] *= dX_dW[z, i]
                 for z in range(nz):
@@ -85,23 +94,15 @@ def lottery_expectations(const double[:, ::1] outcome, const double[:, ::1] tran
     K = out.shape[0]. The NumPy twin is ``equilibria.dynamics.fake_news.lottery_expectations``.
     """
     cdef Py_ssize_t K = out.shape[0], nz = outcome.shape[0], n = outcome.shape[1]
-    cdef Py_ssize_t k, z, zp, i, m
-    cdef double p, lo, hi
+    cdef Py_ssize_t k, z, i, m
+    cdef double lo, hi
     cur_arr = np.array(outcome, dtype=float, order="C")
     ahead_arr = np.empty((nz, n))
     cdef double[:, ::1] cur = cur_arr
     cdef double[:, ::1] ahead = ahead_arr
     with nogil:
         for k in range(K):
-            for z in range(nz):
-                for i in range(n):
-                    ahead[z, i] = 0.0
-                for zp in range(nz):
-                    p = transition[z, zp]
-                    if p == 0.0:
-                        continue
-                    for i in range(n):
-                        ahead[z, i] += p * cur[zp, i]
+            _expect(transition, 1.0, cur, ahead, nz, n)
             for z in range(nz):
                 for i in range(n):
                     m = index[z, i]

@@ -12,34 +12,17 @@ The pieces, each usable alone:
   from these pieces: steady state, transition paths and sequence-space Jacobians of its
   aggregates with respect to its inputs (fake-news algorithm, exact derivatives).
 
-Names are imported on first use.
 """
-from importlib import import_module
+from .block import HouseholdPath, IncomeFluctuationBlock, SteadyState, income_chain
+from .distribution import (aggregate, expectation_step, exogenous_stationary, forward_numpy, forward_step,
+                           lottery, lottery_numpy, stationary_distribution, stationary_numpy)
+from .egm import (HouseholdSolution, StepResult, backward_step, consumption_equivalent, egm_step_numpy,
+                  euler_errors, initial_guess, natural_borrowing_limit, solve_household, solve_household_numpy,
+                  solve_household_vfi, utility, value_parts)
 
-_EXPORTS = {
-    "HouseholdSolution": "egm", "StepResult": "egm", "solve_household": "egm",
-    "solve_household_numpy": "egm", "egm_step_numpy": "egm", "solve_household_vfi": "egm",
-    "backward_step": "egm", "initial_guess": "egm", "utility": "egm", "euler_errors": "egm",
-    "natural_borrowing_limit": "egm", "value_parts": "egm", "consumption_equivalent": "egm",
-    "lottery": "distribution", "lottery_numpy": "distribution", "forward_numpy": "distribution",
-    "forward_step": "distribution", "expectation_step": "distribution",
-    "stationary_distribution": "distribution", "stationary_numpy": "distribution",
-    "aggregate": "distribution", "exogenous_stationary": "distribution",
-    "IncomeFluctuationBlock": "block", "SteadyState": "block", "HouseholdPath": "block",
-    "income_chain": "block",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'equilibria.household' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = ["HouseholdSolution", "StepResult", "solve_household", "solve_household_numpy", "egm_step_numpy",
+           "solve_household_vfi", "backward_step", "initial_guess", "utility", "euler_errors",
+           "natural_borrowing_limit", "value_parts", "consumption_equivalent", "lottery", "lottery_numpy",
+           "forward_numpy", "forward_step", "expectation_step", "stationary_distribution", "stationary_numpy",
+           "aggregate", "exogenous_stationary", "IncomeFluctuationBlock", "SteadyState", "HouseholdPath",
+           "income_chain"]
