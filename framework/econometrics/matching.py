@@ -2,8 +2,9 @@
 
 ``J(ϑ) = (Ψ̂ - Ψ(ϑ))' V^{-1} (Ψ̂ - Ψ(ϑ))`` with ``Ψ`` stacked variable by variable and ``V`` block
 diagonal: one block per variable, the covariance of that variable's responses across periods
-(from bootstrap or Monte Carlo draws), each entry ``(j, k)`` multiplied by ``max(j, k)`` (periods
-counted from one) so that early periods weigh more.
+(from bootstrap or Monte Carlo draws), each entry ``(j, k)`` multiplied by ``√(j k)`` (periods
+counted from one): the variance of period ``j`` is inflated ``j`` times so that early periods weigh
+more, and the block stays positive definite (a ``max(j, k)`` weighting would not).
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ __all__ = ["weighted_block_covariance", "matching_criterion", "criterion_decompo
 
 
 def weighted_block_covariance(draws: np.ndarray, weighted: bool = True) -> list[np.ndarray]:
-    """One (m, m) block per variable from ``draws`` (draws, m, n); entries times ``max(j, k)`` if ``weighted``."""
+    """One (m, m) block per variable from ``draws`` (draws, m, n); entries times ``√(j k)`` if ``weighted``."""
     draws = np.asarray(draws, dtype=float)
     m = draws.shape[1]
-    weights = np.maximum.outer(np.arange(1, m + 1), np.arange(1, m + 1)) if weighted else np.ones((m, m))
+    root = np.sqrt(np.arange(1, m + 1))
+    weights = np.outer(root, root) if weighted else np.ones((m, m))
     return [np.cov(draws[:, :, i], rowvar=False) * weights for i in range(draws.shape[2])]
 
 

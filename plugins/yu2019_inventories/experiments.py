@@ -83,6 +83,12 @@ def run_steady_state(params: InventoryParameters, options) -> Result:
                          f"{ss.stockout_probability:.4f}."])
 
 
+def _estimation_parameters():
+    from .estimation import EstimationParameters
+
+    return EstimationParameters
+
+
 def _ri_params(params: InventoryParameters) -> InventoryParameters:
     return params if params.firms == "rational_inattention" else for_firms(params, "rational_inattention")
 
@@ -148,6 +154,101 @@ def run_sensitivity(params: InventoryParameters, options) -> Result:
                   figures={"sensitivity": figure})
 
 
+# --------------------------------------------------------------------------- money
+def money_parameters(params: InventoryParameters) -> InventoryParameters:
+    """Section 1.6.3: no government, no habit, ξ_w = 0.90, other parameters from Table 1.1's RI column."""
+    return _ri_params(params).replace(g_share=0.0, habit=0.0, xi_w=0.90)
+
+
+def run_money(params: InventoryParameters, options) -> Result:
+    """A 0.6% fall in the money supply under cash in advance (section 1.6.3, Figures 1.15-1.16)."""
+    from .model import linearize
+    from .ri_equilibrium import MONEY_SHOCK, _report_units, solve_ri
+    from .sequence import StackedSystem
+
+    ri_params = money_parameters(params)
+    calvo_params = for_firms(params, "calvo").replace(g_share=0.0, habit=0.0)
+    model, _, system = linearize(calvo_params, money=True)
+    T = ri_params.ma_lags
+    stacked = StackedSystem(system, T)
+    everything = stacked.partition(np.arange(model.n), np.arange(model.n))
+    calvo = _report_units(model, everything.solve(np.zeros(model.n * T), stacked.impulse(2, MONEY_SHOCK)), T)
+    series, rows, data = {}, [], {}
+    try:
+        eq = solve_ri(ri_params, shock="eps_m")
+        series["rational_inattention"] = eq.paths
+    except ConvergenceError as exc:
+        eq = None
+        data["rational_inattention_error"] = str(exc)
+    series["calvo"] = calvo
+    names = ("C", "mc", "PI", "sales", "inv", "isr", "Y", "rr")
+    for label, paths in series.items():
+        c, mc = np.asarray(paths["C"][:8]), np.asarray(paths["mc"][:8])
+        share = float(np.sum(np.abs(mc)) / np.sum(np.abs(c))) if np.any(c) else float("nan")
+        rows.append([label, float(c[0]), float(mc[0]), share * 100.0,
+                     float(np.asarray(paths["inv"])[1] - np.asarray(paths["sales"])[1])])
+        data[label] = {k: np.asarray(paths[k])[:ri_params.horizon] for k in names}
+        data[label]["markup_share_percent"] = share * 100.0
+    figure = _grid_figure(series, names, "Responses to a 0.6% fall in the money supply (percent deviations)")
+    table = Table(columns=["firms", "consumption q0", "real marginal cost q0", "markup term share, 8 quarters (%)",
+                           "inventories - sales q1"], rows=rows,
+                  caption="Kryvtsov-Midrigan decomposition: Δln C = [Δln M - Δln Λ] + [Δln Λ - Δln P]; the markup "
+                          "term is the real marginal cost; the text reports a 24% markup share under RI")
+    return Result(data=data, tables={"money": table}, figures={"money": figure})
+
+
+# --------------------------------------------------------------------------- estimate
+def run_estimate(params, options) -> Result:
+    """Item 4: VAR and local projections on the data, Monte Carlo V, estimation of the Calvo model,
+    the criterion decomposition of Table 1.2 (RI at Table 1.1's parameters beside the estimated Calvo)."""
+    from equilibria.econometrics import criterion_decomposition, irf_bands, weighted_block_covariance
+
+    from . import estimation as est
+
+    synthetic = params.data == "synthetic"
+    data = est.read_dataset(est.SYNTHETIC_FILE if synthetic else params.data)
+    order = params.policy_order or ("first" if synthetic else "last")
+    irf, draws, lp = est.data_responses(data, lags=params.var_lags, policy_order=order, draws=params.draws,
+                                        seed=params.seed, executor=options.get("executor"))
+    blocks = weighted_block_covariance(draws[:, 1:, :])
+    lower, upper = irf_bands(draws)
+    calvo = for_firms(params, "calvo") if params.firms != "calvo" else params
+    fit = est.estimate(calvo, irf, blocks)
+    truth = est.EstimationParameters(firms="calvo")
+    rows = [[name, fit.values[name], getattr(truth, name) if synthetic else float("nan"), est.BOUNDS[name][0],
+             est.BOUNDS[name][1]] for name in est.ESTIMATED]
+    decomposition = {"calvo (estimated)": fit.decomposition}
+    notes = [f"{len(data)} quarters; VAR({params.var_lags}) with the funds rate ordered {order}; {params.draws} "
+             f"Monte Carlo draws; J = {fit.criterion:.4g} after {fit.evaluations} model solves "
+             f"({fit.seconds:.3g} s)."]
+    try:
+        from .ri_equilibrium import solve_ri
+
+        ri = solve_ri(_ri_params(params))
+        scale = est.POLICY_IMPACT / float(ri.paths["R"][0])
+        ri_irf = np.column_stack([ri.paths[est.MODEL_NAMES[c]][:est.HORIZON] * scale for c in est.MATCHED])
+        decomposition["rational inattention (Table 1.1)"] = criterion_decomposition(irf[1:], ri_irf[1:], blocks)
+    except ConvergenceError as exc:
+        notes.append(f"RI model not solved: {exc}")
+    columns = ["model", *est.MATCHED, "sum"]
+    table_12 = Table(columns=columns, rows=[[k, *v, float(np.sum(v))] for k, v in decomposition.items()],
+                     caption="Decomposition of the estimation criterion by matched series (Table 1.2)")
+    figure = _grid_figure({"VAR": dict(zip(est.MATCHED, irf.T)), "local projection": dict(zip(est.MATCHED, lp.T)),
+                           "VAR 2.5%": dict(zip(est.MATCHED, lower.T)), "VAR 97.5%": dict(zip(est.MATCHED, upper.T)),
+                           "Calvo (estimated)": dict(zip(est.MATCHED, fit.model_irf.T))}, est.MATCHED,
+                          "Responses to a 0.60% (annualized) funds-rate shock", ncols=3)
+    return Result(data={"estimates": fit.values, "criterion": fit.criterion,
+                        "decomposition": {k: dict(zip(est.MATCHED, v)) for k, v in decomposition.items()},
+                        "var_irf": dict(zip(est.MATCHED, irf.T)), "local_projection_irf": dict(zip(est.MATCHED, lp.T)),
+                        "bands": {"lower": dict(zip(est.MATCHED, lower.T)), "upper": dict(zip(est.MATCHED, upper.T))},
+                        "policy_order": order},
+                  tables={"estimates": Table(columns=["parameter", "estimate", "generating value", "lower bound",
+                                                      "upper bound"], rows=rows,
+                                             caption="Impulse-response matching estimates of the Calvo model"),
+                          "table_1_2": table_12},
+                  figures={"estimate": figure}, notes=notes)
+
+
 EXPERIMENTS = [
     Experiment(name="irf", description="responses to a 0.60% (annualized) interest-rate shock, RI and Calvo "
                                        "(Figure 1.8)", run=run_irf, headline=True),
@@ -155,6 +256,11 @@ EXPERIMENTS = [
                run=run_steady_state, headline=True),
     Experiment(name="first_best", description="RI: actual versus first-best Z and p (Figures 1.10-1.11)",
                run=run_first_best),
+    Experiment(name="money", description="a 0.6% fall in the money supply under cash in advance (section 1.6.3)",
+               run=run_money),
+    Experiment(name="estimate", description="VAR, local projections, Monte Carlo V and impulse-response matching "
+                                            "of the Calvo model on the shipped or a user's CSV (eq. 1.43, Table 1.2)",
+               run=run_estimate, parameters=_estimation_parameters()),
     Experiment(name="sensitivity", description="RI: profit loss and information flows as μ and σ_r vary "
                                                "(Tables 1.4-1.5)", run=run_sensitivity),
 ]

@@ -49,7 +49,7 @@ def model_parameters(params: InventoryParameters, ss: SteadyState | None = None)
     ss = ss or steady_state(params)
     return {"beta": params.beta, "theta": params.theta, "theta_w": params.theta_w, "dz": params.delta_z,
             "sv": params.sigma_v, "psi_l": params.psi_l, "g": params.g_share, "rho_r": params.rho_r,
-            "phi_pi": params.phi_pi, "phi_y": params.phi_y, "h": params.habit, "xi_p": params.xi_p,
+            "phi_pi": params.phi_pi, "phi_y": params.phi_y, "h": params.habit, "xi_p": params.xi_p, "mon": 0.0,
             "iota_p": params.iota_p, "xi_w": params.xi_w, "iota_w": params.iota_w, "sigma_c": params.sigma_c,
             "sigma_l": params.sigma_l, "alpha": params.alpha, "rho_a": params.rho_a, "y_ss": ss.output}
 
@@ -70,23 +70,27 @@ def steady_state_levels(params: InventoryParameters, ss: SteadyState | None = No
             "Psi": ss.expected_sales_factor, "Phi": float(taste.price_weight(v)), "M": eps / (eps - 1.0), "K": k,
             "lpstar": lp, "qsum": 0.0, "psum": lp / (1.0 - params.beta * params.xi_p),
             "msum": lp / (1.0 - params.beta * params.xi_p), "isr": ss.inventory_sales_ratio,
-            "profit": (p - ss.real_marginal_cost) * ss.sales, "markup": ss.markup, "rr": ss.interest_rate}
+            "profit": (p - ss.real_marginal_cost) * ss.sales, "markup": ss.markup, "rr": ss.interest_rate,
+            "mreal": ss.consumption}
 
 
-def linearize(params: InventoryParameters, ss: SteadyState | None = None):
+def linearize(params: InventoryParameters, ss: SteadyState | None = None, money: bool = False):
     """``(model, steady state, LinearSystem)``: the first-order system at the A.3 steady state."""
     model = compiled_model()
     ss = ss or steady_state(params)
-    values = model_parameters(params, ss)
+    values = model_parameters(params, ss) | {"mon": 1.0 if money else 0.0}
     steady = model.steady_state(values, guess=steady_state_levels(params, ss))
     return model, steady, model.linearize(values, steady=steady)
 
 
-def solve_linear(params: InventoryParameters, ss: SteadyState | None = None):
-    """The QZ solution of the model file at ``params`` (raises ``DeterminacyError`` if not unique)."""
+def solve_linear(params: InventoryParameters, ss: SteadyState | None = None, money: bool = False):
+    """The QZ solution of the model file at ``params`` (raises ``DeterminacyError`` if not unique).
+
+    ``money=True`` replaces the Taylor rule by the cash-in-advance money rule of section 1.6.3.
+    """
     model = compiled_model()
     ss = ss or steady_state(params)
-    values = model_parameters(params, ss)
+    values = model_parameters(params, ss) | {"mon": 1.0 if money else 0.0}
     steady = model.steady_state(values, guess=steady_state_levels(params, ss))
     return model.solve(values, shock_std={"eps_r": params.sigma_r, "eps_a": params.sigma_a}, steady=steady)
 

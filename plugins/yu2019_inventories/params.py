@@ -141,4 +141,4 @@ def for_firms(params: InventoryParameters, firms: str) -> InventoryParameters:
     """The same predetermined parameters with Table 1.1's estimated column for ``firms``."""
     values = params.to_dict(jsonable=False)
     values.update({name: None for name in ESTIMATED}, firms=firms)
-    return InventoryParameters(**values)
+    return type(params)(**values)

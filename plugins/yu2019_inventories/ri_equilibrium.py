@@ -51,6 +51,8 @@ FIRM_VARIABLES = ("p", "Z", "vs", "sales", "inv", "Y", "L", "mc", "Fm", "Fp", "P
                   "lpstar", "qsum", "psum", "msum")
 FIRM_ROWS = (11, 12, 13, 14, 15, 16, 8, 7, 6, 5, 3, 4, 17, 18, 19, 21, 22)
 SHOCK_SIZE = {"eps_r": "sigma_r", "eps_a": "sigma_a"}
+#: Section 1.6.3: a 0.6% fall in the money supply.
+MONEY_SHOCK = -0.006
 #: Decisions enter the attention problem in percent deviations.
 ACTION_UNITS = 100.0
 #: Utility value of one bit per quarter per unit of μ, as a multiple of Ξ* p* sales* (see
@@ -102,12 +104,12 @@ class RIEquilibrium:
 class _Economy:
     """The affine map from actual decisions to first-best decisions for one parameter set."""
 
-    def __init__(self, params: InventoryParameters, T: int):
+    def __init__(self, params: InventoryParameters, T: int, money: bool = False):
         model = compiled_model()
         self.model = model
         self.flex = params if params.xi_p == 0.0 else params.replace(xi_p=0.0, iota_p=0.0)
         self.ss = steady_state(self.flex)
-        _, _, self.system = linearize(self.flex, self.ss)
+        _, _, self.system = linearize(self.flex, self.ss, money=money)
         self.stacked = StackedSystem(self.system, T)
         pos = {v: i for i, v in enumerate(model.variables)}
         self.dec = [pos[v] for v in DECISIONS]
@@ -162,10 +164,10 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
     """The RI equilibrium response to one innovation of one standard deviation (A.5)."""
     started = time.perf_counter()
     T = params.ma_lags
-    econ = economy or _Economy(params, T)
+    econ = economy or _Economy(params, T, money=shock == "eps_m")
     T = econ.T
     model = econ.model
-    size = getattr(params, SHOCK_SIZE[shock])
+    size = MONEY_SHOCK if shock == "eps_m" else getattr(params, SHOCK_SIZE[shock])
     rhs = econ.stacked.impulse(model.shocks.index(shock), size)
     H = hessians(econ.flex, econ.ss)
     # H is per squared log deviation; the attention problem works in percent deviations
