@@ -193,3 +193,16 @@ def test_shock_option_sizes_the_innovation():
     assert v == pytest.approx([0.01, 0.005, 0.0025])
     bad = CliRunner().invoke(main, ["dsge", str(model_path("nk")), "irf", "--shock", "eps_q=0.01"])
     assert bad.exit_code == 2 and "eps_q" in bad.stderr
+
+
+def test_zero_coefficients_do_not_change_the_classification():
+    """rho = 0 zeroes the lag's coefficient; the variable stays a state and the answer is exact."""
+    nk = load_model("nk")
+    solution = nk.solve({"rho_v": 0.0})
+    assert solution.irf("eps_v", size=1.0, periods=3)["v"] == pytest.approx([1.0, 0.0, 0.0])
+    from equilibria.plugins.textbook.models import nk_msv_response
+
+    exact = nk_msv_response(solution.parameters, np.array([1.0, 0.0, 0.0]))
+    assert solution.irf("eps_v", size=1.0, periods=3)["pi"] == pytest.approx(exact["pi"], abs=1e-12)
+    brock = load_model("brock_mirman").solve({"rho": 0.0})
+    assert brock.irf("eps_a", size=0.01, periods=3)["k"] == pytest.approx([1.0, 0.33, 0.33 ** 2])

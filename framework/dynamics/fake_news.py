@@ -66,7 +66,8 @@ def jacobian_from_fake_news(F):
 
 def fake_news_jacobian(*, distribution, transition, index, weight, grid, savings,
                        outcomes: Mapping[str, np.ndarray], outcome_responses: Mapping[str, np.ndarray],
-                       savings_response, T: int, inputs: Sequence[str], outputs: Sequence[str]) -> dict:
+                       savings_response, T: int, inputs: Sequence[str], outputs: Sequence[str],
+                       columns=None) -> dict:
     """Jacobians {(output, input): (T, T)} of outputs Y = <D, y> by the fake-news algorithm.
 
     Parameters
@@ -77,22 +78,29 @@ def fake_news_jacobian(*, distribution, transition, index, weight, grid, savings
     outcome_responses : output name -> (n_inputs, T, n_z, n_a) derivative of that policy today
         when the input moves s periods ahead (s = 0..T-1).
     savings_response : (n_inputs, T, n_z, n_a), the same for the savings policy (moves D).
+    columns : optional flat indices of the grid points kept in the responses, which are then
+        (n_inputs, T, len(columns)); every point with mass must be among them (points without
+        mass contribute nothing).
     """
     from equilibria.ext import egm_jacobian
+    from equilibria.household.derivatives import positions
 
     n_in, nz, n = len(inputs), *distribution.shape
+    position, width = positions(columns, nz, n)
+    mass = distribution.ravel() if columns is None else distribution.ravel()[columns]
+    da = np.ascontiguousarray(savings_response).reshape(n_in * T, width)
     cross = None
     if T > 1:
         factor = lottery_factor(distribution, index, grid, savings)
-        G = np.empty((len(outputs), T - 1, nz, n))
+        G = np.empty((len(outputs), T - 1, width))
         for a, o in enumerate(outputs):
             egm_jacobian.lottery_expectations(np.ascontiguousarray(outcomes[o], dtype=float), transition,
-                                              np.ascontiguousarray(index, dtype=np.int64), weight, factor, G[a])
-        da = np.ascontiguousarray(savings_response).reshape(n_in * T, nz * n)
-        cross = G.reshape(len(outputs) * (T - 1), nz * n) @ da.T                # (n_out (T-1), n_in T)
+                                              np.ascontiguousarray(index, dtype=np.int64), weight, factor,
+                                              position, G[a])
+        cross = G.reshape(len(outputs) * (T - 1), width) @ da.T                # (n_out (T-1), n_in T)
     result = {}
     for a, o in enumerate(outputs):
-        direct = np.einsum("zk,bszk->bs", distribution, outcome_responses[o])   # (n_in, T)
+        direct = (np.ascontiguousarray(outcome_responses[o]).reshape(n_in * T, width) @ mass).reshape(n_in, T)
         for b, x in enumerate(inputs):
             F = np.empty((T, T))
             F[0] = direct[b]

@@ -75,8 +75,8 @@ class Model:
     log_variables : ndarray of bool
         Which variables are approximated in logs.
     predetermined, forward, static, mixed : list of str
-        Classification: appears with ``(-1)`` (predetermined); with ``(+1)`` but not ``(-1)``
-        (forward-looking); at t only (static); with both shifts (mixed, also predetermined).
+        Classification: appears with ``(-1)`` (predetermined); with ``(+1)`` (forward-looking);
+        at t only (static); with both shifts (mixed: in both of the first two lists).
     state_variables : list of str
         The predetermined variables, whose values at t-1 are the state of the solution.
     """
@@ -104,14 +104,14 @@ class Model:
         params = [sp.Symbol(p) for p in self.parameters]
         z = lead + cur + lag + shocks
         used = set().union(*(e.free_symbols for e in definition.equations))
-        has_lead = {v for v, s in zip(self.variables, lead) if s in used}
         self.predetermined = [v for v, s in zip(self.variables, lag) if s in used]
-        self.forward = [v for v in self.variables if v in has_lead and v not in self.predetermined]
-        self.mixed = [v for v in self.predetermined if v in has_lead]
-        self.static = [v for v in self.variables if v not in self.predetermined and v not in has_lead]
+        self.forward = [v for v, s in zip(self.variables, lead) if s in used]
+        self.mixed = [v for v in self.predetermined if v in self.forward]
+        self.static = [v for v in self.variables if v not in self.predetermined and v not in self.forward]
         self.state_variables = list(self.predetermined)
         self.state_index = np.array([self.variables.index(v) for v in self.state_variables], dtype=int)
         self._variable_position = {v: i for i, v in enumerate(self.variables)}
+        self.lead_index = np.array([self.variables.index(v) for v in self.forward], dtype=int)
 
         self._residual = compile_vector([z, params], definition.equations, "residuals")
         rows, cols, derivatives = [], [], []
@@ -412,7 +412,8 @@ class Model:
         steady = steady or self.steady_state(p=p)
         system = self.linearize(steady=steady, p=p)
         with single_threaded_blas():  # small dense problems: threads only contend
-            policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D, self.state_index)
+            policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D, self.state_index,
+                                                       self.lead_index)
         return LinearSolution(model=self, parameters=dict(zip(self.parameters, p.tolist())), steady_state=steady,
                               system=system, policy=policy, impact=impact, eigenvalues=eigenvalues,
                               shock_std=std, seconds=time.perf_counter() - started)

@@ -12,10 +12,13 @@ them), the system is first order in ``w(t) = (k(t), x(t))``::
 
 QZ gives ``G = Q T Z'``, ``F = Q U Z'`` with the stable generalized eigenvalues ``T_ii / U_ii``
 (modulus below one) ordered first. A unique stable solution needs exactly ``ns`` of them
-(Blanchard–Kahn): then ``x(t) = Z21 Z11^{-1} k(t) = P k(t)`` for the deterministic part, and the
+(Blanchard–Kahn), that is as many unstable ones (infinite ones included) as variables with a
+lead: then ``x(t) = Z21 Z11^{-1} k(t) = P k(t)`` for the deterministic part, and the
 innovations' impact follows from ``(A P S + B) x(t) = -C_s k(t) - D e(t)``:
-``Q = -(A P S + B)^{-1} D``. Infinite eigenvalues (``U_ii = 0``, from variables without a lead)
-count as unstable; the error reports the finite ones against the forward-looking variables.
+``Q = -(A P S + B)^{-1} D``. Infinite eigenvalues (``U_ii = 0``) count as unstable, as in
+Dynare's count. The code uses a smaller pencil than the one above: static variables are
+eliminated first (QR), and ``w(t) = (k(t), x_f(t))`` holds only the variables with a lead
+besides the states (a state without a lead is ``k(t+1)``).
 """
 from __future__ import annotations
 
@@ -29,10 +32,13 @@ STABILITY_THRESHOLD = 1.0 + 1e-6
 """Generalized eigenvalues with modulus below this count as stable (as Dynare's ``qz_criterium``)."""
 
 
-def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD):
+def solve_linear(A, B, C, D, state_index, lead_index=None, threshold: float = STABILITY_THRESHOLD):
     """Policy ``P`` (n × ns), impact ``Q`` (n × n_shocks) and generalized eigenvalues of the system.
 
-    The solution is ``x(t) = P x_s(t-1) + Q e(t)`` with ``x_s`` the variables at ``state_index``.
+    The solution is ``x(t) = P x_s(t-1) + Q e(t)`` with ``x_s`` the variables at ``state_index``
+    (those that appear with a lag). ``lead_index`` lists the variables that appear with a lead
+    (by default the non-zero columns of ``A``); the classification is structural, so a
+    coefficient that happens to be zero at some parameter values changes nothing.
     Static variables (no lead, no lag) are first eliminated by a QR decomposition of their
     columns, so the QZ works on the dynamic variables only; they are recovered afterwards.
 
@@ -45,10 +51,14 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     """
     n = A.shape[0]
     state_index = np.asarray(state_index, dtype=int)
-    static = np.flatnonzero(~(A.any(axis=0) | C.any(axis=0)))
-    if static.size == 0 or static.size == n:
-        return _solve_dynamic(A, B, C, D, state_index, threshold)
-    dynamic = np.flatnonzero(A.any(axis=0) | C.any(axis=0))
+    lead_index = np.flatnonzero(A.any(axis=0)) if lead_index is None else np.asarray(lead_index, dtype=int)
+    is_dynamic = np.zeros(n, dtype=bool)
+    is_dynamic[state_index] = True
+    is_dynamic[lead_index] = True
+    static = np.flatnonzero(~is_dynamic)
+    if static.size == 0:
+        return _solve_dynamic(A, B, C, D, state_index, lead_index, threshold)
+    dynamic = np.flatnonzero(is_dynamic)
     ns_static = static.size
     Qr, R = np.linalg.qr(B[:, static], mode="complete")
     R1 = R[:ns_static]
@@ -62,7 +72,7 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     states_in_dynamic = position[state_index]
     lower = slice(ns_static, n)
     Pd, Qd, eigenvalues = _solve_dynamic(QA[lower][:, dynamic], QB[lower][:, dynamic], QC[lower][:, dynamic],
-                                         QD[lower], states_in_dynamic, threshold)
+                                         QD[lower], states_in_dynamic, position[lead_index], threshold)
     T, Rs = Pd[states_in_dynamic], Qd[states_in_dynamic]
     upper = slice(0, ns_static)
     Bsd, Asd = QB[upper][:, dynamic], QA[upper][:, dynamic]
@@ -78,13 +88,13 @@ def solve_linear(A, B, C, D, state_index, threshold: float = STABILITY_THRESHOLD
     return P, Q, eigenvalues
 
 
-def _solve_dynamic(A, B, C, D, state_index, threshold):
+def _solve_dynamic(A, B, C, D, state_index, leads, threshold):
     """Klein's QZ solution of a system without static variables (see the module docstring)."""
     from scipy.linalg import lu_factor, lu_solve, ordqz, solve_triangular
 
     n = A.shape[0]
     ns = len(state_index)
-    leads = np.flatnonzero(A.any(axis=0))
+    leads = np.sort(np.asarray(leads, dtype=int))
     nf = leads.size
     in_leads = np.zeros(n, dtype=bool)
     in_leads[leads] = True
@@ -120,10 +130,8 @@ def _solve_dynamic(A, B, C, D, state_index, threshold):
         eigenvalues = np.where(infinite, np.inf, alpha / np.where(infinite, 1.0, beta))
     is_stable = ~infinite & (np.abs(eigenvalues) < threshold)
     n_stable = int(is_stable.sum())
-    if n_stable != ns:
-        n_finite = int((~infinite).sum())
-        unstable = n_finite - n_stable
-        raise DeterminacyError(unstable, n_finite - ns)
+    if n_stable != ns:  # m - ns = nf: as many unstable eigenvalues (infinite ones included) as leads
+        raise DeterminacyError(m - n_stable, nf)
     order = np.argsort(np.abs(eigenvalues))
     eigenvalues = eigenvalues[order]
     P = np.zeros((n, ns))

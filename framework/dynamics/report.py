@@ -23,10 +23,11 @@ ACTIONS = ("steady", "irf", "moments", "simulate")
 
 
 def determinacy_line(solution) -> str:
-    finite = solution.eigenvalue_moduli()
-    unstable = int(np.sum(finite >= 1.0 + 1e-6))
-    return (f"unique stable solution: {unstable} eigenvalue(s) outside the unit circle for "
-            f"{unstable} forward-looking variable(s)")
+    moduli = np.abs(solution.eigenvalues)
+    unstable = int(np.sum(moduli >= 1.0 + 1e-6))
+    infinite = int(np.sum(~np.isfinite(moduli)))
+    return (f"unique stable solution: {unstable} eigenvalue(s) outside the unit circle ({infinite} infinite) for "
+            f"{len(solution.model.forward)} forward-looking variable(s)")
 
 
 def _units(model) -> dict[str, str]:
