@@ -1,5 +1,4 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-# distutils: extra_compile_args = -march=native
 """Backward part of the fake-news algorithm: the exact derivative of the EGM step over T horizons.
 
 At the steady state the EGM step is linearized once (``equilibria.household.derivatives``):
@@ -41,14 +40,18 @@ def policy_responses(const double[:, ::1] transition, double beta,
                      const unsigned char[:, ::1] free, const cnp.int64_t[:, ::1] bracket,
                      const double[:, ::1] marginal_c, const double[:, ::1] curvature,
                      const double[::1] grid, const double[::1] dR, const double[:, ::1] dy,
-                     double[:, :, :, ::1] savings, double[:, :, :, ::1] consumption):
-    """Fill ``savings``/``consumption`` (b, T, n_z, n_a) with da', dc for each shock and horizon.
+                     const cnp.int64_t[:, ::1] position, double[:, :, ::1] savings,
+                     double[:, :, ::1] consumption):
+    """Fill ``savings``/``consumption`` (b, T, S) with da', dc for each shock and horizon.
 
-    ``bracket[z, i]`` is the lower endogenous node m of point i (0 <= m <= n_a - 2).
+    Point (z, i) is stored in column ``position[z, i]`` (skipped when negative), so a caller
+    keeps only the points it needs (say those with mass); ``consumption`` with S = 0 columns is
+    not filled. ``bracket[z, i]`` is the lower endogenous node m of point i (0 <= m <= n_a - 2).
     """
     cdef Py_ssize_t b = savings.shape[0], T = savings.shape[1]
-    cdef Py_ssize_t nz = savings.shape[2], n = savings.shape[3]
-    cdef Py_ssize_t q, s, z, i, m
+    cdef Py_ssize_t nz = position.shape[0], n = position.shape[1]
+    cdef Py_ssize_t q, s, z, i, m, c
+    cdef bint with_c = consumption.shape[2] > 0
     cdef double dx, da, w
     dva_arr = np.empty((nz, n))
     dX_arr = np.empty((nz, n))
@@ -61,8 +64,11 @@ def policy_responses(const double[:, ::1] transition, double beta,
                 for i in range(n):
                     dx = dR[q] * grid[i] + dy[q, z]
                     da = slope[z, i] * dx if free[z, i] else 0.0
-                    savings[q, 0, z, i] = da
-                    consumption[q, 0, z, i] = dx - da
+                    c = position[z, i]
+                    if c >= 0:
+                        savings[q, 0, c] = da
+                        if with_c:
+                            consumption[q, 0, c] = dx - da
                     dva[z, i] = dR[q] * marginal_c[z, i] - curvature[z, i] * (dx - da)
             for s in range(1, T):
                 # dX = dX_dW * beta P dV_a'
@@ -78,23 +84,28 @@ def policy_responses(const double[:, ::1] transition, double beta,
                             da = -slope[z, i] * ((1.0 - w) * dX[z, m] + w * dX[z, m + 1])
                         else:
                             da = 0.0
-                        savings[q, s, z, i] = da
-                        consumption[q, s, z, i] = -da
+                        c = position[z, i]
+                        if c >= 0:
+                            savings[q, s, c] = da
+                            if with_c:
+                                consumption[q, s, c] = -da
                         dva[z, i] = curvature[z, i] * da
     return savings, consumption
 
 
 def lottery_expectations(const double[:, ::1] outcome, const double[:, ::1] transition,
                          const cnp.int64_t[:, ::1] index, const double[:, ::1] weight,
-                         const double[:, ::1] factor, double[:, :, ::1] out):
+                         const double[:, ::1] factor, const cnp.int64_t[:, ::1] position,
+                         double[:, ::1] out):
     """Expectation vectors folded with the lottery derivative (fake news of t >= 1).
 
-    With E_0 = outcome and v = P E_k: out[k] = factor (v[z, i] - v[z, i + 1]) at the bracket i of
-    every point, and E_{k+1} = v[z, i + 1] + weight (v[z, i] - v[z, i + 1]), for k = 0..K-1 with
-    K = out.shape[0]. The NumPy twin is ``equilibria.dynamics.fake_news.lottery_expectations``.
+    With E_0 = outcome and v = P E_k: out[k, position[z, i]] = factor (v[z, i] - v[z, i + 1]) at
+    the bracket i of every point (skipped where the position is negative), and
+    E_{k+1} = v[z, i + 1] + weight (v[z, i] - v[z, i + 1]), for k = 0..K-1 with K = out.shape[0].
+    The NumPy twin is ``equilibria.dynamics.fake_news.lottery_expectations``.
     """
     cdef Py_ssize_t K = out.shape[0], nz = outcome.shape[0], n = outcome.shape[1]
-    cdef Py_ssize_t k, z, i, m
+    cdef Py_ssize_t k, z, i, m, c
     cdef double lo, hi
     cur_arr = np.array(outcome, dtype=float, order="C")
     ahead_arr = np.empty((nz, n))
@@ -108,6 +119,8 @@ def lottery_expectations(const double[:, ::1] outcome, const double[:, ::1] tran
                     m = index[z, i]
                     lo = ahead[z, m]
                     hi = ahead[z, m + 1]
-                    out[k, z, i] = factor[z, i] * (lo - hi)
+                    c = position[z, i]
+                    if c >= 0:
+                        out[k, c] = factor[z, i] * (lo - hi)
                     cur[z, i] = hi + weight[z, i] * (lo - hi)
     return out

@@ -89,6 +89,10 @@ def test_backward_kernel_matches_numpy_twin(gamma, rho, points, T):
     fast, slow = d.policy_responses(shocks, T), d.policy_responses_numpy(shocks, T)
     for key in ("savings", "consumption"):
         assert np.allclose(fast[key], slow[key], rtol=1e-12, atol=1e-14)
+    columns = np.flatnonzero(np.random.default_rng(T).random(ss.savings.size) < 0.5)
+    some = d.policy_responses(shocks, T, columns=columns, consumption=False)
+    assert some["consumption"] is None
+    assert np.array_equal(some["savings"], fast["savings"].reshape(len(shocks), T, -1)[:, :, columns])
 
 
 def test_consumption_from_the_budget_identity_equals_its_fake_news():
@@ -127,7 +131,10 @@ def test_expectation_kernel_matches_numpy_twin(seed, K):
     dist = rng.dirichlet(np.ones(nz * n)).reshape(nz, n)
     outcome = rng.normal(size=(nz, n))
     expected = lottery_expectations(outcome, transition, index, weight, grid, savings, dist, K + 1)
-    out = np.empty((K, nz, n))
+    from equilibria.household.derivatives import positions
+    columns = np.flatnonzero(rng.random(nz * n) < 0.6)
+    position, width = positions(columns, nz, n)
+    out = np.empty((K, width))
     egm_jacobian.lottery_expectations(outcome, transition, index, weight,
-                                      lottery_factor(dist, index, grid, savings), out)
-    assert np.allclose(out, expected, rtol=1e-12, atol=1e-15)
+                                      lottery_factor(dist, index, grid, savings), position, out)
+    assert np.allclose(out, expected.reshape(K, nz * n)[:, columns], rtol=1e-12, atol=1e-15)

@@ -236,14 +236,16 @@ class IncomeFluctuationBlock:
             fake.append("A")
         derivative = EGMDerivative(self, ss)
         shocks = [derivative.input_shock(x) for x in inputs]
-        policy_paths = derivative.policy_responses(shocks, T)        # {name: (n_in, T, nz, n)}
+        columns = np.flatnonzero(ss.distribution.ravel() > 0)       # points without mass do not matter
+        policy_paths = derivative.policy_responses(shocks, T, columns=columns, consumption="C" in fake)
         index, weight = lottery(self.grid, ss.savings)
         J = fake_news_jacobian(
             distribution=ss.distribution, transition=self.transition, index=index, weight=weight,
             grid=self.grid, savings=ss.savings,
             outcomes={"A": ss.savings, "C": ss.consumption},
             outcome_responses={"A": policy_paths["savings"], "C": policy_paths["consumption"]},
-            savings_response=policy_paths["savings"], T=T, inputs=inputs, outputs=tuple(fake))
+            savings_response=policy_paths["savings"], T=T, inputs=inputs, outputs=tuple(fake),
+            columns=columns)
         if derive_c:
             for x in inputs:
                 J[("C", x)] = self._consumption_jacobian(ss, J[("A", x)], x)

@@ -26,7 +26,17 @@ import numpy as np
 
 from equilibria.errors import ConvergenceError
 
-__all__ = ["EGMDerivative"]
+__all__ = ["EGMDerivative", "positions"]
+
+
+def positions(columns, nz, n):
+    """Map of grid point (z, k) to its column among the flat indices ``columns`` (-1 if absent)
+    and the number of columns; all points in order when ``columns`` is None."""
+    if columns is None:
+        return np.arange(nz * n, dtype=np.int64).reshape(nz, n), nz * n
+    position = np.full(nz * n, -1, dtype=np.int64)
+    position[np.asarray(columns, dtype=np.int64)] = np.arange(len(columns))
+    return position.reshape(nz, n), len(columns)
 
 
 class EGMDerivative:
@@ -102,25 +112,31 @@ class EGMDerivative:
         dy = np.ascontiguousarray(np.array([s[1] for s in shocks], float).reshape(b, nz))
         return dR, dy
 
-    def policy_responses(self, shocks, T):
-        """Policy derivatives by horizon: shock at s periods ahead -> {savings, consumption} (b, T, nz, n).
+    def policy_responses(self, shocks, T, columns=None, consumption=True):
+        """Policy derivatives by horizon: shock at s periods ahead -> {savings, consumption}.
 
         Horizon 0 is the direct effect of the inputs; horizon s feeds the marginal value of
         horizon s - 1 through the expectation (the shock is then s periods in the future).
-        Cython kernel ``equilibria.ext.egm_jacobian``; :meth:`policy_responses_numpy` is its twin.
+        Arrays are (b, T, n_z, n_a), or (b, T, len(columns)) holding only the flat grid points
+        ``columns``. Cython kernel ``equilibria.ext.egm_jacobian``; :meth:`policy_responses_numpy`
+        is its twin.
         """
         from equilibria.ext import egm_jacobian
 
         nz, n = self.shape
+        b = len(shocks)
         dR, dy = self._shocks(shocks)
-        savings = np.empty((len(shocks), T, nz, n))
-        consumption = np.empty((len(shocks), T, nz, n))
+        position, width = positions(columns, nz, n)
+        savings = np.empty((b, T, width))
+        spending = np.empty((b, T, width if consumption else 0))
         c = np.ascontiguousarray
         egm_jacobian.policy_responses(c(self.P), float(self.beta), c(self.dX_dW), c(self.t), c(self.slope),
                                       c(self.free, dtype=np.uint8), c(self.bracket, dtype=np.int64),
                                       c(self.marginal_c), c(self.curvature), c(self.grid), dR, dy,
-                                      savings, consumption)
-        return {"savings": savings, "consumption": consumption}
+                                      position, savings, spending)
+        shape = (b, T, nz, n) if columns is None else (b, T, width)
+        return {"savings": savings.reshape(shape),
+                "consumption": spending.reshape(shape) if consumption else None}
 
     def policy_responses_numpy(self, shocks, T):
         """NumPy twin of :meth:`policy_responses`: :meth:`step` applied horizon by horizon."""
