@@ -141,21 +141,12 @@ def test_endowments_recovered_from_citation_shares():
     np.testing.assert_allclose(fitted.tech_sd, truth.tech_sd, atol=1e-5)
 
 
-def test_endowment_fit_recovers_a_small_economy():
-    """Nonlinear least squares on a 2 x 2 economy the model generated (default run)."""
-    from equilibria.plugins.techcompat.dataset import citation_structure
-    from equilibria.plugins.techcompat.measurement import citation_shares
-    from equilibria.plugins.techcompat.random_economy import random_parameters
-    from equilibria.plugins.techcompat.technology import solve_technology
-
-    truth = random_parameters(2, 2, seed=5, tech_points=21, tech_sd=[[0.2, 0.25], [0.2, 0.25]])
-    delta, received = citation_structure(truth)
-    model = Model.from_parameters(truth)
-    state = solve_technology(model, np.ones(2))
-    target = citation_shares(*state.moments(model), delta, received)
-    start = np.array(truth.tech_mean) + 0.1
-    start[0, 0] = truth.tech_mean[0, 0]
-    fitted, _ = fit_endowments(truth, np.ones(2), delta, received, target, start_mean=start,
-                               start_sd=np.array([0.3, 0.3]))
-    np.testing.assert_allclose(fitted.tech_mean, truth.tech_mean, atol=1e-5)
-    np.testing.assert_allclose(fitted.tech_sd, truth.tech_sd, atol=1e-5)
+def test_endowment_fit_stays_at_the_truth():
+    """Started at the synthetic economy's endowments, the least squares fit finds zero residuals there."""
+    data = read_dataset()
+    truth = TechParameters()
+    fitted, info = fit_endowments(truth, data.wages, data.citation_structure, data.citations_received,
+                                  data.citation_shares)
+    assert info["residual_norm"] < 1e-9
+    np.testing.assert_allclose(fitted.tech_mean, truth.tech_mean, atol=1e-6)
+    np.testing.assert_allclose(fitted.tech_sd, truth.tech_sd, atol=1e-6)

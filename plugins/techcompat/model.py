@@ -41,9 +41,10 @@ class Model:
     log_profit_gamma: float          # ln Gamma(1 + (1 - eta)/lambda): E[c^(1-eta)] = C^(1-eta) Gamma(...)
 
     @classmethod
-    def from_parameters(cls, params: TechParameters, trade_costs=None) -> "Model":
-        """Build the arrays; ``trade_costs`` overrides tau^j_{do} (entries may be ``inf``: no trade)."""
-        low, high = params.grid_bounds()
+    def from_parameters(cls, params: TechParameters, trade_costs=None, bounds=None) -> "Model":
+        """Build the arrays; ``trade_costs`` overrides tau^j_{do} (entries may be ``inf``: no trade),
+        ``bounds`` the technology grid's ends (default: ``params.grid_bounds()``)."""
+        low, high = params.grid_bounds() if bounds is None else bounds
         grid = np.linspace(low, high, params.tech_points)
         endowment = endowment_weights(grid, params.tech_mean, params.tech_sd)
         zeta, eta = params.trade_elasticity, params.demand_elasticity
@@ -61,7 +62,7 @@ class Model:
                    log_profit_gamma=math.lgamma(1.0 + (1.0 - eta) / params.technique_shape))
 
     def with_trade_costs(self, trade_costs) -> "Model":
-        return Model.from_parameters(self.params, trade_costs=trade_costs)
+        return Model.from_parameters(self.params, trade_costs=trade_costs, bounds=(self.grid[0], self.grid[-1]))
 
     @property
     def shape(self) -> tuple[int, int, int]:
