@@ -22,7 +22,7 @@ def executor_options(command):
     """Add ``--executor``, ``--workers`` and ``--scheduler`` to a click command."""
     command = click.option(
         "--scheduler", metavar="ADDRESS", default=None,
-        help="Address of a running dask scheduler (tcp://host:8786); implies --executor dask. "
+        help="Address of a running dask scheduler (tcp://host:8786) or its scheduler file; implies --executor dask. "
              "Default: dask's configuration (DASK_SCHEDULER_ADDRESS).")(command)
     command = click.option(
         "--workers", type=int, default=None, metavar="N",
