@@ -98,6 +98,7 @@ def user_errors(function):
         try:
             with warnings.catch_warnings():
                 one_line_warnings()
+                _shown.clear()
                 return function(*args, **kwargs)
         except ParameterError as exc:
             _report(exc, EXIT_BAD_INPUT, str(exc), kwargs)

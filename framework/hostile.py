@@ -335,6 +335,10 @@ class CommandLineProperty:
             raise AssertionError(f"hang: `equilibria {' '.join(args)}` ran for more than {self.time_limit:.0f} s "
                                  f"(its parameters were valid; checking them took {checking:.2f} s)")
         self.long_commands[key] = seconds  # a long experiment: validate only from now on
+        import warnings
+
+        warnings.warn(f"`equilibria {key}` ran for more than {self.time_limit:.0f} s with valid parameters; "
+                      f"its later cases are only validated (--dry-run)", stacklevel=2)
 
     def _judge(self, case, args, result):
         command = f"equilibria {' '.join(args)}"
