@@ -59,15 +59,17 @@ class VAR:
 
     def simulate(self, innovations: np.ndarray, initial: np.ndarray) -> np.ndarray:
         """A path from ``initial`` (p, n) lagged values driven by ``innovations`` (T, n)."""
-        p = self.lags
+        p, n = self.lags, self.n
         T = innovations.shape[0]
-        out = np.empty((T + p, self.n))
+        stacked = np.hstack(list(self.coefficients))        # [Γ_1 ... Γ_p], n × np
+        shocks = (innovations + self.constant).tolist()
+        out = np.empty((T + p, n))
         out[:p] = initial
+        state = np.asarray(initial[::-1], dtype=float).ravel()   # [y_{t-1}, ..., y_{t-p}]
         for t in range(T):
-            value = self.constant + innovations[t]
-            for k in range(1, p + 1):
-                value = value + self.coefficients[k - 1] @ out[p + t - k]
+            value = stacked @ state + shocks[t]
             out[p + t] = value
+            state = np.concatenate([value, state[:-n]])
         return out[p:]
 
 
