@@ -95,7 +95,7 @@ def synthetic_dataset(params: InventoryParameters, periods: int = 240, seed: int
     solution = solve_linear(params)
     rng = np.random.default_rng(seed)
     burn = 100
-    innovations = np.zeros((periods + burn, 2))
+    innovations = np.zeros((periods + burn, len(solution.model.shocks)))
     innovations[:, 0] = rng.standard_normal(periods + burn) * params.sigma_r
     paths = solution.simulate(periods + burn, innovations=innovations)
     data = np.column_stack([np.asarray(paths[MODEL_NAMES[c]])[burn:] for c in DATA_COLUMNS])
