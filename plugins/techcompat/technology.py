@@ -23,7 +23,6 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from equilibria.errors import ConvergenceError
 from equilibria.numerics.anderson import anderson
 
 from .model import Model
@@ -193,7 +192,7 @@ def initial_state(model: Model, wages) -> TechnologyState:
 
 def solve_technology(model: Model, wages, *, start: TechnologyState | None = None, respond=True,
                      fixed_choice: np.ndarray | None = None, tol: float = 1e-11,
-                     maxiter: int = 2000) -> TechnologyState:
+                     maxiter: int = 2000, memory: int = 6) -> TechnologyState:
     """The technology equilibrium {C^i_d(theta), Theta^i_d} at ``wages``.
 
     Parameters
@@ -201,6 +200,8 @@ def solve_technology(model: Model, wages, *, start: TechnologyState | None = Non
     respond : bool or (N, S) bool array
         Which region-sectors re-optimise their technology; the others keep ``fixed_choice``
         (default: the choice in ``start``, or no adaptation).
+    memory : int
+        Anderson memory (0: plain fixed-point iteration).
     """
     wages = np.asarray(wages, dtype=float)
     n, s, k = model.shape
@@ -227,11 +228,8 @@ def solve_technology(model: Model, wages, *, start: TechnologyState | None = Non
 
     x0 = start.log_cost.ravel() if not respond.any() else np.concatenate([start.log_cost.ravel(),
                                                                           np.where(moving, start.choice, kept).ravel()])
-    try:
-        x, iterations, history = anderson(step, x0, tol=tol, maxiter=maxiter, memory=6,
-                                          what="technology equilibrium")
-    except ConvergenceError:
-        raise
+    x, iterations, history = anderson(step, x0, tol=tol, maxiter=maxiter, memory=memory,
+                                      what="technology equilibrium")
     log_cost, choice = unpack(x) if respond.any() else (x.reshape(n, s, k), kept)
     mass, adaptation = lottery(model, choice)
     src = sourcing(model, log_cost, mass)
