@@ -34,7 +34,7 @@ import numpy as np
 from ..blas import single_threaded_blas
 from ..equilibrium import SolveReport
 from ..errors import ConvergenceError, ParameterError
-from .codegen import compile_sequence, compile_vector
+from .codegen import compile_jacobian, compile_sequence, compile_vector
 from .modelfile import ModelDefinition, ModelError, definition_from_mapping, parse_model_text, read_model_file
 
 __all__ = ["Model", "SteadyState", "LinearSystem"]
@@ -114,18 +114,9 @@ class Model:
         self.lead_index = np.array([self.variables.index(v) for v in self.forward], dtype=int)
 
         self._residual = compile_vector([z, params], definition.equations, "residuals")
-        rows, cols, derivatives = [], [], []
-        column = {s: j for j, s in enumerate(z)}
-        for i, expr in enumerate(definition.equations):
-            for s in sorted(expr.free_symbols & set(z), key=lambda s: column[s]):
-                d = sp.diff(expr, s)
-                if d != 0:
-                    rows.append(i)
-                    cols.append(column[s])
-                    derivatives.append(d)
+        self._jacobian_entries, rows, cols = compile_jacobian([z, params], definition.equations, z)
         self._jac_rows = np.array(rows, dtype=int)
         self._jac_cols = np.array(cols, dtype=int)
-        self._jacobian_entries = compile_vector([z, params], derivatives, "jacobian_entries")
         self._jac_width = 3 * n + ne
 
         self._derived_index = [self.parameters.index(p) for p in definition.derived]
@@ -222,7 +213,7 @@ class Model:
     def _static_residuals(self, y, p):
         try:
             return self.residuals(y, y, y, np.zeros(self.n_shocks), p)
-        except (ValueError, ZeroDivisionError, OverflowError):
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):  # TypeError: a complex power
             return np.full(self.n, np.nan)
 
     def _static_jacobian(self, y, p):
@@ -340,7 +331,7 @@ class Model:
             try:
                 J = self._static_jacobian(yy, p) * np.where(self.log_variables, yy, 1.0)
                 step = np.linalg.solve(J, -residual)
-            except (np.linalg.LinAlgError, ValueError, ZeroDivisionError, OverflowError):
+            except (np.linalg.LinAlgError, ValueError, ZeroDivisionError, OverflowError, TypeError):
                 break
             size = 1.0
             while True:
@@ -378,7 +369,10 @@ class Model:
         p = self.parameter_vector(params) if p is None else p
         steady = steady or self.steady_state(p=p)
         y = np.fromiter(steady.values.values(), dtype=float, count=self.n)
-        J = self.jacobian(y, p)
+        try:
+            J = self.jacobian(y, p)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+            raise ConvergenceError(f"the derivatives cannot be evaluated at the steady state ({exc})") from None
         n = self.n
         scale = np.where(self.log_variables, y, 1.0)
         J[:, :3 * n] *= np.tile(scale, 3)
