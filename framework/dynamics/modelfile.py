@@ -32,6 +32,7 @@ command-line exit 2) naming the equation by number and text, or the symbol.
 """
 from __future__ import annotations
 
+import ast
 import math
 import re
 from pathlib import Path
@@ -45,6 +46,10 @@ __all__ = ["ModelError", "ModelDefinition", "VariableSpec", "read_model_file", "
            "definition_from_mapping", "FUNCTIONS"]
 
 _NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z_0-9]*)(\s*\(\s*([+-]?\s*\d+)\s*\))?")
+
+
+class _Unsupported(Exception):
+    """Syntax outside arithmetic expressions."""
 
 
 class ModelError(ParameterError):
@@ -208,8 +213,28 @@ class _Parser:
             self.kind[p] = "parameter"
         for e in self.shocks:
             self.kind[e] = "shock"
-        self._global = {}
-        exec("from sympy import Integer, Float, Rational, Symbol, Function", self._global)  # noqa: S102
+
+    _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+               ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+
+    def _build(self, node, local):
+        """A sympy expression from a Python expression tree (numbers, + - * / **, calls, names)."""
+        sp = self.sp
+        if isinstance(node, ast.BinOp) and type(node.op) in self._BINARY:
+            return self._BINARY[type(node.op)](self._build(node.left, local), self._build(node.right, local))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self._build(node.operand, local)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if isinstance(node, ast.Name) and node.id in local:
+            return local[node.id]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.functions \
+                and not node.keywords:
+            return self.functions[node.func.id](*[self._build(a, local) for a in node.args])
+        if isinstance(node, ast.Name):
+            raise _Unsupported(f"'{node.id}' is a function; call it with arguments")
+        raise _Unsupported(f"unsupported syntax {ast.unparse(node)!r}")
 
     def symbol(self, name, shift=0):
         if shift == 0:
@@ -249,18 +274,18 @@ class _Parser:
             local[token] = self.symbol(name, shift)
             return token
 
-        from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
-
-        body = _NAME.sub(replace, text)
-        local.update(self.functions)
+        body = _NAME.sub(replace, text).replace("^", "**")
         try:
-            expr = parse_expr(body, local_dict=local, global_dict=dict(self._global),
-                              transformations=standard_transformations + (convert_xor,), evaluate=True)
+            tree = ast.parse(body.strip(), mode="eval")
+            expr = self._build(tree.body, local)
         except ModelError:
             raise
-        except Exception as exc:  # tokenizer / syntax / type errors all mean "does not parse"
-            detail = exc.msg if isinstance(exc, SyntaxError) and exc.msg else f"{type(exc).__name__}: {exc}"
-            raise ModelError(where, f"does not parse ({detail})") from None
+        except _Unsupported as exc:
+            raise ModelError(where, f"does not parse ({exc})") from None
+        except SyntaxError as exc:
+            raise ModelError(where, f"does not parse ({exc.msg or 'invalid syntax'})") from None
+        except (TypeError, ValueError, ZeroDivisionError) as exc:
+            raise ModelError(where, f"does not parse ({type(exc).__name__}: {exc})") from None
         if not isinstance(expr, self.sp.Expr):
             raise ModelError(where, "is not an arithmetic expression")
         return expr, names_used
