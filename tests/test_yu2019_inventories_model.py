@@ -73,7 +73,7 @@ def test_model_file_residuals_vanish_at_the_steady_state():
         model = compiled_model()
         levels = steady_state_levels(params, ss)
         y = np.array([levels[v] for v in model.variables])
-        residuals = model.residuals(y, y, y, np.zeros(2), model.parameter_vector(model_parameters(params, ss)))
+        residuals = model.residuals(y, y, y, np.zeros(model.n_shocks), model.parameter_vector(model_parameters(params, ss)))
         assert np.max(np.abs(residuals)) < 1e-10
 
 
