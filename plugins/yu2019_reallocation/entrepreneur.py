@@ -1,0 +1,288 @@
+"""The entrepreneur's problem of the full model (Yu 2019, eqs. 2.15-2.18, 2.21-2.24), NumPy reference.
+
+State: productivity z (Markov chain), capital k, and ``a = b + b̄ ≥ 0`` (2.21), bonds above the
+borrowing limit. After production the entrepreneur sells his lemons λk at p, then chooses next
+capital k' — investing (k' > (1-δ)k, at the bundle price ρ), disinvesting (k' < (1-δ)k, at p) or
+inaction (k' = (1-δ)k) — and savings a'. Resources for consumption given k' are (2.22)::
+
+    m(k'; a, k, z) = π(w) (z Z k^α)^(1/(1-γ)) + a - h(k', k) + p λ k - b̄ (R-1)/R,
+    h = ρ [k' - (1-δ)k] if k' > (1-δ)k, else p [k' - (1-δ)k],
+
+and ``V(a, k, z) = max_{k'} max_{a' ∈ [0, R m]} log(m - a'/R) + W(a', k', z)`` (2.23) with
+``W = β E[V(a', k', z') | z]``.
+
+The solution method is the one of section 2.4.4: a grid search over k' and, for every k', the
+endogenous grid method in a' (Carroll 2006; with an upper envelope over the EGM segments where
+the endogenous grid folds, Fella 2014 — V is a maximum over k' and need not be concave in a).
+For a given k' the EGM gives ``c = 1/(R W_a(a', k', z))`` (2.24) and ``m = c + a'/R`` on the
+grid of a'; the value of any resources m follows by interpolation. Consecutive capital grid
+points differ by the factor 1/(1-δ), so inaction from k_i lands exactly on k_{i-1}; the lowest
+point k_0 is a floor (an entrepreneur there may stay at no cost, the only grid approximation of
+the capital choice).
+
+Without smoothing, the iteration of this map on (V, V_a) can cycle with a tiny amplitude where
+the endogenous grid folds and a discrete k' choice flips. As in the DC-EGM of Iskhakov,
+Jørgensen, Rust and Schjerning (2017), the k' choice therefore carries extreme-value taste
+shocks of a small scale σ (``choice_smoothing``, in utils): V = σ log Σ_j exp(v_j/σ), and the
+choice probabilities also make aggregate demands continuous in prices. σ → 0 is the model as
+written.
+
+``choice_values_numpy`` is the specification of the choice-specific values (the compiled
+``equilibria.ext.realloc_bellman.choice_values`` is its twin), ``solve_entrepreneur`` iterates
+:func:`backward_step` to stationary policies, and ``solve_entrepreneur_vfi`` is a brute-force
+value-function iteration (a' on a fine grid, hard maximum) used as an independent reference.
+"""
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from equilibria import ConvergenceError
+from equilibria.numerics.markov import tauchen
+
+from .bundle import price_index
+from .params import ReallocationParameters
+from .technology import profit_factor
+
+__all__ = ["Grids", "PeriodPrices", "Policy", "build_grids", "resources_before_choice", "adjustment_cost",
+           "continuation", "choice_values", "choice_values_numpy", "choose", "backward_step", "solve_entrepreneur",
+           "solve_entrepreneur_vfi"]
+
+
+@attrs.frozen(kw_only=True)
+class Grids:
+    """Asset grid a (from 0), capital grid k (ratio 1/(1-δ)), productivity states z and their chain."""
+
+    assets: np.ndarray
+    capital: np.ndarray
+    productivity: np.ndarray
+    transition: np.ndarray
+
+
+def build_grids(params: ReallocationParameters) -> Grids:
+    """Grids of section 2.5.2: z by Tauchen with ``z_points`` states; k geometric; a denser near 0."""
+    log_z, transition = tauchen(params.z_points, params.z_persistence, params.z_volatility,
+                                width=params.tauchen_width)
+    capital = params.capital_max * (1 - params.depreciation) ** np.arange(params.capital_points - 1, -1, -1)
+    unit = np.linspace(0.0, 1.0, params.asset_points)
+    assets = params.asset_max * unit ** 2
+    return Grids(assets=assets, capital=capital, productivity=np.exp(log_z), transition=transition)
+
+
+@attrs.frozen(kw_only=True)
+class PeriodPrices:
+    """Prices one period faces: used capital p, market lemon share λ_M, wage w, gross rate R, TFP Z."""
+
+    used_price: float
+    market_lemon_share: float
+    wage: float
+    gross_rate: float
+    tfp: float = 1.0
+
+    def bundle_price(self, params: ReallocationParameters) -> float:
+        """ρ(p, λ_M), eq. (2.4)."""
+        return float(price_index(self.used_price, self.market_lemon_share, new_weight=params.new_weight,
+                                 substitution=params.substitution, lemons_share=params.lemons_share))
+
+
+def operating_income(params, grids: Grids, prices: PeriodPrices) -> np.ndarray:
+    """π(w) (z Z k^α)^(1/(1-γ)), eq. (2.14), as (n_z, n_k)."""
+    z, k = grids.productivity[:, None], grids.capital[None, :]
+    return profit_factor(prices.wage, params.labor_share) * (z * prices.tfp * k ** params.capital_share) ** (
+        1 / (1 - params.labor_share))
+
+
+def resources_before_choice(params, grids: Grids, prices: PeriodPrices) -> np.ndarray:
+    """m before the capital cost h, as (n_z, n_k, n_a): income + a + p λ k - b̄ (R-1)/R (2.22)."""
+    income = operating_income(params, grids, prices)
+    lemons = prices.used_price * params.lemons_share * grids.capital
+    constant = -params.borrowing_limit * (prices.gross_rate - 1) / prices.gross_rate
+    return income[:, :, None] + lemons[None, :, None] + grids.assets[None, None, :] + constant
+
+
+def adjustment_cost(params, grids: Grids, prices: PeriodPrices) -> np.ndarray:
+    """h(k'_j, k_i) as (n_k, n_k'): ρ per unit bought above (1-δ)k, p per unit sold below it."""
+    kept = (1 - params.depreciation) * grids.capital[:, None]
+    change = grids.capital[None, :] - kept
+    change[np.arange(1, grids.capital.size), np.arange(grids.capital.size - 1)] = 0.0   # exact inaction
+    change[0, 0] = 0.0          # the lowest capital is a floor: staying there is inaction
+    rho = prices.bundle_price(params)
+    return np.where(change > 0, rho * change, prices.used_price * change)
+
+
+def continuation(value, marginal, transition, beta):
+    """W = β E[V(a', k', z') | z] and its derivative in a', both (n_z, n_k', n_a')."""
+    return (beta * np.einsum("zy,yka->zka", transition, value),
+            beta * np.einsum("zy,yka->zka", transition, marginal))
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Choices at every state (n_z, n_k, n_a) and next capital k'_j (last axis, n_k').
+
+    ``probabilities[..., j]`` is the probability of choosing k'_j (one-hot without smoothing),
+    ``savings``/``consumption`` the a' and c that go with each k'_j; ``value`` and ``marginal``
+    (dV/da = E[1/c]) are per state.
+    """
+
+    probabilities: np.ndarray
+    savings: np.ndarray
+    consumption: np.ndarray
+    value: np.ndarray
+    marginal: np.ndarray
+
+    @property
+    def capital_choice(self) -> np.ndarray:
+        """The most likely k' index at every state."""
+        return np.argmax(self.probabilities, axis=3)
+
+
+def _value_of_resources(m, assets, cont, cont_marginal, R):
+    """Best savings and value log(m - a'/R) + W(a') for resources ``m`` (any shape), by EGM.
+
+    The EGM points are m_e = c_e + a/R with c_e = 1/(R W_a(a)) (2.24). Where m_e increases the
+    policy is the interpolant; where it folds, every segment covering m is a candidate and the
+    best value wins (upper envelope). Saving nothing is always a candidate.
+    """
+    c_endog = 1.0 / (R * cont_marginal)
+    m_endog = c_endog + assets / R
+    with np.errstate(divide="ignore", invalid="ignore"):
+        best_v = np.where(m > 0, np.log(m) + cont[0], -np.inf)     # a' = 0
+        best_a = np.zeros_like(m)
+        if np.all(np.diff(m_endog) > 0):
+            a_next = np.interp(m, m_endog, assets)
+            c = m - a_next / R
+            v = np.where((c > 0) & (m > m_endog[0]), np.log(c) + np.interp(a_next, assets, cont), -np.inf)
+            better = v > best_v
+            return np.where(better, a_next, best_a), np.where(better, v, best_v)
+        for s in range(assets.size - 1):
+            lo, hi = m_endog[s], m_endog[s + 1]
+            covers = (m >= min(lo, hi)) & (m <= max(lo, hi)) & (hi != lo)
+            if s == assets.size - 2 and hi > lo:
+                covers |= m > hi                                   # the top segment, extended
+            if not covers.any():
+                continue
+            t = np.minimum((m - lo) / (hi - lo), 1.0)
+            a_next = assets[s] + t * (assets[s + 1] - assets[s])
+            c = m - a_next / R
+            v = np.where(covers & (c > 0), np.log(c) + cont[s] + t * (cont[s + 1] - cont[s]), -np.inf)
+            better = v > best_v
+            best_a, best_v = np.where(better, a_next, best_a), np.where(better, v, best_v)
+    return best_a, best_v
+
+
+def choice_values_numpy(cont, cont_marginal, resources, cost, assets, R):
+    """Value and savings of every k'_j at every state, (n_z, n_k, n_a, n_k') each (the kernel's twin).
+
+    ``cont``/``cont_marginal`` are W and W_a (n_z, n_k', n_a); ``resources`` (n_z, n_k, n_a) is m
+    before the capital cost ``cost[i, j] = h(k'_j, k_i)``.
+    """
+    nz, nk, na = resources.shape
+    values = np.full((nz, nk, na, nk), -np.inf)
+    savings = np.zeros((nz, nk, na, nk))
+    for z in range(nz):
+        for j in range(nk):
+            m = resources[z] - cost[:, j][:, None]
+            a_next, v = _value_of_resources(m, assets, cont[z, j], cont_marginal[z, j], R)
+            savings[z, :, :, j], values[z, :, :, j] = np.where(m > 0, a_next, 0.0), v
+    return values, savings
+
+
+def choice_values(cont, cont_marginal, resources, cost, assets, R):
+    """:func:`choice_values_numpy` by the compiled kernel ``equilibria.ext.realloc_bellman``."""
+    from equilibria.ext import realloc_bellman
+
+    return realloc_bellman.choice_values(
+        np.ascontiguousarray(cont), np.ascontiguousarray(cont_marginal), np.ascontiguousarray(resources),
+        np.ascontiguousarray(cost), np.ascontiguousarray(assets), float(R))
+
+
+def choose(values, savings, resources, cost, R, smoothing: float) -> Policy:
+    """The choice of k' among the choice-specific values: the maximum (``smoothing`` = 0) or a logit
+    with extreme-value taste shocks of scale ``smoothing`` (in utils), V = σ log Σ_j exp(v_j/σ)."""
+    consumption = resources[..., None] - cost[None, :, None, :] - savings / R
+    best = values.max(axis=3)
+    if not np.all(np.isfinite(best)):
+        raise ConvergenceError("some entrepreneur has no feasible choice (resources ≤ 0 at every k'); "
+                               "the borrowing limit exceeds what the lowest state can repay", history=[])
+    if smoothing > 0:
+        weights = np.exp((values - best[..., None]) / smoothing)
+        total = weights.sum(axis=3)
+        probabilities = weights / total[..., None]
+        value = best + smoothing * np.log(total)
+    else:
+        probabilities = np.zeros_like(values)
+        np.put_along_axis(probabilities, np.argmax(values, axis=3)[..., None], 1.0, axis=3)
+        value = best
+    with np.errstate(divide="ignore", invalid="ignore"):
+        marginal = np.sum(np.where(probabilities > 0, probabilities / consumption, 0.0), axis=3)
+    return Policy(probabilities=probabilities, savings=savings, consumption=np.maximum(consumption, 0.0),
+                  value=value, marginal=marginal)
+
+
+def initial_value(resources, beta):
+    """A concave guess: consume the annuity value of resources forever."""
+    m = np.maximum(resources, 1e-3)
+    return np.log((1 - beta) * m) / (1 - beta), 1.0 / ((1 - beta) * m)
+
+
+def backward_step(params, grids: Grids, prices: PeriodPrices, value_next, marginal_next, *, smoothing=None,
+                  kernel=True) -> Policy:
+    """One period of the entrepreneur's problem at ``prices`` given next period's V and V_a (2.23)."""
+    smoothing = params.choice_smoothing if smoothing is None else smoothing
+    resources = resources_before_choice(params, grids, prices)
+    cost = adjustment_cost(params, grids, prices)
+    cont, cont_marginal = continuation(value_next, marginal_next, grids.transition, params.discount)
+    values, savings = (choice_values if kernel else choice_values_numpy)(cont, cont_marginal, resources, cost,
+                                                                          grids.assets, prices.gross_rate)
+    return choose(values, savings, resources, cost, prices.gross_rate, smoothing)
+
+
+def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: PeriodPrices, *, guess=None,
+                       tol=1e-7, maxiter=3000, smoothing=None, kernel=True):
+    """Stationary policies at constant ``prices`` by iterating :func:`backward_step`.
+
+    Returns ``(policy, iterations)``; ``(policy.value, policy.marginal)`` warm-starts later calls
+    (``guess``). Raises ConvergenceError if the value does not settle within ``tol``.
+    """
+    resources = resources_before_choice(params, grids, prices)
+    value, marginal = guess if guess is not None else initial_value(resources, params.discount)
+    history = []
+    for iteration in range(1, maxiter + 1):
+        policy = backward_step(params, grids, prices, value, marginal, smoothing=smoothing, kernel=kernel)
+        distance = float(np.max(np.abs(policy.value - value)))
+        history.append(distance)
+        value, marginal = policy.value, policy.marginal
+        if distance < tol:
+            return policy, iteration
+    raise ConvergenceError(f"entrepreneur's problem did not converge in {maxiter} Bellman steps "
+                           f"(last change {history[-1]:.3e})", history=history)
+
+
+def solve_entrepreneur_vfi(params: ReallocationParameters, grids: Grids, prices: PeriodPrices, *,
+                           fine_points=2000, tol=1e-7, maxiter=3000):
+    """Brute-force value-function iteration: k' on the capital grid, a' on a fine grid, W interpolated.
+
+    The reference for :func:`solve_entrepreneur` in tests (slow; small grids only).
+    """
+    beta, R = params.discount, prices.gross_rate
+    resources = resources_before_choice(params, grids, prices)
+    cost = adjustment_cost(params, grids, prices)
+    fine = np.linspace(grids.assets[0], grids.assets[-1], fine_points)
+    value, _ = initial_value(resources, beta)
+    nz, nk, na = resources.shape
+    for _ in range(maxiter):
+        cont = beta * np.einsum("zy,yka->zka", grids.transition, value)
+        best = np.full((nz, nk, na), -np.inf)
+        for z in range(nz):
+            for j in range(nk):
+                w_fine = np.interp(fine, grids.assets, cont[z, j])
+                c = resources[z][:, :, None] - cost[:, j][:, None, None] - fine[None, None, :] / R
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    v = np.where(c > 0, np.log(c) + w_fine, -np.inf).max(axis=2)
+                best[z] = np.maximum(best[z], v)
+        distance = float(np.max(np.abs(best - value)))
+        value = best
+        if distance < tol:
+            return value
+    raise ConvergenceError("value-function iteration did not converge", history=[distance])
