@@ -70,3 +70,17 @@ def test_ri_benchmark_attends_less_than_full_information():
     assert abs(eq.paths["Z"][0]) < abs(eq.first_best["Z"][0])
     # the first-best rules are the firm's FOCs: (1.18)-(1.19) hold along x† given the aggregates
     assert np.all(np.isfinite(eq.paths["Y"]))
+
+
+@pytest.mark.slow
+def test_sensitivity_money_and_first_best_experiments_run():
+    from equilibria.plugins.yu2019_inventories.experiments import run_first_best, run_money, run_sensitivity
+
+    params = InventoryParameters()
+    sens = run_sensitivity(params, {})
+    totals = [row[4] for row in sens.data["mu"]]
+    assert totals[0] <= totals[1] <= totals[2]          # cheaper information, more of it (Table 1.4)
+    money = run_money(params, {})
+    assert money.data["calvo"]["markup_share_percent"] > money.data["rational_inattention"]["markup_share_percent"]
+    first = run_first_best(params, {})
+    assert abs(first.data["actual"]["Z"][0]) < abs(first.data["first_best"]["Z"][0])
