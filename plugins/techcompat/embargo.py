@@ -74,9 +74,12 @@ def run_embargo(params: EmbargoParameters, columns=COLUMNS, progress=None):
     masks["region"] = np.zeros((n, s), bool)
     masks["region"][params.embargo_buyer, :] = True
     out = {}
-    for column in columns:
-        out[column] = solve_equilibrium(shocked, respond=masks[column], fixed_choice=base_state.choice,
-                                        start=base_state, wages=base.prices["wages"])
+    start, wages = base_state, base.prices["wages"]
+    for column in columns:      # each column starts from the previous one (they are progressively closer)
+        eq = solve_equilibrium(shocked, respond=masks[column], fixed_choice=base_state.choice, start=start,
+                               wages=wages)
+        out[column] = eq
+        start, wages = eq.aggregates["technology"], eq.prices["wages"]
         if progress is not None:
             progress(column)
     return base, out, (model, shocked)

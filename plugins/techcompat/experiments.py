@@ -64,8 +64,9 @@ def run_embargo_experiment(params: EmbargoParameters, options=None) -> Result:
              f"{100 * shares:.1f}%.",
              f"Citations of {names[b]} to the embargoed origins change by {cite_change['all']:.2f}% with "
              f"endogenous technology ({cite_change['fixed']:.2f}% with fixed technology).",
-             f"Decoupling amplifies the buyer's loss: {change['fixed'][b]:.4f} (fixed) vs {change['all'][b]:.4f} "
-             f"(all respond) in 100 dlnU."]
+             f"Buyer's 100 dlnU: {change['fixed'][b]:.4f} with fixed technology, {change['all'][b]:.4f} when every "
+             f"firm re-optimises ({'amplified' if change['all'][b] < change['fixed'][b] else 'dampened'} by "
+             f"technology responses)."]
     return Result(data=data, tables=tables, notes=notes)
 
 
