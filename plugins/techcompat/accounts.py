@@ -42,10 +42,6 @@ class Accounts:
     trade_shares: np.ndarray         # (N, N, S) share of origin o in d's purchases of input j, [d][o][j]
     final_trade_shares: np.ndarray   # (N, N, S) the same for final goods
 
-    @property
-    def labor_residual(self) -> np.ndarray:
-        return self.labor_demand
-
 
 def accounts(model: Model, state: TechnologyState, tol: float = 1e-13) -> Accounts:
     """Every flow of the economy at ``state.wages`` and the technology in ``state``."""
