@@ -7,9 +7,18 @@ installed under one import name: ``framework/`` is the package ``equilibria``, `
 Set ``EQUILIBRIA_BUILD_ONLY=name1,name2`` to compile only some kernels (a development aid for
 ``python setup.py build_ext --inplace``); a normal install always builds all of them.
 
-Some kernels ask for ``-march=native`` in their ``# distutils:`` header (vector code for the
-building machine's CPU, measured to matter in docs/benchmarks.md). That suits installs from source;
-set ``EQUILIBRIA_PORTABLE=1`` when building a binary meant for other machines: the flag is dropped.
+Kernels that ask for ``-march=native`` in their ``# distutils:`` header (vector code, measured
+to matter in docs/benchmarks.md) are compiled once per x86-64 level instead -- ``baseline``
+(x86-64), ``avx2`` (x86-64-v3) and ``avx512`` (x86-64-v4) -- as ``equilibria.ext._<level>.<name>``,
+and ``equilibria.ext`` loads the highest level the running processor supports (see
+``ext/__init__.py``): a wheel runs on any x86-64 machine.  ``-march=native`` itself is never used.
+The levels are tuned for the building machine (``-mtune=native``, which never adds instructions);
+``EQUILIBRIA_PORTABLE=1`` tunes for a generic processor instead.  Off x86-64 such kernels are
+built once, without ``-march``.  ``EQUILIBRIA_CPU_LEVELS=avx512,baseline`` builds only those
+levels (a development aid, like ``EQUILIBRIA_BUILD_ONLY``).
+
+Extensions are compiled in parallel (one job per CPU, the slowest first) and without debug
+information (``-g0``: it doubled the compile time of the unrolled tyaz kernel).
 """
 import glob
 import os
@@ -18,6 +27,7 @@ import platform
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 
 def _packages(root, package):
@@ -38,6 +48,42 @@ def _vector_math():
     return [], []
 
 
+# x86-64 levels of the vector kernels: name -> compiler flags (ext/__init__.py loads them by name)
+CPU_LEVELS = {
+    "baseline": ["-march=x86-64", "-DEQUILIBRIA_CPU_LEVEL=1"],
+    "avx2": ["-march=x86-64-v3", "-DEQUILIBRIA_CPU_LEVEL=3"],
+    "avx512": ["-march=x86-64-v4", "-DEQUILIBRIA_CPU_LEVEL=4"],
+}
+
+
+def _x86_64_gcc_like():
+    return platform.machine().lower() in ("x86_64", "amd64") and platform.system() != "Windows"
+
+
+def _level_variants(extension):
+    """One extension per x86-64 level, each compiled from a small file that includes the generated C
+    (distinct sources, so the levels' object files do not collide in a parallel build)."""
+    levels = [n for n in os.environ.get("EQUILIBRIA_CPU_LEVELS", "").split(",") if n] or list(CPU_LEVELS)
+    name = extension.name.rpartition(".")[2]
+    tune = "-mtune=generic" if os.environ.get("EQUILIBRIA_PORTABLE") else "-mtune=native"
+    variants = []
+    for level in levels:
+        wrapper = os.path.join("build", "cpu_levels", level, f"{name}.c")
+        os.makedirs(os.path.dirname(wrapper), exist_ok=True)
+        text = f'#include "{os.path.abspath(extension.sources[0])}"\n'
+        if not os.path.exists(wrapper) or open(wrapper).read() != text:
+            with open(wrapper, "w") as f:
+                f.write(text)
+        variants.append(Extension(
+            f"equilibria.ext._{level}.{name}", [wrapper],
+            depends=[extension.sources[0], *extension.depends],
+            include_dirs=extension.include_dirs, define_macros=extension.define_macros,
+            libraries=extension.libraries, extra_link_args=extension.extra_link_args,
+            extra_compile_args=[*extension.extra_compile_args, *CPU_LEVELS[level], tune],
+        ))
+    return variants
+
+
 def _extensions():
     macros, libraries = _vector_math()
     only = {n for n in os.environ.get("EQUILIBRIA_BUILD_ONLY", "").split(",") if n}
@@ -54,7 +100,7 @@ def _extensions():
                 include_dirs=[numpy.get_include(), "ext"],
                 define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), *macros],
                 libraries=libraries,
-                extra_compile_args=["-O3", "-fopenmp", "-ffast-math", "-fno-finite-math-only"],
+                extra_compile_args=["-O3", "-g0", "-fopenmp", "-ffast-math", "-fno-finite-math-only"],
                 extra_link_args=["-fopenmp"],
             )
         )
@@ -68,10 +114,34 @@ def _extensions():
             "initializedcheck": False,
         },
     )
-    if os.environ.get("EQUILIBRIA_PORTABLE"):
-        for extension in built:
-            extension.extra_compile_args = [a for a in extension.extra_compile_args if not a.startswith("-march=")]
-    return built
+    result = []
+    for extension in built:
+        native = "-march=native" in extension.extra_compile_args
+        extension.extra_compile_args = [a for a in extension.extra_compile_args if not a.startswith("-march=")]
+        result.extend(_level_variants(extension) if native and _x86_64_gcc_like() else [extension])
+    return result
+
+
+class _ParallelBuildExt(build_ext):
+    """build_ext with one job per CPU by default, the largest sources first (they set the wall time)."""
+
+    def initialize_options(self):
+        super().initialize_options()
+        self.parallel = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+    def build_extensions(self):
+        def size(extension):
+            return sum(os.path.getsize(p) for p in [*extension.sources, *extension.depends] if os.path.exists(p))
+
+        levels = {"baseline": 2, "avx2": 1, "avx512": 0}  # the plain-C level compiles slowest
+        self.extensions.sort(key=lambda e: (-size(e), levels.get(e.name.split(".")[-2][1:], 3)))
+        super().build_extensions()
+
+    def copy_extensions_to_source(self):
+        build_py = self.get_finalized_command("build_py")
+        for extension in self.extensions:  # the levels' folders (ext/_avx2, ...) of an in-place build
+            os.makedirs(build_py.get_package_dir(extension.name.rpartition(".")[0]), exist_ok=True)
+        super().copy_extensions_to_source()
 
 
 PLUGINS = {
@@ -98,6 +168,7 @@ setup(
     + ["equilibria.ext"],
     package_data={"equilibria.ext": ["*.pyx", "*.pxd", "*.h"], "equilibria.plugins": ["*/data/*"]},
     ext_modules=_extensions(),
+    cmdclass={"build_ext": _ParallelBuildExt},
     install_requires=[
         "numpy>=1.26",
         "scipy>=1.11",

@@ -788,6 +788,16 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
     return P->inplace && tz_screen_flagged(screen, P->reject_negative);
 }
 
+/* The baseline build (x86-64, plain-C vectors; setup.py defines EQUILIBRIA_CPU_LEVEL) compiles only
+ * the generic copy: the compiler needs 160 s of CPU for the plain-C specialisations, 33 s
+ * without them, and they give the same numbers (tests/test_tyazhelnikov2016_simd_builds.py). */
+#if defined(EQUILIBRIA_CPU_LEVEL) && EQUILIBRIA_CPU_LEVEL < 3
+#define TZ_SPECIALISE 0
+#else
+#define TZ_SPECIALISE 1
+#endif
+
+#if TZ_SPECIALISE
 #define TZ_SPECIALISED(M_)                                                                     \
     static int tz_solve_loaded_block_##M_(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb,     \
                                           double *V, const double *C, int32_t *loc) {          \
@@ -802,6 +812,7 @@ TZ_SPECIALISED(7)
 TZ_SPECIALISED(8)
 TZ_SPECIALISED(10)
 #undef TZ_SPECIALISED
+#endif
 
 static int tz_solve_loaded_block_any(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, double *V, const double *C,
                                      int32_t *loc) {
@@ -817,6 +828,9 @@ static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void 
     int32_t *const loc = (int32_t *)(V + (C ? 2 : 1) * NMB);
     const int invalid = P->inplace ? 0 : tz_load_block(P, f0, nb, V, C);
     int flagged;
+#if !TZ_SPECIALISE
+    flagged = tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
+#else
     switch (P->M) {
         case 2: flagged = tz_solve_loaded_block_2(P, f0, nb, V, C, loc); break;
         case 3: flagged = tz_solve_loaded_block_3(P, f0, nb, V, C, loc); break;
@@ -828,6 +842,7 @@ static int tz_solve_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, void 
         case 10: flagged = tz_solve_loaded_block_10(P, f0, nb, V, C, loc); break;
         default: flagged = tz_solve_loaded_block_any(P, f0, nb, V, C, loc);
     }
+#endif
     if (flagged)  /* costs read in place: count them exactly */
         return tz_count_invalid(P, f0, nb);
     return invalid;
