@@ -6,13 +6,19 @@ For every row r of ``values`` (rows x choices) and dispersion ``scale`` (σ_ε):
     probabilities[r, j] = exp(values[r, j] / σ) / Σ_k exp(values[r, k] / σ)
     logsum[r]           = σ log Σ_k exp(values[r, k] / σ)
 
-computed stably by subtracting each row's maximum first. Rows are split over threads with
-``prange``. The NumPy twin is :func:`equilibria.numerics.logit.logit_numpy`.
+computed stably by subtracting each row's maximum first. Blocks of rows are split over threads
+with ``prange`` when the call has at least ``PARALLEL_MIN_WORK`` entries (``equilibria.threads``).
+The NumPy twin is :func:`equilibria.numerics.logit.logit_numpy`.
 """
 import numpy as np
 cimport cython
 from cython.parallel cimport prange
 from libc.math cimport exp, log, isnan
+
+from equilibria.threads import team_size
+
+PARALLEL_MIN_WORK = 65536
+"""Entries (rows x choices) from which a call runs on a team of threads (docs/benchmarks.md)."""
 
 
 cdef extern from "vecmath.h":
@@ -64,7 +70,8 @@ def logit(const double[:, ::1] values, double scale, int threads=0):
     scale : float
         Dispersion σ_ε > 0 of the type-I extreme-value shocks.
     threads : int
-        OpenMP threads; 0 lets OpenMP decide.
+        OpenMP threads; 0 (the default): one below ``PARALLEL_MIN_WORK`` entries, else the
+        threads setting of :mod:`equilibria.threads`.
     """
     if not scale > 0:
         raise ValueError("scale must be positive")
@@ -78,10 +85,11 @@ def logit(const double[:, ::1] values, double scale, int threads=0):
     cdef double inv_scale = 1.0 / scale
     cdef Py_ssize_t block = 1024, nblocks = (n + block - 1) // block, b
     cdef int bad = 0
-    cdef int nthreads = threads
-    if nthreads <= 0:
-        for b in prange(nblocks, nogil=True, schedule="static"):
-            bad |= _rows(values, inv_scale, scale, probabilities, logsum, b * block, min((b + 1) * block, n))
+    cdef int nthreads = <int> min(team_size(n * m, PARALLEL_MIN_WORK, threads), max(nblocks, 1))
+    if nthreads <= 1:  # no OpenMP team at all
+        with nogil:
+            for b in range(nblocks):
+                bad |= _rows(values, inv_scale, scale, probabilities, logsum, b * block, min((b + 1) * block, n))
     else:
         for b in prange(nblocks, nogil=True, schedule="static", num_threads=nthreads):
             bad |= _rows(values, inv_scale, scale, probabilities, logsum, b * block, min((b + 1) * block, n))

@@ -29,6 +29,8 @@ once), so the recovered path attains the minimum exactly.  Ties go to the lowest
 This file validates, allocates and runs the blocks over OpenMP threads; the arithmetic of a
 block is ``tyaz_block.h``, written on the eight-lane vectors of ``tyaz_simd.h`` (AVX-512, AVX2
 or plain C, whichever the compiler targets; ``SIMD`` tells which -- all give the same numbers).
+The ``-march=native`` below makes setup.py build this module once per x86-64 level (AVX-512,
+AVX2, plain C) and ``equilibria.ext`` load the one the processor runs.
 
 The NumPy twin is ``equilibria.plugins.tyazhelnikov2016.reference``.
 """
@@ -37,6 +39,11 @@ from libc.stdlib cimport free
 from libc.stdint cimport int32_t, uint8_t
 
 import numpy as np
+
+from equilibria.threads import team_size
+
+PARALLEL_MIN_WORK = 2_000_000
+"""Min-plus operations (``F * N * M**2``) from which the blocks run on a team of threads (docs/benchmarks.md)."""
 
 # the block solver: eight firms per vector, AVX-512 or portable C (bitwise identical)
 cdef extern from "tyaz_block.h" nogil:
@@ -106,7 +113,9 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         blocks are N * M separate runs of the rows, 128, or 64 up to M = 8 on processors other
         than AMD's (docs/benchmarks.md).
     threads : int
-        OpenMP threads, 0 for the runtime default.
+        OpenMP threads; 0 (the default): one below ``PARALLEL_MIN_WORK`` min-plus operations
+        (``F * N * M**2``), else the threads setting of :mod:`equilibria.threads`; never more
+        than there are blocks.
     out : dict, optional
         Preallocated outputs (the arrays of a previous call with the same shapes) to write into.
     stats : bool
@@ -218,9 +227,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
     cdef int32_t[::1] invalid_blocks = invalid_a
     cdef void* scratch
     cdef size_t scratch_bytes = tz_scratch_bytes(&problem)
-    if nt <= 0:
-        import os
-        nt = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    nt = team_size(float(F) * N * M * M, PARALLEL_MIN_WORK, threads)
     if nt > nblocks:
         nt = <int> nblocks
     with nogil, parallel(num_threads=nt):

@@ -53,8 +53,15 @@ def _dry_run_answer(params, as_json: bool) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="equilibria")
-def main():
+@click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Threads of the compiled kernels above their work thresholds (default: EQUILIBRIA_THREADS, "
+                   "else every CPU); small problems always run on one.")
+def main(threads):
     """Equilibria of economic models: solve papers' models, run their experiments, check their theorems."""
+    if threads is not None:
+        from .threads import set_threads
+
+        set_threads(threads)
 
 
 @main.command("list")
