@@ -145,8 +145,8 @@ def test_a_population_larger_than_memory_is_bad_input(monkeypatch):
 
 # ----------------------------------------------------------------------------- tracebacks
 @pytest.mark.parametrize("parameter, value", [
-    ("taste_dispersion", "1" + "0" * 400),
-    ("taste_dispersion", "1" + "0" * 5000),           # beyond Python's digit limit for int()
+    pytest.param("taste_dispersion", "1" + "0" * 400, id="400-digits"),
+    pytest.param("taste_dispersion", "1" + "0" * 5000, id="5000-digits"),  # beyond Python's limit for int()
     ("taste_dispersion", "Infinity"),
     ("taste_dispersion", "-Infinity"),
     ("taste_dispersion", "NaN"),
@@ -159,8 +159,8 @@ def test_a_population_larger_than_memory_is_bad_input(monkeypatch):
     ("labor", "[1,Infinity,1]"),
     ("labor", "[true,1,1]"),
     ("labor", "[[1,2],[3]]"),
-    ("labor", "[" * 3000 + "1" + "]" * 3000),         # beyond the JSON decoder's recursion
-    ("labor", "[" * 40 + "1" + "]" * 40),             # beyond the array depth limit
+    pytest.param("labor", "[" * 3000 + "1" + "]" * 3000, id="nested-3000"),  # beyond the JSON decoder's recursion
+    pytest.param("labor", "[" * 40 + "1" + "]" * 40, id="nested-40"),  # beyond the array depth limit
     ("labor", '["a","b","c"]'),
     ("labor", "[" + "1e400," * 2 + "1]"),
     ("productivity", "[]"),
