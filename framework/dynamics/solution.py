@@ -153,20 +153,41 @@ class LinearSolution:
         else:
             innovations = np.asarray(innovations, dtype=float)
             burn = innovations.shape[0] - periods
-        paths = self._simulate(innovations)[burn:]
+        from ..blas import single_threaded_blas
+
+        with single_threaded_blas():
+            paths = self._simulate(innovations)[burn:]
         return {v: paths[:, i] * self.units[i] for i, v in enumerate(self.variables)}
 
     def _simulate(self, innovations) -> np.ndarray:
-        """Deviations (model units) driven by the rows of ``innovations``."""
+        """Deviations (model units) driven by the rows of ``innovations``.
+
+        The states follow ``s(t+1) = T s(t) + R e(t)`` from ``s(0) = 0``. When ``T`` has a
+        well-conditioned eigenbasis the recursion runs as scalar first-order filters in that basis
+        (``scipy.signal.lfilter``, compiled loops); otherwise period by period.
+        """
         length = innovations.shape[0]
         T, R = self.transition, self.shock_loading
         ns = T.shape[0]
-        states = np.zeros((length, ns))
-        shocks_to_states = innovations @ R.T
-        s = np.zeros(ns)
-        for t in range(length):
-            states[t] = s
-            s = T @ s + shocks_to_states[t]
+        pushes = innovations @ R.T
+        states = None
+        if ns:
+            roots, basis = np.linalg.eig(T)
+            if np.linalg.cond(basis) < 1e6:
+                from scipy.signal import lfilter
+
+                inverse = np.linalg.inv(basis)
+                coordinates = pushes @ inverse.T
+                filtered = np.empty((length, ns), dtype=complex)
+                for j in range(ns):
+                    filtered[:, j] = lfilter([0.0, 1.0], [1.0, -roots[j]], coordinates[:, j])
+                states = (filtered @ basis.T).real
+        if states is None:
+            states = np.zeros((length, ns))
+            s = np.zeros(ns)
+            for t in range(length):
+                states[t] = s
+                s = T @ s + pushes[t]
         return states @ self.policy.T + innovations @ self.impact.T
 
     # ------------------------------------------------------------------ moments
