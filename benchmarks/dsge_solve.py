@@ -322,7 +322,7 @@ def main():
                           f"{med:.2f} / {low:.2f} | {med / ours_med:.0f}x | {agreement[tool]:.1e} |")
             s_ours, s_alt = statistics.median(ours_setup), statistics.median(alt_setup[tool])
             rows_b.append(f"| {name} ({len(spec['variables'])} eq.) | {s_ours:.2f} | {tool} | {s_alt:.2f} | "
-                          f"{s_alt / s_ours:.1f}x |")
+                          f"{s_alt / s_ours:.2g}x |")
         for tool, error in errors.items():
             rows_a.append(f"| {name} | {ours_med:.2f} / {ours_min:.2f} | {tool} | failed: {error} | | |")
     print(f"Machine: {machine()} (shared; load average {os.getloadavg()[0]:.1f})\n")
