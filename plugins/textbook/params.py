@@ -12,7 +12,7 @@ from equilibria.params import as_int, one_of, positive
 
 __all__ = ["TextbookParameters", "MODELS"]
 
-MODELS = ("brock_mirman", "rbc", "nk")
+MODELS = ("brock_mirman", "rbc", "nk", "nk_medium")
 
 
 def _as_values(value, name):
@@ -32,7 +32,7 @@ def _as_values(value, name):
 class TextbookParameters(Parameters):
     """Which model file to solve and how to report it."""
 
-    model = param("rbc", description="the shipped model file: brock_mirman, rbc or nk", validator=one_of(*MODELS))
+    model = param("rbc", description="the shipped model file: brock_mirman, rbc, nk or nk_medium (32 equations)", validator=one_of(*MODELS))
     periods = param(40, description="horizon of impulse responses (period 0 = impact)", unit="periods",
                     converter=as_int, validator=positive)
     lags = param(5, description="autocorrelations reported for lags 1..lags", unit="periods",
