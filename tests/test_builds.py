@@ -4,6 +4,8 @@ Every kernel that asks for ``-march=native`` is compiled as ``equilibria/ext/_<l
 for ``baseline`` (x86-64), ``avx2`` (x86-64-v3) and ``avx512`` (x86-64-v4); ``equilibria.ext``
 loads the highest level the processor runs, capped by ``EQUILIBRIA_CPU``.
 """
+import glob
+import importlib
 import importlib.machinery
 import importlib.util
 import os
@@ -19,7 +21,16 @@ import equilibria.ext as ext
 from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
 from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
 
-LEVEL_KERNELS = [name for name in ("tyaz_dp", "dcegm", "young", "egm_jacobian") if ext.variant_paths(name)]
+
+
+def _asks_for_vector_code(source):
+    with open(source, encoding="utf-8") as f:
+        return any(line.startswith("# distutils:") and "-march=native" in line for line in f)
+
+
+# the kernels whose source asks for vector code (the sources are installed next to the builds)
+LEVEL_KERNELS = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(os.path.dirname(ext.__file__), "*.pyx"))
+                       if _asks_for_vector_code(p))
 SIMD_OF_LEVEL = {"baseline": "portable", "avx2": "avx2", "avx512": "avx512"}
 x86_64 = pytest.mark.skipif(not ext.supported_levels(), reason="kernels are built per level on x86-64 only")
 
