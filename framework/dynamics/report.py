@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..results import Result, Table
+from .qz import STABILITY_THRESHOLD
 
 __all__ = ["ACTIONS", "dsge_result", "determinacy_line"]
 
@@ -24,7 +25,7 @@ ACTIONS = ("steady", "irf", "moments", "simulate")
 
 def determinacy_line(solution) -> str:
     moduli = np.abs(solution.eigenvalues)
-    unstable = int(np.sum(moduli >= 1.0 + 1e-6))
+    unstable = int(np.sum(moduli >= STABILITY_THRESHOLD))
     infinite = int(np.sum(~np.isfinite(moduli)))
     return (f"unique stable solution: {unstable} eigenvalue(s) outside the unit circle ({infinite} infinite) for "
             f"{len(solution.model.forward)} forward-looking variable(s)")
