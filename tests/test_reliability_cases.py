@@ -112,7 +112,8 @@ def test_checkpoint_is_replayed_only_for_the_same_objective(tmp_path):
             other = Calibration(kwargs.pop("data_sales"), **kwargs)
         assert other.checkpoint_status == "restarted" and not other.cache, change
         # the file now belongs to the new problem; put the first one's back for the next change
-        first_again = Calibration(data, n_firms=400, seed=1, checkpoint=path)
+        with pytest.warns(UserWarning, match="another problem"):
+            first_again = Calibration(data, n_firms=400, seed=1, checkpoint=path)
         assert first_again.checkpoint_status == "restarted"
         first_again.fit((1.0, 0.4, 0.3, 1.1), maxiter=2, restarts=0, w_starts=())
 
