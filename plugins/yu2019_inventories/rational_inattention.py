@@ -142,6 +142,12 @@ def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=
     d = b - a
     loss, interaction = _loss_parts(d, c, K, H1)
     total, each = information_flow(g, np.ones(n_act), N)
+    idle_loss, idle_interaction = _loss_parts(-a, np.zeros(n_act), K, H1)
+    if idle_loss <= loss + info_price * total:     # the problem is not convex: keep zero attention if it is better
+        return AttentionSolution(b=np.zeros_like(a), c=np.zeros(n_act), loss=idle_loss, information=0.0,
+                                 information_by_action=np.zeros(n_act),
+                                 interaction_share=idle_interaction / idle_loss if idle_loss > 0 else 0.0,
+                                 iterations=int(result.nit), filters=np.zeros_like(a))
     return AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
                              interaction_share=interaction / loss if loss > 0 else 0.0,
                              iterations=int(result.nit), filters=g)
