@@ -33,7 +33,7 @@ def _numbers(pairs, option):
 @click.option("--shock", "shocks", multiple=True, metavar="NAME=SIZE",
               help="Impulse responses to innovation NAME of SIZE (its units; default: every innovation, one "
                    "standard deviation). Repeatable.")
-@click.option("--periods", type=click.IntRange(1, 10_000_000), help="Horizon (irf: 40) or length (simulate: 200).")
+@click.option("--periods", type=click.IntRange(1, 100_000), help="Horizon (irf: 40) or length (simulate: 200).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the simulation.")
 @json_option
 @out_option

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -241,6 +242,9 @@ class Model:
             except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
                 raise ConvergenceError(f"steady state: the closed forms cannot be evaluated ({exc})") from None
             for key, value in zip(self._closed_names, values):
+                if isinstance(value, complex):
+                    raise ConvergenceError(f"steady state: the closed form for '{key}' is not a real number "
+                                           f"({value:.6g}) at these parameter values")
                 if key in self._variable_position:
                     y[self._variable_position[key]] = value
                     fixed.add(key)
@@ -272,6 +276,10 @@ class Model:
             When the equations are not solved to ``tol``; the message lists the largest residuals
             by equation.
         """
+        with np.errstate(all="ignore"):  # overflow or a bad domain shows as a residual, checked below
+            return self._steady_state(params, tol, guess, p)
+
+    def _steady_state(self, params, tol, guess, p) -> SteadyState:
         started = time.perf_counter()
         p = self.parameter_vector(params) if p is None else p
         y = self.guess.copy()
@@ -403,11 +411,15 @@ class Model:
             if not float(value) >= 0:
                 raise ParameterError(key, "standard deviation must be non-negative", value)
             std[self.shocks.index(key)] = float(value)
-        steady = steady or self.steady_state(p=p)
-        system = self.linearize(steady=steady, p=p)
-        with single_threaded_blas():  # small dense problems: threads only contend
-            policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D, self.state_index,
-                                                       self.lead_index)
+        # overflow, division by zero and singular-matrix warnings end in a checked error or are harmless;
+        # results are checked finite, so they are not printed
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            steady = steady or self.steady_state(p=p)
+            system = self.linearize(steady=steady, p=p)
+            with single_threaded_blas():  # small dense problems: threads only contend
+                policy, impact, eigenvalues = solve_linear(system.A, system.B, system.C, system.D,
+                                                           self.state_index, self.lead_index)
         return LinearSolution(model=self, parameters=dict(zip(self.parameters, p.tolist())), steady_state=steady,
                               system=system, policy=policy, impact=impact, eigenvalues=eigenvalues,
                               shock_std=std, seconds=time.perf_counter() - started)
