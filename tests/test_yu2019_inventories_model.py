@@ -130,3 +130,12 @@ def test_cli_irf_contract_for_calvo():
     data = json.loads(done.stdout)
     for name in ("output", "inflation", "consumption", "inventory_sales_ratio", "inventories", "real_marginal_cost"):
         assert len(data["irf"][name]) == 12 and np.all(np.isfinite(data["irf"][name]))
+
+
+def test_calvo_moments_have_the_signs_of_table_1_3():
+    from equilibria.plugins.yu2019_inventories.experiments import TEXT_TABLE_1_3, moments_from_responses
+    from equilibria.plugins.yu2019_inventories.model import solve_linear
+
+    moments = moments_from_responses(solve_linear(InventoryParameters(firms="calvo")).irf("eps_r", periods=400))
+    assert np.all(np.sign(moments[:6]) == np.sign(TEXT_TABLE_1_3["Calvo"][:6]))
+    assert np.allclose(moments[6:], TEXT_TABLE_1_3["Calvo"][6:], rtol=0.35)   # relative volatilities

@@ -197,6 +197,57 @@ def run_money(params: InventoryParameters, options) -> Result:
     return Result(data=data, tables={"money": table}, figures={"money": figure})
 
 
+# --------------------------------------------------------------------------- moments
+TEXT_TABLE_1_3 = {"VAR": [-0.898, -0.942, 0.812, 0.963, 0.374, -0.220, 0.095, 0.527, 0.285],
+                  "RI": [-0.881, -0.787, 0.120, 0.970, -0.291, -0.491, 0.012, 0.981, 0.622],
+                  "Calvo": [-0.653, -0.381, 0.415, 0.860, 0.888, -0.232, 1.098, 1.656, 2.095]}
+MOMENT_NAMES = ["ρ(IS, S)", "ρ(IS, Y)", "ρ(Y, ΔI)", "ρ(Y, S)", "ρ(Y, π)", "ρ(Δπ, Δπ-1)", "σ(π)/σ(y)",
+                "σ(IS)/σ(S)", "σ(w)/σ(y)"]
+
+
+def moments_from_responses(paths: dict) -> list:
+    """Table 1.3's moments conditional on one shock, from its moving-average coefficients (the responses)."""
+    ma = {k: np.asarray(v, float) for k, v in paths.items()}
+    lagged = {k: np.concatenate([[0.0], v[:-1]]) for k, v in ma.items()}
+    d_inv = ma["inv"] - lagged["inv"]
+    d_pi = ma["PI"] - lagged["PI"]
+    d_pi_lag = np.concatenate([[0.0], d_pi[:-1]])
+
+    def cov(a, b):
+        return float(np.dot(a, b))
+
+    def corr(a, b):
+        return cov(a, b) / np.sqrt(cov(a, a) * cov(b, b))
+
+    def ratio(a, b):
+        return np.sqrt(cov(a, a) / cov(b, b))
+
+    return [corr(ma["isr"], ma["sales"]), corr(ma["isr"], ma["Y"]), corr(ma["Y"], d_inv), corr(ma["Y"], ma["sales"]),
+            corr(ma["Y"], ma["PI"]), corr(d_pi, d_pi_lag), ratio(ma["PI"], ma["Y"]), ratio(ma["isr"], ma["sales"]),
+            ratio(ma["w"], ma["Y"])]
+
+
+def run_moments(params: InventoryParameters, options) -> Result:
+    """Table 1.3: moments conditional on interest-rate shocks, RI and Calvo, beside the text's."""
+    from .model import solve_linear
+    from .ri_equilibrium import solve_ri
+
+    calvo = for_firms(params, "calvo") if params.firms != "calvo" else params
+    calvo_paths = solve_linear(calvo).irf("eps_r", periods=400)
+    columns = {"Calvo": moments_from_responses(calvo_paths)}
+    try:
+        columns["RI"] = moments_from_responses(solve_ri(_ri_params(params)).paths)
+    except ConvergenceError as exc:
+        columns["RI"] = [float("nan")] * len(MOMENT_NAMES)
+    rows = [[name, columns["RI"][i], TEXT_TABLE_1_3["RI"][i], columns["Calvo"][i], TEXT_TABLE_1_3["Calvo"][i],
+             TEXT_TABLE_1_3["VAR"][i]] for i, name in enumerate(MOMENT_NAMES)]
+    table = Table(columns=["moment", "RI (model)", "RI (text)", "Calvo (model)", "Calvo (text)", "VAR (text)"],
+                  rows=rows, caption="Moments conditional on interest-rate shocks (Table 1.3); IS inventory-sales "
+                                     "ratio, S sales, ΔI inventory investment, w real wage; RI truncated at 80 quarters")
+    return Result(data={"moments": {k: dict(zip(MOMENT_NAMES, v)) for k, v in columns.items()}},
+                  tables={"table_1_3": table})
+
+
 # --------------------------------------------------------------------------- estimate
 def run_estimate(params, options) -> Result:
     """Item 4: VAR and local projections on the data, Monte Carlo V, estimation of the Calvo model,
@@ -256,6 +307,8 @@ EXPERIMENTS = [
                run=run_steady_state, headline=True),
     Experiment(name="first_best", description="RI: actual versus first-best Z and p (Figures 1.10-1.11)",
                run=run_first_best),
+    Experiment(name="moments", description="moments conditional on interest-rate shocks, RI and Calvo (Table 1.3)",
+               run=run_moments),
     Experiment(name="money", description="a 0.6% fall in the money supply under cash in advance (section 1.6.3)",
                run=run_money),
     Experiment(name="estimate", description="VAR, local projections, Monte Carlo V and impulse-response matching "
