@@ -36,7 +36,8 @@ from .model import solve_linear
 from .params import InventoryParameters
 
 __all__ = ["DATA_COLUMNS", "MATCHED", "ESTIMATED", "read_dataset", "write_dataset", "synthetic_dataset",
-           "SYNTHETIC_FILE", "data_responses", "model_responses", "estimate", "Estimate", "BOUNDS",
+           "SYNTHETIC_FILE", "data_responses", "model_responses", "ri_model_responses", "estimate", "Estimate", "BOUNDS",
+           "RI_ESTIMATED",
            "EstimationParameters"]
 
 DATA_COLUMNS = ("output", "inflation", "consumption", "inventory_sales_ratio", "inventories", "real_wage",
@@ -144,9 +145,27 @@ class Estimate:
     seconds: float
 
 
+def ri_model_responses(params: InventoryParameters, horizon: int = HORIZON) -> np.ndarray:
+    """(H, 6) RI responses in :data:`MATCHED` order, scaled to a 0.15 funds-rate impact."""
+    from .ri_equilibrium import solve_ri
+
+    paths = solve_ri(params).paths
+    scale = POLICY_IMPACT / float(paths["R"][0])
+    return np.column_stack([np.asarray(paths[MODEL_NAMES[c]])[:horizon] * scale for c in MATCHED])
+
+
+#: The RI model has flexible prices: its estimated block is the wage, preference and technology part.
+RI_ESTIMATED = ("xi_w", "iota_w", "sigma_c", "sigma_l", "alpha")
+
+
 def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: dict | None = None,
-             max_evaluations: int = 1500) -> Estimate:
-    """Minimize ``J`` (1.43) over :data:`ESTIMATED` for the Calvo model, periods 2..16."""
+             max_evaluations: int = 1500, names=ESTIMATED, responses=None) -> Estimate:
+    """Minimize ``J`` (1.43) over ``names`` (default: :data:`ESTIMATED` for the Calvo model), periods 2..16.
+
+    ``responses(params)`` gives the model's (H, 6) responses; the default is the Calvo model's
+    (:func:`model_responses`), with ``firms`` set to ``"calvo"``. For the RI model pass
+    :func:`ri_model_responses`, ``names = RI_ESTIMATED`` and RI parameters.
+    """
     import time
 
     from scipy.optimize import minimize
@@ -154,11 +173,16 @@ def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: d
     from equilibria.econometrics import criterion_decomposition
 
     started = time.perf_counter()
-    base = params if params.firms == "calvo" else params.replace(firms="calvo")
+    if responses is None:
+        responses = model_responses
+        base = params if params.firms == "calvo" else params.replace(firms="calvo")
+    else:
+        base = params
+    names = tuple(names)
     start = dict(START) | (start or {})
-    lo = np.array([BOUNDS[k][0] for k in ESTIMATED])
-    hi = np.array([BOUNDS[k][1] for k in ESTIMATED])
-    x0 = np.clip(np.array([start[k] for k in ESTIMATED]), lo, hi)
+    lo = np.array([BOUNDS[k][0] for k in names])
+    hi = np.array([BOUNDS[k][1] for k in names])
+    x0 = np.clip(np.array([start[k] for k in names]), lo, hi)
     target = np.asarray(data_irf)[1:]
     count = [0]
 
@@ -166,17 +190,17 @@ def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: d
         count[0] += 1
         x = lo + np.clip(u, 0.0, 1.0) * (hi - lo)
         try:
-            model = model_responses(base.replace(**dict(zip(ESTIMATED, map(float, x)))))[1:]
+            model = responses(base.replace(**dict(zip(names, map(float, x)))))[1:]
         except (ConvergenceError, ParameterError):
             return 1e10
         value = float(criterion_decomposition(target, model, blocks).sum())
         return value if np.isfinite(value) else 1e10
 
-    result = minimize(criterion, (x0 - lo) / (hi - lo), method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(ESTIMATED),
+    result = minimize(criterion, (x0 - lo) / (hi - lo), method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(names),
                       options={"maxfun": max_evaluations, "eps": 1e-4})
     x = lo + np.clip(result.x, 0.0, 1.0) * (hi - lo)
-    values = dict(zip(ESTIMATED, map(float, x)))
-    model = model_responses(base.replace(**values))
+    values = dict(zip(names, map(float, x)))
+    model = responses(base.replace(**values))
     parts = criterion_decomposition(target, model[1:], blocks)
     return Estimate(values=values, criterion=float(parts.sum()), decomposition=parts, model_irf=model,
                     evaluations=count[0], seconds=time.perf_counter() - started)
@@ -197,6 +221,8 @@ class EstimationParameters(InventoryParameters):
                    converter=_as_int)
     var_lags = _param(3, description="lags of the VAR (the text: 3, by the corrected AIC)", converter=_as_int)
     seed = _param(1, description="seed of the Monte Carlo draws", converter=_as_int)
+    estimate_ri = _param(0, description="1: also estimate the RI model (ξ_w, ι_w, σ_c, σ_l, α; a few minutes)",
+                         converter=_as_int)
 
     def check(self) -> None:
         super().check()

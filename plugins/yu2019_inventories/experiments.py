@@ -272,15 +272,20 @@ def run_estimate(params, options) -> Result:
     notes = [f"{len(data)} quarters; VAR({params.var_lags}) with the funds rate ordered {order}; {params.draws} "
              f"Monte Carlo draws; J = {fit.criterion:.4g} after {fit.evaluations} model solves "
              f"({fit.seconds:.3g} s)."]
+    ri_params = _ri_params(params)
     try:
-        from .ri_equilibrium import solve_ri
-
-        ri = solve_ri(_ri_params(params))
-        scale = est.POLICY_IMPACT / float(ri.paths["R"][0])
-        ri_irf = np.column_stack([ri.paths[est.MODEL_NAMES[c]][:est.HORIZON] * scale for c in est.MATCHED])
+        ri_irf = est.ri_model_responses(ri_params)
         decomposition["rational inattention (Table 1.1)"] = criterion_decomposition(irf[1:], ri_irf[1:], blocks)
     except ConvergenceError as exc:
         notes.append(f"RI model not solved: {exc}")
+    if params.estimate_ri:
+        ri_start = {k: getattr(ri_params, k) for k in est.RI_ESTIMATED}
+        ri_fit = est.estimate(ri_params, irf, blocks, start=ri_start, names=est.RI_ESTIMATED,
+                              responses=est.ri_model_responses, max_evaluations=400)
+        decomposition["rational inattention (estimated)"] = ri_fit.decomposition
+        rows += [[f"RI: {name}", ri_fit.values[name], float("nan"), *est.BOUNDS[name]] for name in est.RI_ESTIMATED]
+        notes.append(f"RI estimation: J = {ri_fit.criterion:.4g} after {ri_fit.evaluations} RI solutions "
+                     f"({ri_fit.seconds:.3g} s).")
     columns = ["model", *est.MATCHED, "sum"]
     table_12 = Table(columns=columns, rows=[[k, *v, float(np.sum(v))] for k, v in decomposition.items()],
                      caption="Decomposition of the estimation criterion by matched series (Table 1.2)")
@@ -289,6 +294,7 @@ def run_estimate(params, options) -> Result:
                            "Calvo (estimated)": dict(zip(est.MATCHED, fit.model_irf.T))}, est.MATCHED,
                           "Responses to a 0.60% (annualized) funds-rate shock", ncols=3)
     return Result(data={"estimates": fit.values, "criterion": fit.criterion,
+                        "ri_estimates": ri_fit.values if params.estimate_ri else None,
                         "decomposition": {k: dict(zip(est.MATCHED, v)) for k, v in decomposition.items()},
                         "var_irf": dict(zip(est.MATCHED, irf.T)), "local_projection_irf": dict(zip(est.MATCHED, lp.T)),
                         "bands": {"lower": dict(zip(est.MATCHED, lower.T)), "upper": dict(zip(est.MATCHED, upper.T))},

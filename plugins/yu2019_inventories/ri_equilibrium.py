@@ -159,7 +159,7 @@ def _report_units(model, full, T):
     return {v: paths[:, i] for i, v in enumerate(model.variables)}
 
 
-def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.5, tol: float = 2e-4,
+def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 2e-4,
              max_iterations: int = 600, economy: _Economy | None = None) -> RIEquilibrium:
     """The RI equilibrium response to one innovation of one standard deviation (A.5)."""
     started = time.perf_counter()
