@@ -206,3 +206,14 @@ def test_zero_coefficients_do_not_change_the_classification():
     assert solution.irf("eps_v", size=1.0, periods=3)["pi"] == pytest.approx(exact["pi"], abs=1e-12)
     brock = load_model("brock_mirman").solve({"rho": 0.0})
     assert brock.irf("eps_a", size=0.01, periods=3)["k"] == pytest.approx([1.0, 0.33, 0.33 ** 2])
+
+
+def test_a_constant_variable_has_no_correlations_and_the_json_stays_finite():
+    from equilibria.results import non_finite_entries
+
+    model = Model.from_dict(parameters={"rho": 0.5}, variables=["x", "c"], shocks={"e": 1.0},
+                            equations=["x = rho * x(-1) + e", "c = 1"])
+    moments = model.solve().moments()
+    assert moments.constant == ["c"] and moments.std["c"] == 0.0
+    assert "c" not in moments.correlation and "c" not in moments.autocorrelation
+    assert not non_finite_entries(moments.to_dict())

@@ -86,8 +86,10 @@ def dsge_result(model, action: str = "irf", params: Mapping[str, float] | None =
         moments = solution.moments(lags)
         data["moments"] = moments.to_dict()
         tables["moments"] = Table(columns=["variable", "std", "autocorrelation(1)", *model.shocks],
-                                  rows=[[v, moments.std[v], moments.autocorrelation[v][0] if lags else float("nan"),
+                                  rows=[[v, moments.std[v], moments.autocorrelation[v][0] if lags else "",
                                          *[moments.variance_decomposition[v][e] for e in model.shocks]]
+                                        if v not in moments.constant else [v, moments.std[v], "constant",
+                                                                           *["" for _ in model.shocks]]
                                         for v in model.variables],
                                   caption="std in percent (log variables) or levels; the last columns are "
                                           "variance shares by innovation")

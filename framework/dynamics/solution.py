@@ -22,18 +22,20 @@ class Moments:
     """Theoretical moments in report units.
 
     ``std`` and ``autocorrelation`` (lags 1..K) by variable; ``correlation`` as a nested dict;
-    ``variance_decomposition`` {variable: {innovation: share}}.
+    ``variance_decomposition`` {variable: {innovation: share}}; ``constant`` lists the variables
+    without first-order variance, which have no autocorrelation, correlation or shares.
     """
 
     std: dict
     autocorrelation: dict
     correlation: dict
     variance_decomposition: dict
-    covariance: np.ndarray = attrs.field(eq=False, repr=False)
+    constant: list = attrs.field(factory=list)
+    covariance: np.ndarray = attrs.field(eq=False, repr=False, default=None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"std": self.std, "autocorrelation": self.autocorrelation, "correlation": self.correlation,
-                "variance_decomposition": self.variance_decomposition}
+                "variance_decomposition": self.variance_decomposition, "constant": self.constant}
 
 
 @attrs.frozen(kw_only=True)
@@ -242,12 +244,17 @@ class LinearSolution:
             auto = np.array([np.diag(c) / variance for c in covs[1:]]).reshape(lags, -1)
             corr = covs[0] / np.outer(std, std)
         names = self.variables
+        # a variable without first-order variance (up to rounding) has no autocorrelation, correlation
+        # or variance shares: it is listed in ``constant`` and left out of those
+        scale = float(np.max(variance)) if variance.size else 0.0
+        varying = [i for i in range(len(names)) if variance[i] > 1e-20 * scale and variance[i] > 0.0]
         decomposition = self.variance_decomposition()
         return Moments(
             std={v: float(std[i] * units[i]) for i, v in enumerate(names)},
-            autocorrelation={v: auto[:, i].tolist() for i, v in enumerate(names)},
-            correlation={v: {w: float(corr[i, k]) for k, w in enumerate(names)} for i, v in enumerate(names)},
-            variance_decomposition=decomposition,
+            autocorrelation={names[i]: auto[:, i].tolist() for i in varying},
+            correlation={names[i]: {names[k]: float(corr[i, k]) for k in varying} for i in varying},
+            variance_decomposition={names[i]: decomposition[names[i]] for i in varying},
+            constant=[v for i, v in enumerate(names) if i not in varying],
             covariance=covs[0] * np.outer(units, units),
         )
 
