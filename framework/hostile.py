@@ -10,10 +10,11 @@ line must answer with
 * exit 2 and one line on stderr naming that parameter, or
 * exit 3 (a solver did not converge, or a result is not finite) with a JSON error object,
 
-never a traceback, exit 1, or a hang: every case has a time limit (``time_limit`` seconds), and
-turning the value into parameters must take a fraction of it. An experiment whose run with
-valid input outlasts the limit is then only validated (``--dry-run``) for the rest of the search,
-and reported in :attr:`CommandLineProperty.long_commands`.
+never a traceback, exit 1, or a hang: every case has a time limit (``time_limit`` seconds);
+turning the value into parameters must take at most a quarter of it, and bad input must be
+reported within it. A command whose run with valid input outlasts the limit (a slow baseline, or
+a valid but demanding value) is announced on one warning line, only validated (``--dry-run``) for
+the rest of the search, and listed in :attr:`CommandLineProperty.long_commands`.
 
 The command line runs in-process (click's ``CliRunner``); the time limit is a ``SIGALRM`` timer,
 so it needs the main thread of a POSIX system. Every installed plugin is covered by
@@ -27,6 +28,7 @@ import os
 import signal
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -320,7 +322,6 @@ class CommandLineProperty:
                 extra = _channel_args(case.parameter, case.value, "json", Path(tmp))
             path = Path(extra[1]) if extra[0] == "--params" else None
             overrides = [extra[1]] if extra[0] == "--set" else []
-            started = time.perf_counter()
             try:
                 with _Alarm(max(1.0, self.time_limit / 4)):
                     _load_parameters(cls, path, overrides)
@@ -330,13 +331,7 @@ class CommandLineProperty:
             except ParameterError:
                 raise AssertionError(f"hang: `equilibria {' '.join(args)}` has bad input but ran for more than "
                                      f"{self.time_limit:.0f} s before saying so") from None
-            checking = time.perf_counter() - started
-        if case.command[0] == "solve":
-            raise AssertionError(f"hang: `equilibria {' '.join(args)}` ran for more than {self.time_limit:.0f} s "
-                                 f"(its parameters were valid; checking them took {checking:.2f} s)")
-        self.long_commands[key] = seconds  # a long experiment: validate only from now on
-        import warnings
-
+        self.long_commands[key] = seconds  # a long command: validate only from now on
         warnings.warn(f"`equilibria {key}` ran for more than {self.time_limit:.0f} s with valid parameters; "
                       f"its later cases are only validated (--dry-run)", stacklevel=2)
 
