@@ -21,6 +21,7 @@ import math
 import numpy as np
 from scipy import optimize
 
+from equilibria.errors import ConvergenceError
 from equilibria.results import Result, Table
 
 __all__ = ["ClosedEconomy", "closed_economy_from", "TwoCountry", "externality_result"]
@@ -132,7 +133,14 @@ class TwoCountry:
             slope = (1 - gl) * 2 * t * (chi * (theta[:, None] - theta[None, :])).sum(axis=1)
             return self.phibar * (theta - self.endowment) + (self.eta - 1) * slope / 2 * 1.0
 
-        return optimize.fsolve(foc, self.endowment * 0.5, xtol=1e-12)
+        high, low = self.endowment
+        if abs(high + low) < 1e-14 and high > 0:      # symmetric: theta = (x, -x), one equation on [0, high]
+            x = optimize.brentq(lambda x: foc(np.array([x, -x]))[0], 0.0, high, xtol=1e-15)
+            return np.array([x, -x])
+        theta, info, status, message = optimize.fsolve(foc, self.endowment * 0.5, xtol=1e-12, full_output=True)
+        if np.max(np.abs(foc(theta))) > 1e-10:
+            raise ConvergenceError(f"two-country technology choice: {message}")
+        return theta
 
     def spillover(self, h=1e-5):
         """d ln U_d / d theta_2 at the equilibrium positions (both countries)."""
