@@ -26,8 +26,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 import attrs
 import numpy as np
@@ -36,7 +35,7 @@ from ..blas import single_threaded_blas
 from ..equilibrium import SolveReport
 from ..errors import ConvergenceError, ParameterError
 from .codegen import compile_jacobian, compile_sequence, compile_vector
-from .modelfile import ModelDefinition, ModelError, definition_from_mapping, parse_model_text, read_model_file
+from .modelfile import ModelDefinition, definition_from_mapping, parse_model_text, read_model_file
 
 __all__ = ["Model", "SteadyState", "LinearSystem"]
 

@@ -36,7 +36,7 @@ import ast
 import math
 import re
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping
 
 import attrs
 
