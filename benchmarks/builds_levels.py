@@ -13,7 +13,8 @@ order rotating), one thread, 100,000 firms, N = 10, unit costs, preallocated out
 Prints a table per workload: minimum (median) milliseconds per build and the ratio of each
 build's minimum to the first build's.
 
-Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/builds_levels.py [--rounds 15] [--other native=/tmp/x.so]
+Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/builds_levels.py [--rounds 15] [--levels avx512]
+          [--other native=/tmp/x.so]
 """
 from __future__ import annotations
 
@@ -44,9 +45,9 @@ def load(path):
     return module
 
 
-def builds(others):
+def builds(others, levels=None):
     found = {}
-    runs = set(ext.supported_levels())
+    runs = set(ext.supported_levels()) & set(levels or ext.LEVELS)
     for level, path in sorted(ext.variant_paths("tyaz_dp").items(), key=lambda kv: -ext.LEVELS.index(kv[0])):
         if level in runs:
             found[level] = load(path)
@@ -54,6 +55,15 @@ def builds(others):
         name, _, path = item.partition("=")
         found[name] = load(path)
     return found
+
+
+def snake_inputs(F, N, M):
+    """Costs (F, N, M) in [0.1, 1.1) and the kernel's other arguments for a snake with unit trade costs."""
+    rng = np.random.default_rng(M)
+    costs = 0.1 + rng.random((F, N, M))
+    trade = 0.5 * rng.random((M, M)) * (1.0 - np.eye(M))
+    snake = FirmProblem.create(N, trade, 1.0)
+    return costs, (snake.step, snake.trade_costs, snake.technology.sorted_parents, snake.final, False)
 
 
 def interleaved(calls, rounds):
@@ -75,8 +85,9 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[2, 5, 10, 20])
     parser.add_argument("--other", action="append", default=[], metavar="NAME=PATH",
                         help="another build of equilibria.ext.tyaz_dp to time alongside")
+    parser.add_argument("--levels", nargs="+", choices=ext.LEVELS, default=None, help="levels to time (default: all)")
     args = parser.parse_args()
-    modules = builds(args.other)
+    modules = builds(args.other, args.levels)
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                  platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
     print(f"machine: {model}, {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}; "
@@ -87,13 +98,8 @@ def main():
           + " | ".join(f"{n} / {names[0]}" for n in names[1:]) + " |")
     print("|---|---|" + "---|" * (2 * len(names) - 1))
     for M in args.sizes:
-        rng = np.random.default_rng(M)
-        costs = rng.random((F, N, M)) + 0.1
+        costs, base = snake_inputs(F, N, M)
         costs_t = np.ascontiguousarray(costs.transpose(1, 2, 0))
-        T = rng.random((M, M)) * 0.5
-        np.fill_diagonal(T, 0.0)
-        snake = FirmProblem.create(N, T, 1.0)
-        base = (snake.step, snake.trade_costs, snake.technology.sorted_parents, snake.final, False)
         workloads = {"(F,N,M)": dict(data=costs, firms_last=False, stats=True),
                      "(N,M,F)": dict(data=costs_t, firms_last=True, stats=True),
                      "MC only (N,M,F)": dict(data=costs_t, firms_last=True, stats=False)}

@@ -148,9 +148,10 @@ def test_the_lower_levels_contain_no_wider_instructions(name):
         assert "%zmm" in _objdump(paths["avx512"])  # the check would notice wide instructions
 
 
-def _tyaz_cases():
+def tyaz_cases():
+    """Snakes and trees with 1 to 33 countries, unit and ad-valorem costs, up to 200 firms (sorted costs)."""
     rng = np.random.default_rng(7)
-    for M in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 17):
+    for M in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 17, 33):
         for tariff in ("unit", "ad_valorem"):
             N = int(rng.integers(1, 7))
             parents = None if rng.random() < 0.5 else [int(rng.integers(v + 1, N)) for v in range(N - 1)] + [-1]
@@ -168,7 +169,7 @@ def test_every_level_of_the_snake_kernel_gives_bitwise_identical_results():
     modules = {level: _load(path) for level, path in ext.variant_paths("tyaz_dp").items()
                if level in ext.supported_levels()}
     assert len(modules) >= 2
-    for problem, costs, adv in _tyaz_cases():
+    for problem, costs, adv in tyaz_cases():
         args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, adv)
         twin = solve_tree_numpy(costs, *args)
         for firms_last in (False, True):

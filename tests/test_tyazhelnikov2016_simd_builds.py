@@ -4,7 +4,9 @@
 build uses the one its compiler targets, so the ordinary test run checks only this machine's.
 These slow tests compile ``ext/tyaz_dp.pyx`` twice more in a temporary directory -- once forced
 to plain C, once for AVX2 without AVX-512 (if this CPU runs AVX2) -- and compare each with the
-NumPy twin and with the installed kernel.  Run with ``python -m pytest -m slow``.
+NumPy twin and with the installed kernel.  Run with ``python -m pytest -m slow``.  (The builds
+that ship -- one per x86-64 level -- are compared with each other in tests/test_builds.py; the
+plain-C build here keeps the copies specialised by M, which the shipped baseline leaves out.)
 """
 import importlib.util
 import os
@@ -14,8 +16,8 @@ import sys
 import numpy as np
 import pytest
 
-from equilibria.plugins.tyazhelnikov2016.firm import FirmProblem
 from equilibria.plugins.tyazhelnikov2016.reference import solve_tree_numpy
+from test_builds import tyaz_cases
 
 pytestmark = pytest.mark.slow
 
@@ -59,18 +61,6 @@ def _build(tmp_path, name, flags):
     return module
 
 
-def _cases():
-    rng = np.random.default_rng(2016)
-    for M in (1, 2, 3, 5, 9, 10, 17, 33):
-        for tariff in ("unit", "ad_valorem"):
-            N = int(rng.integers(1, 8))
-            parents = None if rng.random() < 0.5 else [int(rng.integers(v + 1, N)) for v in range(N - 1)] + [-1]
-            T = rng.random((M, M))
-            np.fill_diagonal(T, 0.0)
-            problem = FirmProblem.create(N, T, rng.random(N), parents, tariff)
-            yield problem, rng.random((int(rng.integers(1, 300)), N, M)), tariff == "ad_valorem"
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a C compiler with OpenMP")
 @pytest.mark.parametrize("variant", ["portable", "avx2"])
 def test_other_vector_implementations_match_the_twin(tmp_path, variant):
@@ -84,9 +74,8 @@ def test_other_vector_implementations_match_the_twin(tmp_path, variant):
         flags = ["-DEQUILIBRIA_TZ_SCALAR"]
     module = _build(tmp_path, f"tyaz_dp_{variant}", flags)
     assert module.SIMD == variant
-    for problem, costs, adv in _cases():
+    for problem, sorted_costs, adv in tyaz_cases():
         args = (problem.step, problem.trade_costs, problem.technology.sorted_parents, problem.final, adv)
-        sorted_costs = np.ascontiguousarray(costs[:, problem.technology.order, :])
         twin = solve_tree_numpy(sorted_costs, *args)
         here = tyaz_dp.solve_tree_batch(sorted_costs, *args, threads=1)
         for firms_last in (False, True):
