@@ -239,8 +239,13 @@ def backward_step(params, grids: Grids, prices: PeriodPrices, value_next, margin
 
 
 def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: PeriodPrices, *, guess=None,
-                       tol=1e-7, maxiter=3000, smoothing=None, kernel=True):
+                       tol=1e-7, maxiter=3000, smoothing=None, kernel=True, cycle_tol=5e-4, window=60):
     """Stationary policies at constant ``prices`` by iterating :func:`backward_step`.
+
+    Converged when the value changes by less than ``tol`` — or, because the map on (V, V_a) can
+    settle into a cycle of tiny amplitude where the endogenous grid folds, when every change over
+    the last ``window`` steps stayed below ``cycle_tol`` (utils; values are of order -40). The
+    last change is returned with the policy.
 
     Returns ``(policy, iterations)``; ``(policy.value, policy.marginal)`` warm-starts later calls
     (``guess``). Raises ConvergenceError if the value does not settle within ``tol``.
@@ -253,7 +258,7 @@ def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: Per
         distance = float(np.max(np.abs(policy.value - value)))
         history.append(distance)
         value, marginal = policy.value, policy.marginal
-        if distance < tol:
+        if distance < tol or (iteration >= 2 * window and max(history[-window:]) < cycle_tol):
             return policy, iteration
     raise ConvergenceError(f"entrepreneur's problem did not converge in {maxiter} Bellman steps "
                            f"(last change {history[-1]:.3e})", history=history)

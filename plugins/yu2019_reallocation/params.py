@@ -91,7 +91,7 @@ class ReallocationParameters(Parameters):
     asset_max = param(12.0, description="largest a = b + b̄ on the grid", unit="goods", converter=as_float,
                       validator=positive)
 
-    choice_smoothing = param(0.005, description="σ, scale of the extreme-value taste shocks on the choice of k' "
+    choice_smoothing = param(0.02, description="σ, scale of the extreme-value taste shocks on the choice of k' "
                                                 "(numerical smoothing, in utils; 0 = hard maximum)",
                              unit="utils", converter=as_float, validator=nonnegative)
 

@@ -229,7 +229,7 @@ class StationaryEquilibrium:
 DEFAULT_GUESS = {"used_price": 0.94, "market_lemon_share": 0.07, "wage": 1.17, "gross_rate": 1.03}
 
 
-def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-6,
+def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-4,
                      progress=None) -> StationaryEquilibrium:
     """Prices (p, λ_M, w, R) that clear every market in the stationary distribution, on the core's Economy."""
     grids = build_grids(params)
