@@ -63,26 +63,27 @@ def test_egm_value_is_a_feasible_choices_value_and_beats_a_grid_search():
         assert values[z, k, a, j] >= brute - 2e-3 * abs(brute)
 
 
+@pytest.mark.slow
 def test_egm_solution_matches_value_function_iteration():
-    params = ReallocationParameters(**SMALL, choice_smoothing=0.0)
+    """EGM (nearly hard maximum, σ = 1e-3) against brute-force VFI with a' on a fine grid (about two minutes)."""
+    params = ReallocationParameters(capital_points=10, capital_max=3.0, asset_points=12, asset_max=6.0, z_points=2)
     grids = E.build_grids(params)
-    policy, _ = E.solve_entrepreneur(params, grids, PRICES, tol=1e-9, smoothing=1e-4)
-    reference = E.solve_entrepreneur_vfi(params, grids, PRICES, fine_points=3000, tol=1e-9)
+    policy, _ = E.solve_entrepreneur(params, grids, PRICES, tol=1e-8, smoothing=1e-3)
+    reference = E.solve_entrepreneur_vfi(params, grids, PRICES, fine_points=1500, tol=1e-6)
     gap = np.abs(policy.value - reference)
-    assert np.median(gap) < 2e-3 and np.max(gap) < 3e-2, (np.median(gap), np.max(gap))
-    vfi_choice = None  # policies: the EGM's k' agrees with a one-step VFI argmax at most states
+    # the logit adds at most σ log(n_k) = 0.0023; linear interpolation of W in a' the rest
+    assert np.median(gap) < 3e-3 and np.max(gap) < 5e-2, (np.median(gap), np.max(gap))
     cont = params.discount * np.einsum("zy,yka->zka", grids.transition, reference)
     resources = E.resources_before_choice(params, grids, PRICES)
     cost = E.adjustment_cost(params, grids, PRICES)
-    fine = np.linspace(0, grids.assets[-1], 3000)
+    fine = np.linspace(0, grids.assets[-1], 1500)
     best = np.full(resources.shape + (grids.capital.size,), -np.inf)
     for z in range(resources.shape[0]):
         for j in range(grids.capital.size):
             c = resources[z][:, :, None] - cost[:, j][:, None, None] - fine / PRICES.gross_rate
             with np.errstate(divide="ignore", invalid="ignore"):
                 best[z, :, :, j] = np.where(c > 0, np.log(c) + np.interp(fine, grids.assets, cont[z, j]), -np.inf).max(2)
-    vfi_choice = best.argmax(axis=3)
-    assert np.mean(vfi_choice == policy.capital_choice) > 0.9
+    assert np.mean(best.argmax(axis=3) == policy.capital_choice) > 0.9
 
 
 def test_three_regions_in_the_dynamic_policy():

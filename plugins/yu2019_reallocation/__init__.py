@@ -1,29 +1,35 @@
 """Yu (2019), dissertation chapter 2, "Endogenous Irreversibility and Capital Reallocation under
 Information Asymmetry": the one-period model of section 2.3 (lemons in the used-capital market,
-a CES bundle of new and used investment goods).
+a CES bundle of new and used investment goods) — the plugin's baseline — and the full model of
+section 2.4 (experiment ``steady_state``).
 
 ``plugin`` is registered under the entry-point group ``equilibria.plugins`` as ``yu2019_reallocation``.
 """
 from equilibria import Experiment, Plugin
 
+from .experiments_full import run_steady_state
 from .experiments_oneperiod import run_oneperiod, solve_one_period_result
-from .params import OnePeriodParameters
+from .params import OnePeriodParameters, ReallocationParameters
 from .theorems import THEOREMS
 
-__all__ = ["plugin", "OnePeriodParameters"]
+__all__ = ["plugin", "OnePeriodParameters", "ReallocationParameters"]
 
 plugin = Plugin(
     name="yu2019_reallocation",
     paper='Yu, H. (2019), "Essays on Frictions and Economic Fluctuations", PhD dissertation, University of '
           'Maryland, chapter 2: "Endogenous Irreversibility and Capital Reallocation under Information Asymmetry"',
     description="Capital reallocation with lemons and a CES bundle of new and used capital: one-period model "
-                "(every equilibrium, stability)",
+                "(every equilibrium, stability); full model with entrepreneurs (EGM with upper envelope) and its "
+                "stationary equilibrium",
     parameters=OnePeriodParameters,
     solve=solve_one_period_result,
     experiments=[
         Experiment(name="oneperiod", description="Section 2.3: every equilibrium (p, λ_M) at Z; p, λ_M and "
                                                  "reallocation as functions of Z", run=run_oneperiod,
                    headline=True, parameters=OnePeriodParameters),
+        Experiment(name="steady_state", description="Section 2.4-2.5: stationary equilibrium of the full model "
+                                                    "(p, λ_M, w, R) beside Table 2.2 (takes minutes)",
+                   run=run_steady_state, parameters=ReallocationParameters),
     ],
     theorems=THEOREMS,
 )
