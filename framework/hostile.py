@@ -384,6 +384,7 @@ def cli_theorem(plugin, time_limit: float = 60.0, commands=None) -> Theorem:
         reference="README, exit status",
         strategy=prop.strategy,
         predicate=prop.check,
+        shrink=False,  # a case runs the command line: report the first counterexample as found
     )
     return theorem
 

@@ -34,6 +34,8 @@ class Theorem:
         when a check runs).
     predicate : callable
         ``predicate(example)`` raises ``AssertionError`` with an explanation if the property fails.
+    shrink : bool
+        Let Hypothesis simplify a counterexample (off for properties whose examples are expensive).
     """
 
     name: str
@@ -41,6 +43,7 @@ class Theorem:
     reference: str
     strategy: Callable[[], Any]
     predicate: Callable[[Any], None]
+    shrink: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +73,7 @@ def check_theorem(theorem: Theorem, examples: int = 50, seed: int | None = None,
     derandomize : bool
         Use Hypothesis' deterministic mode (what the test-suite does).
     """
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
     failures: list[tuple[Any, BaseException]] = []
@@ -86,7 +89,8 @@ def check_theorem(theorem: Theorem, examples: int = 50, seed: int | None = None,
 
     test = given(theorem.strategy())(property_test)
     test = settings(max_examples=max(1, int(examples)), deadline=None, database=None, derandomize=derandomize,
-                    suppress_health_check=list(HealthCheck), print_blob=False)(test)
+                    suppress_health_check=list(HealthCheck), print_blob=False,
+                    phases=tuple(Phase) if theorem.shrink else (Phase.explicit, Phase.reuse, Phase.generate))(test)
     if seed is not None and not derandomize:
         test = hypothesis_seed(seed)(test)
     start = time.perf_counter()
