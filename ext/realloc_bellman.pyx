@@ -29,6 +29,17 @@ cdef inline Py_ssize_t _bracket(const double* x, Py_ssize_t n, double v) noexcep
     return lo
 
 
+cdef inline void _consider(double m, double anext, double w, double R, double* best_value,
+                           double* best_savings) noexcept nogil:
+    """Keep saving ``anext`` (continuation ``w``) if it leaves positive consumption and beats the best."""
+    cdef double c = m - anext / R, v
+    if c > 0:
+        v = log(c) + w
+        if v > best_value[0]:
+            best_value[0] = v
+            best_savings[0] = anext
+
+
 def choice_values(const double[:, :, ::1] cont, const double[:, :, ::1] cont_marginal,
                   const double[:, :, ::1] resources, const double[:, ::1] cost,
                   const double[::1] assets, double R):
@@ -47,7 +58,7 @@ def choice_values(const double[:, :, ::1] cont, const double[:, :, ::1] cont_mar
     cdef double[::1] m_endog = m_endog_arr
     cdef Py_ssize_t z, j, k, a, s
     cdef bint monotone, covers
-    cdef double w0, h, m, bv, ba, v, t, anext, w, c, lo, hi
+    cdef double w0, h, m, bv, ba, t, anext, w, lo, hi
     with nogil:
         for z in range(nz):
             for j in range(nk):
@@ -76,12 +87,7 @@ def choice_values(const double[:, :, ::1] cont, const double[:, :, ::1] cont_mar
                                     t = (m - m_endog[s]) / (m_endog[s + 1] - m_endog[s])
                                     anext = assets[s] + t * (assets[s + 1] - assets[s])
                                     w = cont[z, j, s] + t * (cont[z, j, s + 1] - cont[z, j, s])
-                                c = m - anext / R
-                                if c > 0:
-                                    v = log(c) + w
-                                    if v > bv:
-                                        bv = v
-                                        ba = anext
+                                _consider(m, anext, w, R, &bv, &ba)
                         else:
                             for s in range(na - 1):
                                 lo = m_endog[s]
@@ -99,12 +105,7 @@ def choice_values(const double[:, :, ::1] cont, const double[:, :, ::1] cont_mar
                                     t = 1.0
                                 anext = assets[s] + t * (assets[s + 1] - assets[s])
                                 w = cont[z, j, s] + t * (cont[z, j, s + 1] - cont[z, j, s])
-                                c = m - anext / R
-                                if c > 0:
-                                    v = log(c) + w
-                                    if v > bv:
-                                        bv = v
-                                        ba = anext
+                                _consider(m, anext, w, R, &bv, &ba)
                         value[z, k, a, j] = bv
                         savings[z, k, a, j] = ba
     return value_arr, savings_arr

@@ -226,7 +226,7 @@ class StationaryEquilibrium:
     report: object
 
 
-DEFAULT_GUESS = {"used_price": 0.94, "market_lemon_share": 0.07, "wage": 1.17, "gross_rate": 1.03}
+DEFAULT_GUESS = {"used_price": 0.91, "market_lemon_share": 0.064, "wage": 1.17, "gross_rate": 1.02}
 
 
 def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-4,
