@@ -64,7 +64,7 @@ def inverse_negative_definite(matrices) -> np.ndarray:
 
     About half the flops of :func:`numpy.linalg.inv` (LU), which is the reference in the tests.
     Matrices of size 64 and more go to the kernel ``equilibria.ext.kmnt_inverse`` (one matrix per
-    OpenMP thread; it is part of every install, so a missing build is an ImportError, not a silent
+    OpenMP thread, as many threads as :mod:`equilibria.threads` allows; it is part of every install, so a missing build is an ImportError, not a silent
     slow path); smaller ones, where thread start-up costs more than it saves, make the same LAPACK
     calls through SciPy in a loop.
     """
@@ -80,13 +80,11 @@ def inverse_negative_definite(matrices) -> np.ndarray:
         with single_threaded_blas():
             _invert_into(lapack, matrices, out)
         return out
-    import os
-
     from equilibria.blas import single_threaded_blas_global
 
     status = np.zeros(matrices.shape[0], dtype=np.intc)
     with single_threaded_blas_global():
-        invert_negative_definite(matrices, out, status, max(1, min(os.cpu_count() or 1, 8)))
+        invert_negative_definite(matrices, out, status, 0)  # 0: the threads setting above the kernel's threshold
     bad = np.flatnonzero(status)
     if bad.size:
         raise np.linalg.LinAlgError(f"matrix {int(bad[0])} is not negative definite")
