@@ -281,7 +281,7 @@ def run_estimate(params, options) -> Result:
     if params.estimate_ri:
         ri_start = {k: getattr(ri_params, k) for k in est.RI_ESTIMATED}
         ri_fit = est.estimate(ri_params, irf, blocks, start=ri_start, names=est.RI_ESTIMATED,
-                              responses=est.ri_model_responses, max_evaluations=400)
+                              responses=est.ri_model_responses, max_evaluations=150, method="Nelder-Mead")
         decomposition["rational inattention (estimated)"] = ri_fit.decomposition
         rows += [[f"RI: {name}", ri_fit.values[name], float("nan"), *est.BOUNDS[name]] for name in est.RI_ESTIMATED]
         notes.append(f"RI estimation: J = {ri_fit.criterion:.4g} after {ri_fit.evaluations} RI solutions "
