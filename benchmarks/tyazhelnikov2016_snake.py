@@ -8,8 +8,8 @@ machine bound max(arithmetic bound, memory bound):
 * arithmetic bound: the same number of min-plus operations at this machine's peak min-plus
   throughput, measured by ``benchmarks/minplus_peak.c`` (eight independent running minima fed
   from L1, compiled here with ``c++ -O2 -march=native``; measured at the start and again right
-  before and after each M's timings, the best rate so far used -- since stop 12; before, the
-  start alone, so a slow moment there loosened every bound); a numba "add + min" stream over an
+  before and after each M's timings, the best rate so far used, so that one slow moment cannot
+  loosen every bound); a numba "add + min" stream over an
   L1-resident array is measured and printed too (it stores every result, so it runs at about
   half the peak and would give a bound twice as loose);
 * memory bound: the larger of (a) the bytes that must move (costs in, path and statistics out)
@@ -19,12 +19,12 @@ machine bound max(arithmetic bound, memory bound):
   of ``benchmarks/read_floor.c`` (with and without software prefetch) is timed on the very
   costs array among the variants, in the same rounds and the same warm state, and the fastest
   time of any of them -- or of the marginal-cost kernel, which reads the costs too, should it
-  be faster -- is the floor.  Term (b) was added in stop 12: on the Intel machines the copy's
-  rate counts reads and writes together, and one core cannot read at that rate alone (about
-  16 GB/s from memory against a copy's 20-24), so (a) alone understated the time to read the
+  be faster -- is the floor.  Term (b) matters because the copy's rate counts reads and writes
+  together, and one core cannot read at that rate alone (on the Intel machines about
+  16 GB/s from memory against a copy's 20-24), so (a) alone understates the time to read the
   costs at M = 10.  In quiet runs the costs of M <= 10 partly come from the last-level cache and
   (b) is the smaller term; in spells of slow memory it rises together with the kernel's times.  The table also gives the ratio to the bound without term (b), and to the bound with
-  the issue's own operation count, firms * N * M^2 (10% looser: the kernel performs
+  the looser operation count firms * N * M^2 (10% looser: the kernel performs
   firms * (N - 1) * M^2, the count used everywhere else).
 
 The steal time (CPU time the hypervisor handed to other guests during the run, /proc/stat) is
@@ -35,7 +35,7 @@ every variant runs twice in a row and the second call is timed, the order rotati
 round, so that a busy spell of the shared machine hits them all alike. Calls repeat on the same
 arrays (preallocated outputs, as in the calibration loop), so arrays that fit in the last-level
 cache are read from there: at M = 2 and 5 the costs come from that cache rather than from memory
-(docs/benchmarks.md gives the cost of a cold cache).
+(the times are those of a warm cache).
 
 Also: the tree kernel (a binary tree with N = 10 nodes) and the ad-valorem snake, time per
 node relative to the unit snake, the speed-up with 2 threads, the kernel with ``stats=False``
@@ -400,15 +400,15 @@ def main():
         read_floor = min([t_mc[0]] + reads) if reads else 0.0  # no C compiler: no read floor
         bound_copy_only = max(n_ops / ops_rate, bytes_moved / bandwidth)
         bound = max(bound_copy_only, read_floor)
-        # the issue's own count of operations, F * N * M^2 (the kernel performs F * (N - 1) * M^2)
-        bound_issue = max(F * N * M * M / ops_rate, bytes_moved / bandwidth, read_floor)
+        # the looser count of operations, F * N * M^2 (the kernel performs F * (N - 1) * M^2)
+        bound_fnm2 = max(F * N * M * M / ops_rate, bytes_moved / bandwidth, read_floor)
         bound_mc = max(n_ops / ops_rate, (costs.nbytes + F * 8) / bandwidth, read_floor)
         best = min(t_fnm[0], t_nmf[0])
         best_numba = min(t_n1[0], t_n2[0])
         fmt = lambda t: f"{t[0] * 1e3:.2f} ({t[1] * 1e3:.2f})"  # noqa: E731
         print(f"| {M} | {fmt(t_fnm)} | {fmt(t_nmf)} | {fmt(t_nmf2)} | {fmt(t_n1)} | {fmt(t_n2)} | "
               f"{best / n_ops * 1e9:.3f} | {best / best_numba:.2f} | {ops_rate / 1e9:.1f} | {bandwidth / 1e9:.1f} | {read_floor * 1e3:.2f} | "
-              f"{bound * 1e3:.2f} | {best / bound:.2f} | {best / bound_copy_only:.2f} | {best / bound_issue:.2f} | "
+              f"{bound * 1e3:.2f} | {best / bound:.2f} | {best / bound_copy_only:.2f} | {best / bound_fnm2:.2f} | "
               f"{t_tree[0] / t_nmf[0]:.2f} | {t_adv[0] / t_nmf[0]:.2f} | {fmt(t_mc)} | {bound_mc * 1e3:.2f} | "
               f"{t_mc[0] / bound_mc:.2f} |" + (f" {fmt(t['alt'])} | {t['alt'][0] / t_nmf[0]:.2f} |" if alt is not None else ""))
     print()

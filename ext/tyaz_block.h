@@ -11,9 +11,9 @@
  *      its costs, a parent's values start from its costs plus its first child's message -- and
  *      screens them as it reads, or, for NaN only and one group of a constant M, lets a NaN
  *      travel to the final node, which screens its values (tz_message_group, tz_final_node)
- *      (reading in place measured on the Zen 4 machine of stop 10, 100,000 firms, full
+ *      (reading in place measured on an AMD Zen 4 machine, 100,000 firms, full
  *      outputs: 0.76-0.82x the time of copying at M = 5, 0.86-0.89x at M = 10, 0.82x for the
- *      tree at M = 5; docs/benchmarks.md);
+ *      tree at M = 5);
  *   2. forward pass, children before parents (eq. 6 / eq. 9): for eight destination
  *      countries at a time (all ten at M = 10 with AVX-512, see TZ_MAX_GROUP) the running
  *      minima stay in registers while the origin country runs, so each value loaded feeds up to
@@ -32,7 +32,7 @@
  * Steps 2 to 5 are compiled once for every M from
  * 2 to 8 and for M = 10 with M a constant (loops over countries unrolled, lookup widths fixed)
  * and once for any M: measured 18% faster at M = 2 and 7% at M = 5 with full outputs, and at
- * M = 10 5-14% with one forward group (docs/benchmarks.md).
+ * M = 10 5-14% with one forward group (interleaved A/B, 100,000 firms).
  * Ties go to the lowest country index (strict "<" while the index rises), as in the NumPy twin.
  */
 #ifndef EQUILIBRIA_TYAZ_BLOCK_H
@@ -74,14 +74,14 @@ TZ_INLINE tz_vd tz_load_lanes(const double *p, int n) { return n == TZ_W ? tz_lo
 
 /* Walks over the cache lines of the costs of a coming block, a few at a time, so that memory
  * fetches them while this block computes (one thread otherwise waits for each block's costs
- * and then computes with the memory idle).  Measured on the machine of stops 7-9: about 10% at
- * M = 20, little at M = 5, a loss at M = 2, so it started at M = 4; on the AMD Zen 4 machine of
- * stop 10 it pays at every M (interleaved, 100,000 firms, full outputs: (F, N, M) 23% faster at
+ * and then computes with the memory idle).  Measured on an Intel Xeon machine: about 10% at
+ * M = 20, little at M = 5, a loss at M = 2; on an AMD Zen 4 machine
+ * it pays at every M (interleaved, 100,000 firms, full outputs: (F, N, M) 23% faster at
  * M = 2 and 40% at M = 3, (N, M, F) 2-5% and 11-20%), where without it the copy waits on the
- * last-level cache even for costs that fit there (docs/benchmarks.md). */
+ * last-level cache even for costs that fit there. */
 #define TZ_PREFETCH_MIN_M 2
 /* Whether this is an AMD processor: some tuning choices below were measured to go opposite
- * ways on the AMD (Zen 4) machine of stop 10 and the Intel machines of stops 7-9 and 11. */
+ * ways on an AMD (Zen 4) machine and on Intel Xeon machines. */
 static inline int tz_cpu_is_amd(void) {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
     return __builtin_cpu_is("amd");
@@ -92,8 +92,8 @@ static inline int tz_cpu_is_amd(void) {
 
 /* Firms per block when the caller leaves the choice to the kernel (block = 0).  (F, N, M): 64,
  * contiguous blocks that fit in the first-level cache with their values.  (N, M, F): a block is
- * N * M separate runs of the rows, which read faster in longer runs: 128 on AMD's Zen 4 (stop 10:
- * 64 was slower); on Intel (stop 11, interleaved, 100,000 firms, full outputs, time of 64 / 128)
+ * N * M separate runs of the rows, which read faster in longer runs: 128 on AMD's Zen 4 (64
+ * was slower); on Intel (Xeon, family 6 model 207, interleaved, 100,000 firms, full outputs, time of 64 / 128)
  * 0.84-0.85 at M = 2, 0.86 at M = 3, 0.99-1.02 at M = 4, 0.95-0.96 at M = 5, 0.99-1.01 at M = 6,
  * 0.90 at M = 8 but at M = 10 0.95-0.98 by the minimum and 1.16-1.24 by the median, so 64 up to
  * M = 8 there and 128 beyond. */
@@ -107,12 +107,12 @@ static inline ptrdiff_t tz_default_block(int firms_last, ptrdiff_t M) {
  * a time over the whole block's computation, so those of the next block may arrive just as it
  * is loaded; one block more gives them a whole block's time.  Which is better depends on the
  * processor (interleaved, 100,000 firms, full outputs, time of two blocks ahead / one ahead):
- *   - AMD Zen 4 (stop 10): (N, M, F) 0.64 / 0.76 / 0.78 / 0.82 at M = 2 / 5 / 10 / 20,
+ *   - AMD Zen 4: (N, M, F) 0.64 / 0.76 / 0.78 / 0.82 at M = 2 / 5 / 10 / 20,
  *     (F, N, M) 0.95-0.97; three or four blocks ahead no better;
- *   - Intel Xeon, family 6 model 207 (stop 11): (N, M, F) 0.87-0.91 at M = 2 but 1.04-1.12 at
+ *   - Intel Xeon, family 6 model 207: (N, M, F) 0.87-0.91 at M = 2 but 1.04-1.12 at
  *     M = 5 and 1.00-1.01 at M = 10, 20; (F, N, M) within 1% at every M.
  * So two blocks ahead, but one for the (N, M, F) layout from M = 3 on a processor that is not
- * AMD's (the machine of stops 7-9, also Intel, had found two ahead no better than one). */
+ * AMD's (an earlier Intel Xeon machine had found two ahead no better than one). */
 static inline ptrdiff_t tz_prefetch_blocks_ahead(const tz_problem *P) {
     return P->firms_last && P->M >= 3 && !tz_cpu_is_amd() ? 1 : 2;
 }
@@ -126,8 +126,8 @@ typedef struct {
 } tz_prefetcher;
 
 /* The walker serves the (F, N, M) layout, whose blocks are copied; costs read in place are
- * prefetched line by line as they are read (tz_read_input), which measured on the Intel machine
- * of stop 13 (interleaved, 100,000 firms, N = 10, one thread, time of line by line / the walker):
+ * prefetched line by line as they are read (tz_read_input), which measured on an Intel Xeon
+ * (family 6 model 207; interleaved, 100,000 firms, N = 10, one thread, time of line by line / the walker):
  * full outputs 0.93-0.95x at M = 10 by the minimum (0.88-0.90x by the median), 0.96-0.98x at
  * M = 20, 0.98-1.06x at M = 5 and 0.98-1.03x at M = 2 (noise); marginal costs only 0.88x at
  * M = 10, 0.95x at M = 2.  The walker costs scalar work per call and asks for lines whose
@@ -188,7 +188,7 @@ static int tz_count_invalid(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb) {
  * the NaN are exactly the patterns above 0x7FF0...0.  One integer max per vector instead of
  * three comparisons and three mask operations: measured 1.3x faster for the whole kernel at
  * M = 2 on an AMD EPYC (Zen 4) machine, where the mask operations were the bottleneck of the
- * copy (docs/benchmarks.md).  Other builds keep the comparisons. */
+ * copy.  Other builds keep the comparisons. */
 #if TZ_AVX512
 typedef __m512i tz_screen;
 TZ_INLINE tz_screen tz_screen_none(void) { return _mm512_setzero_si512(); }
@@ -220,7 +220,7 @@ TZ_INLINE int tz_screen_flagged(tz_screen s, int reject_negative) {
  * of the eight firms are loaded (contiguous, masked at the end of a firm's costs) and
  * transposed in registers, 24 shuffles for 64 costs.  Replaces eight gathers, which on an AMD
  * Zen 4 machine made the (F, N, M) layout's copy take 5.9 ms of the 6.2 ms of a marginal-cost
- * solve at M = 2 (100,000 firms; with the transpose 2.2 ms, docs/benchmarks.md). */
+ * solve at M = 2 (100,000 firms; with the transpose 2.2 ms). */
 TZ_INLINE tz_screen tz_load_transposed(const double *a, ptrdiff_t NM, double *V, double *C, ptrdiff_t B,
                                        tz_screen screen, int reject) {
     const __m512i lo_pairs = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
@@ -346,7 +346,7 @@ TZ_INLINE tz_vd tz_read_values_if(const double *p, int in_input, int n, const in
  * while the origin country runs, so each value loaded feeds G min-plus operations.  Groups of
  * eight, the last one shorter; with AVX-512 (32 registers) and M a compile-time constant up to
  * TZ_MAX_GROUP, one group of M: each child value is then read (and screened) once, not twice.
- * Measured on the Intel machine of stop 11 (interleaved, 100,000 firms, full outputs, M = 10):
+ * Measured on an Intel Xeon, family 6 model 207 (interleaved, 100,000 firms, full outputs, M = 10):
  * M = 10 compiled as a constant with groups of 8 and 2 0.95-0.99x the time of the generic
  * code, with one group of 10 0.86-0.95x (two builds, several runs).  One group of ten at M = 20 (two groups, generic M)
  * was 5% slower than 8 + 8 + 4. */
@@ -376,7 +376,8 @@ static inline ptrdiff_t tz_groups(ptrdiff_t M, ptrdiff_t max_group) {
  * in the message to c, and one among the parent's costs in its value (an addition); the NaN
  * travels up to the final node, which screens the final node's values (tz_final_node).  So in
  * this mode costs read in place need no screen of their own (scr = 0) unless negative and
- * infinite costs are rejected too (these do not travel).  Measured: docs/benchmarks.md, stop 14. */
+ * infinite costs are rejected too (these do not travel).  Measured (interleaved, one thread,
+ * M = 10): 0.94-0.96x the time with 20,000 firms (costs in cache), 0.97-1.00x with 100,000. */
 TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, const double *init, ptrdiff_t si,
                                 int n, double *Vp, const double *S, ptrdiff_t M, ptrdiff_t B, ptrdiff_t c0,
                                 const int G, const int adv, const int diag, const int scr, tz_screen *screen,
@@ -475,7 +476,8 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
  * node, destination country and firm, whether origin country 1 won the minimum (one bit per
  * firm, a byte per firm vector), and backtracking reads those bits instead of redoing the
  * comparisons.  The same sums and the same strict comparison as in tz_backtrack, so the same
- * paths, ties included.  Measured on the Zen 4 machine of stop 10: see docs/benchmarks.md. */
+ * paths, ties included.  Measured on an AMD Zen 4 machine at M = 2: 0.88-0.99x the time with
+ * (N, M, F), 0.84-0.99x with (F, N, M). */
 #define TZ_RECORD_PAIRS 1
 TZ_INLINE void tz_pair_vector(const double *child, ptrdiff_t sv, const int in_input, const double *init, ptrdiff_t si,
                               int n, double *Vp, ptrdiff_t B, const double *S, int adv, uint8_t *won, ptrdiff_t vectors,
@@ -646,7 +648,7 @@ TZ_INLINE tz_vd tz_select_row(const double *rows, ptrdiff_t stride, ptrdiff_t M,
 
 /* Asks for the next block's output lines (firm g = f0 + B + f on; f counts the vectors of this
  * block) for writing, so that its statistics store into lines already owned instead of waiting
- * for each line to be read first.  Measured on the Intel machine of stop 11 (interleaved,
+ * for each line to be read first.  Measured on an Intel Xeon, family 6 model 207 (interleaved,
  * 100,000 firms, full outputs): 0.93-0.96x the time at M = 2, 0.95-0.98x at M = 5, 0.96-0.97x
  * at M = 10, 0.98-0.99x at M = 20 with (N, M, F); (F, N, M) 0.94-0.98x at M = 2. */
 TZ_INLINE void tz_prefetch_outputs(const tz_problem *P, ptrdiff_t g, ptrdiff_t f) {
@@ -723,7 +725,7 @@ TZ_INLINE void tz_statistics(const tz_problem *P, ptrdiff_t f0, ptrdiff_t nb, co
 
 /* With the (F, N, M) layout, statistics and up to this many countries, the load keeps a second
  * copy of the block's (transposed) costs and the statistics select the chosen costs from it
- * instead of gathering them from the input.  Measured on the AMD Zen 4 machine of stop 10
+ * instead of gathering them from the input.  Measured on an AMD Zen 4 machine
  * (interleaved, 100,000 firms, full outputs): 10-16% faster at M = 2; at M = 3 0.91x and 1.10x
  * in two runs, at M = 4 no change, at M = 5 and 8 5-8% slower (the second copy's stores and
  * the M-way select outweigh the gathers there). */

@@ -111,7 +111,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         and processor (``tz_default_block`` in tyaz_block.h): 64 for (F, N, M), whose blocks are
         contiguous and then fit in the first-level cache with their values; for (N, M, F), whose
         blocks are N * M separate runs of the rows, 128, or 64 up to M = 8 on processors other
-        than AMD's (docs/benchmarks.md).
+        than AMD's (measured: see ``tz_default_block``).
     threads : int
         OpenMP threads; 0 (the default): one below ``PARALLEL_MIN_WORK`` min-plus operations
         (``F * N * M**2``), else the threads setting of :mod:`equilibria.threads`; never more
@@ -167,7 +167,7 @@ def solve_tree_batch(const double[:, :, ::1] costs, const double[:, :, ::1] step
         # One allocation for all outputs (views into it): freed and allocated again call after
         # call, seven separate arrays made glibc hand their pages back to the system each time,
         # and the ~2,000 page faults of touching them again cost as much as the solve itself at
-        # 100,000 firms (docs/benchmarks.md).  float64 outputs first, so every view is aligned.
+        # 100,000 firms (docs/plugins/tyazhelnikov2016.md).  float64 outputs first, so every view is aligned.
         buffer = np.empty(F * (5 * 8 + 4 + 4 * N), dtype=np.uint8)
         mc_a, ntmc_a, tq_a, trade_a, final_a = buffer[:40 * F].view(np.float64).reshape(5, F)
         cross_a = buffer[40 * F:44 * F].view(np.int32)

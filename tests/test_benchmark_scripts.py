@@ -33,6 +33,6 @@ def test_snake_benchmark_runs_and_reports_every_size():
         cells = dict(zip(columns, (c.strip() for c in row.strip("|").split("|"))))
         assert float(cells["read of the costs"]) > 0.0  # the read probe ran on the costs
         assert float(cells["vs bound"]) > 0.0
-        # the strict count of operations can only give a tighter (larger) ratio than the issue's
+        # the strict count of operations can only give a tighter (larger) ratio than the looser F N M^2 count
         assert float(cells["vs bound"]) >= float(cells["vs bound, F N M^2 operations"])
     assert "steal time" in run.stdout

@@ -24,7 +24,7 @@ def solve_model(model: Model, *, method="newton"):
 
 
 def solve(params) -> Result:
-    """Contract of issue 5: planner's Domar weights and network, equilibrium network, moments."""
+    """The plugin's result: planner's Domar weights and network, equilibrium network, moments."""
     model = Model.from_parameters(params)
     plan, eq = solve_model(model)
     alpha = plan.allocation["network"]
