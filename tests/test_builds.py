@@ -182,3 +182,13 @@ def test_every_level_of_the_snake_kernel_gives_bitwise_identical_results():
             for level, out in outs.items():
                 for key in ("mc", "path", "ntmc", "tq", "trade_cost", "final_cost", "crossings"):
                     np.testing.assert_array_equal(out[key], first[key], err_msg=f"{level} {key}")
+
+
+@x86_64
+def test_the_levels_benchmark_runs_and_checks_the_builds_agree():
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "builds_levels.py")
+    result = subprocess.run([sys.executable, script, "--firms", "500", "--sizes", "2", "3", "--rounds", "2"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("| 2 |", "| 3 |"))]
+    assert len(rows) == 6 and all(line.count("|") == 2 * len(ext.supported_levels()) + 2 for line in rows)

@@ -103,3 +103,15 @@ def test_cli_threads_option_sets_the_setting_and_rejects_nonsense():
         set_threads(None)
     result = runner.invoke(main, ["--threads", "0", "list"])
     assert result.exit_code == 2 and "--threads" in result.output
+
+
+def test_the_thresholds_benchmark_runs():
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks",
+                          "threads_thresholds.py")
+    result = subprocess.run([sys.executable, script, "--rounds", "1", "--kernels", "logit", "kmnt_inverse"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "| 9 |" in result.stdout and "| 262,144 |" in result.stdout
