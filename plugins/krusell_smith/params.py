@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_int, in_open_interval, positive
+from equilibria.params import as_float, as_int, in_open_interval, positive, require_memory
 
 __all__ = ["KrusellSmithParameters", "ImpulseParameters"]
 
@@ -28,9 +28,11 @@ class KrusellSmithParameters(Parameters):
     income_sd = param(0.5, description="stationary standard deviation of log e (innovation s.d. "
                                        "income_sd √(1 - ρ_e²)); e normalized to E e = 1", converter=as_float,
                       validator=positive)
-    income_points = param(7, description="states of the Rouwenhorst chain of e", converter=as_int)
+    income_points = param(7, description="states of the Rouwenhorst chain of e (at least 2; at most what fits "
+                                         "in memory)", converter=as_int)
     asset_points = param(500, description="points of the asset grid a_k = (1 + asset_max/0.25)^(k/(n-1)) "
-                                          "0.25 - 0.25 on [0, asset_max]", converter=as_int)
+                                          "0.25 - 0.25 on [0, asset_max] (at least 10; at most what fits in memory)",
+                         converter=as_int)
     asset_max = param(200.0, description="top of the asset grid (the borrowing limit is 0)", converter=as_float,
                       validator=positive)
     target_r = param(0.01, description="steady-state real interest rate r per period (calibrates β)",
@@ -45,6 +47,16 @@ class KrusellSmithParameters(Parameters):
         if not -self.depreciation < self.target_r < 0.2:
             raise ParameterError("target_r", "must lie in (-δ, 0.2) so that capital is positive and finite",
                                  self.target_r)
+        # the household block keeps about 30 arrays on the (income, asset) grid and a dense income transition
+        states = float(self.income_points) * float(self.asset_points)
+        require_memory(self._largest(("income_points", "asset_points")),
+                       8.0 * (30.0 * states + float(self.income_points) ** 2),
+                       f"the household steady state on {self.income_points:,} x {self.asset_points:,} points")
+
+    def _largest(self, names) -> str:
+        """The one of ``names`` furthest above its default (the parameter that makes a computation big)."""
+        defaults = {f.name: f.default for f in attrs.fields(type(self))}
+        return max(names, key=lambda name: getattr(self, name) / defaults[name])
 
 
 @attrs.frozen(kw_only=True)
@@ -61,5 +73,13 @@ class ImpulseParameters(KrusellSmithParameters):
         super().check()
         if not 2 <= self.periods <= 5000:
             raise ParameterError("periods", "must lie in [2, 5000]", self.periods)
+        # transition paths, policy responses and fake-news expectations keep about 16 arrays of
+        # T x income x asset points; the sequence-space Jacobians about 20 T x T matrices
+        states = float(self.income_points) * float(self.asset_points)
+        T = float(self.periods)
+        require_memory(self._largest(("periods", "income_points", "asset_points")),
+                       8.0 * (16.0 * T * states + 20.0 * T * T),
+                       f"the impulse responses over {self.periods:,} periods on {self.income_points:,} x "
+                       f"{self.asset_points:,} points")
         if not abs(self.shock) < 0.5:
             raise ParameterError("shock", "must be smaller than 0.5 in absolute value", self.shock)

@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_float_array, as_int, finite, ndim, nonnegative, positive
+from equilibria.params import as_float, as_float_array, as_int, finite, ndim, nonnegative, positive, require_memory
 
 from .synthetic import SYNTHETIC
 
@@ -95,7 +95,8 @@ class TechParameters(Parameters):
     markups = param(True, description="monopolistic markups eta/(eta-1) toward consumers (false: marginal-cost "
                     "pricing everywhere)", converter=as_bool)
     tech_points = param(61, description="points of the bounded technology grid that carries every "
-                        "distribution Theta^j_o", converter=as_int)
+                        "distribution Theta^j_o (at least 5; at most what fits in memory: the technology choice "
+                        "needs 16 N S K^2 bytes)", converter=as_int)
     tech_span = param(4.0, description="grid half-width beyond the extreme endowment means, in endowment sds",
                       converter=as_float, validator=[positive, finite])
 
@@ -162,6 +163,11 @@ class TechParameters(Parameters):
                                                     "share (Gamma(1 - lambda gamma^{ij}/zeta) in Xi)", lam)
         if self.tech_points < 5:
             raise ParameterError("tech_points", "must be at least 5", self.tech_points)
+        k = float(self.tech_points)
+        # technology_choice compares every endowment point with every grid point in every region-sector:
+        # an (N, S, K, K) objective and a temporary of the same size, plus the (K, K) kernels
+        require_memory("tech_points", 8.0 * k * k * (2 * n * s + 4),
+                       f"the technology choice on a {self.tech_points:,}-point grid for {n}x{s} region-sectors")
         radius = self.support_radius
         if not zeta * self.incompatibility * radius ** 2 < 1.0:
             raise ParameterError("incompatibility", f"violates the existence condition zeta * t_bar < 1/M^2 with "
