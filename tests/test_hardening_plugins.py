@@ -66,6 +66,42 @@ def test_krusell_smith_defaults_and_moderate_sizes_are_accepted():
     ImpulseParameters(asset_points=2000, periods=1000)
 
 
+def test_krusell_smith_income_dispersion_whose_lowest_state_underflows_is_refused():
+    """2 √(n - 1) income_sd > 700: the lowest efficiency state exp(-span) is no longer a positive double."""
+    from equilibria.household import income_chain
+
+    import numpy as np
+
+    tiny = np.finfo(float).tiny
+    with np.errstate(all="ignore"):
+        e, _, _ = income_chain(7, 0.966, 150.0)            # span 2 √6 150 = 735
+    assert not e.min() >= tiny                             # what the rule prevents: not a normal double
+    for value in ("150", "1e12"):
+        line = _refused("income_sd", "solve", "krusell_smith", "--set", f"income_sd={value}", "--json")
+        assert "700" in line
+    e, _, _ = income_chain(7, 0.966, 700 / (2 * 6 ** 0.5))  # the largest accepted income_sd
+    assert e.min() >= tiny
+
+
+def test_non_finite_sequence_space_jacobians_are_a_convergence_failure():
+    """A model whose Jacobians overflow fails with ConvergenceError, not a ValueError from scipy."""
+    import numpy as np
+
+    from equilibria.dynamics.transition import general_equilibrium_jacobian, linear_transition
+    from equilibria.errors import ConvergenceError
+
+    class Broken:
+        unknowns, targets, exogenous = ("K",), ("gap",), ("Z",)
+        steady_state = {"K": 1.0, "Z": 1.0, "gap": 0.0}
+
+    T = 4
+    J = {("gap", "K"): np.full((T, T), np.inf), ("gap", "Z"): np.eye(T)}
+    with pytest.raises(ConvergenceError, match="not finite"):
+        linear_transition(Broken(), {"Z": np.ones(T)}, T, jacobian=J)
+    with pytest.raises(ConvergenceError, match="not finite"):
+        general_equilibrium_jacobian(Broken(), T, jacobian=J)
+
+
 # ----------------------------------------------------------------------------- techcompat
 @pytest.mark.parametrize("value", ["4.403301858207157e+16", "100000", "9223372036854775807"])
 def test_techcompat_grid_beyond_memory_is_refused(value):

@@ -172,6 +172,8 @@ def general_equilibrium_jacobian(model: SequenceModel, T: int, outputs: Sequence
     except linalg.LinAlgError as err:
         raise ConvergenceError(f"the Jacobian of the targets with respect to the unknowns is singular: {err}",
                                history=[]) from err
+    except ValueError as err:  # scipy's check_finite
+        raise ConvergenceError(f"the Jacobians are not finite: {err}", history=[]) from err
     G = {}
     for i, u in enumerate(model.unknowns):
         for k, z in enumerate(model.exogenous):
@@ -210,6 +212,8 @@ def linear_transition(model: SequenceModel, shocks: Mapping[str, Sequence[float]
     except linalg.LinAlgError as err:
         raise ConvergenceError(f"the Jacobian of the targets with respect to the unknowns is singular: {err}",
                                history=[]) from err
+    except ValueError as err:  # scipy's check_finite
+        raise ConvergenceError(f"the Jacobians are not finite: {err}", history=[]) from err
     paths = {u: model.steady_state[u] + dU[i * T:(i + 1) * T] for i, u in enumerate(model.unknowns)}
     paths.update({n: model.steady_state[n] + (dZ[n] if n in dZ else 0.0) for n in model.exogenous})
     result = {}

@@ -2,6 +2,8 @@
 sequence-jacobian notebook; Auclert, Bardóczy, Rognlie and Straub 2021, section 5)."""
 from __future__ import annotations
 
+import math
+
 import attrs
 
 from equilibria import ParameterError, Parameters, param
@@ -11,6 +13,8 @@ __all__ = ["KrusellSmithParameters", "ImpulseParameters"]
 
 #: a_k = ((asset_max + GRID_PIVOT) / GRID_PIVOT)^(k / (n - 1)) GRID_PIVOT - GRID_PIVOT
 GRID_PIVOT = 0.25
+#: widest span of log efficiency units whose lowest state exp(-span) is a normal double
+MAX_LOG_EFFICIENCY_SPAN = 700.0
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +56,14 @@ class KrusellSmithParameters(Parameters):
         require_memory(self._largest(("income_points", "asset_points")),
                        8.0 * (30.0 * states + float(self.income_points) ** 2),
                        f"the household steady state on {self.income_points:,} x {self.asset_points:,} points")
+
+        # log e spans ±√(n - 1) income_sd (Rouwenhorst); with E e = 1 the lowest state is at least
+        # exp(-2 √(n - 1) income_sd), which must stay a normal double for incomes to be positive
+        if not 2.0 * math.sqrt(self.income_points - 1) * self.income_sd <= MAX_LOG_EFFICIENCY_SPAN:
+            raise ParameterError("income_sd", f"is too large for {self.income_points} income states: "
+                                              f"2 √(income_points - 1) income_sd must be at most "
+                                              f"{MAX_LOG_EFFICIENCY_SPAN:g} (the lowest efficiency state "
+                                              "underflows to zero)", self.income_sd)
 
     def _largest(self, names) -> str:
         """The one of ``names`` furthest above its default (the parameter that makes a computation big)."""
