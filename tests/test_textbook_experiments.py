@@ -32,7 +32,7 @@ def test_model_parameter_overrides_reach_the_model():
 def test_parameter_errors():
     with pytest.raises(ParameterError, match="model"):
         TextbookParameters(model="dsge")
-    with pytest.raises(ParameterError, match="values.beta"):
+    with pytest.raises(ParameterError, match="parameter 'values': entry 'beta' must be a number"):
         TextbookParameters(values={"beta": "high"})
-    with pytest.raises(ParameterError, match="'delta'"):
+    with pytest.raises(ParameterError, match="parameter 'values': delta: is not a parameter of the model"):
         plugin.solve(TextbookParameters(model="nk", values={"delta": 0.1}))

@@ -52,6 +52,8 @@ class TextbookParameters(Parameters):
 
     def check(self) -> None:
         """Every entry of ``values`` is a parameter of the chosen model with a usable value."""
+        if not self.values:
+            return
         from .models import load_model
 
         model = load_model(self.model)
