@@ -83,6 +83,13 @@ def test_krusell_smith_income_dispersion_whose_lowest_state_underflows_is_refuse
     assert e.min() >= tiny
 
 
+def test_krusell_smith_vanishing_capital_share_is_a_convergence_failure():
+    """α = 5e-324 puts K = α Y / (r + δ) near zero, where the firm's derivatives K^(α-2) overflow."""
+    code, stdout, stderr = _run("run", "krusell_smith", "irf", "--set", "alpha=5e-324", "--json")
+    assert code == 3 and "Traceback" not in stderr, stderr
+    assert "overflow" in stderr
+
+
 def test_non_finite_sequence_space_jacobians_are_a_convergence_failure():
     """A model whose Jacobians overflow fails with ConvergenceError, not a ValueError from scipy."""
     import numpy as np

@@ -158,9 +158,13 @@ class KrusellSmithModel(SequenceModel):
         """
         p, v = self.params, self.steady_state
         a, K, Z = p.alpha, v["K"], v["Z"]
-        d = {("r", "K"): a * (a - 1.0) * Z * K ** (a - 2.0), ("r", "Z"): a * K ** (a - 1.0),
-             ("w", "K"): a * (1.0 - a) * Z * K ** (a - 1.0), ("w", "Z"): (1.0 - a) * K ** a,
-             ("Y", "K"): a * Z * K ** (a - 1.0), ("Y", "Z"): K ** a}
+        try:
+            d = {("r", "K"): a * (a - 1.0) * Z * K ** (a - 2.0), ("r", "Z"): a * K ** (a - 1.0),
+                 ("w", "K"): a * (1.0 - a) * Z * K ** (a - 1.0), ("w", "Z"): (1.0 - a) * K ** a,
+                 ("Y", "K"): a * Z * K ** (a - 1.0), ("Y", "Z"): K ** a}
+        except OverflowError:
+            raise ConvergenceError(f"the firm's derivatives overflow at the steady-state capital K = {K:.3g}",
+                                   history=[]) from None
         lag = np.eye(T, k=-1)                      # x_t depends on K_{t-1}
         eye = np.eye(T)
         H = self.household_jacobian(T)
