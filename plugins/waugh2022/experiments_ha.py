@@ -147,18 +147,24 @@ def welfare_change(params, response_to, agent_to, response_from, agent_from):
 
     Returns (consumption equivalent, wealth equivalent): the permanent proportional change in
     consumption in ``to`` (behaviour and taste shocks unchanged), and the extra wealth in mean
-    labor incomes, that make a household of ``to`` as well off as in ``from``. Both economies
-    must share the asset grid in wage units.
+    labor incomes, that make a household of ``to`` as well off as in ``from``. The grids in wage
+    units differ when the debt limit is fixed in the numeraire and wages differ: both measures are
+    given on ``from``'s grid (the states its distribution weighs), ``to``'s values interpolated in a/w,
+    NaN below ``to``'s debt limit (no such state there).
     """
     from equilibria.household import consumption_equivalent, value_parts
     sol_to, sol_from = response_to["solution"], response_from["solution"]
-    if not np.allclose(agent_to.grid_unit, agent_from.grid_unit):
-        raise ValueError("welfare comparisons need the same asset grid in wage units")
+    grid_to, grid_from = response_to["grid_unit"], response_from["grid_unit"]
     args = (params.discount, params.risk_aversion, params.taste_dispersion)
     u_to, s_to = value_parts(sol_to, agent_to.transition, *args)
     u_from, s_from = value_parts(sol_from, agent_from.transition, *args)
-    ce = consumption_equivalent(u_to + s_to, u_to, u_from + s_from, params.risk_aversion, params.discount)
-    we = wealth_equivalent(u_to + s_to, agent_to.grid_unit, u_from + s_from, agent_from.grid_unit)
+    value_to, utility_to = u_to + s_to, u_to
+    if not np.array_equal(grid_to, grid_from):
+        def on_from(x):
+            return np.array([np.interp(grid_from, grid_to, row, left=np.nan) for row in x])
+        value_to, utility_to = on_from(value_to), on_from(utility_to)
+    ce = consumption_equivalent(value_to, utility_to, u_from + s_from, params.risk_aversion, params.discount)
+    we = wealth_equivalent(u_to + s_to, grid_to, u_from + s_from, grid_from)
     return ce, we
 
 
@@ -189,8 +195,8 @@ def run_gains(params, options) -> Result:
         ce = 100.0 * ce
         dist = resp["distribution"]
         R = eq.aggregates["interest_rates"][i]
-        income = agent.states[:, None] + (R - 1.0) * agent.grid_unit[None, :]        # in wage units
-        wealth = np.broadcast_to(agent.grid_unit[None, :], dist.shape)
+        income = agent.states[:, None] + (R - 1.0) * resp["grid_unit"][None, :]     # in wage units
+        wealth = np.broadcast_to(resp["grid_unit"][None, :], dist.shape)
         country = {"country": i, "mean_gain_percent": _mean(ce, dist), "mean_gain_wealth": _mean(we, dist),
                    "by_income_decile_percent": decile_means(income, ce, dist),
                    "by_wealth_decile_percent": decile_means(wealth, ce, dist),

@@ -65,8 +65,14 @@ class WaughParameters(Parameters):
     discount = param(0.92, description="β, discount factor, eq. (4)", converter=as_float,
                      validator=in_open_interval(0.0, 1.0))
     borrowing_limit = param(1.0, description="φ_i, debt limit a ≥ -φ_i, eq. (6), one per country (a scalar "
-                                             "applies to all), in units of country i's mean labor income w_i E[z]",
-                            unit="mean labor incomes", converter=as_float_array, validator=nonnegative)
+                                             "applies to all), in the units of borrowing_limit_units",
+                            unit="numeraire (default) or mean labor incomes", converter=as_float_array,
+                            validator=nonnegative)
+    borrowing_limit_units = param("numeraire", description="'numeraire': φ_i is in units of the numeraire (the "
+                                                           "wage of country 0), as the asset of eq. (6); "
+                                                           "'mean_income': φ_i is in units of country i's mean "
+                                                           "labor income w_i E[z], so the debt limit is φ_i w_i",
+                                  converter=as_str, validator=one_of("numeraire", "mean_income"))
     income_states = param(None, description="z, efficiency units of the Markov chain (default: Rouwenhorst "
                                             "from income_persistence/volatility/points, E[z] = 1)",
                           converter=attrs.converters.optional(as_float_array))
@@ -119,8 +125,14 @@ class WaughParameters(Parameters):
 
     @property
     def borrowing_limits(self) -> np.ndarray:
-        """φ_i per country (a scalar parameter broadcast)."""
+        """φ_i per country (a scalar parameter broadcast), in the units of ``borrowing_limit_units``."""
         return np.broadcast_to(self.borrowing_limit, (self.countries,)).astype(float)
+
+    def debt_limits(self, wages) -> np.ndarray:
+        """The debt limit of eq. (6) in units of the numeraire at ``wages``: φ_i, or φ_i w_i when
+        ``borrowing_limit_units`` is ``'mean_income'`` (E[z] = 1)."""
+        wages = np.broadcast_to(np.asarray(wages, float), (self.countries,))
+        return self.borrowing_limits * (wages if self.borrowing_limit_units == "mean_income" else 1.0)
 
     def natural_borrowing_limit(self) -> float:
         """z_min β / (1 - β): the debt repayable for sure at the highest stationary return R = 1/β."""
@@ -154,9 +166,13 @@ class WaughParameters(Parameters):
         if self.model != "incomplete_markets":
             return
         limit = self.natural_borrowing_limit()
-        if np.any(self.borrowing_limits >= limit):
+        # In mean incomes the bound holds for every country; in the numeraire it is exact for country 0
+        # (wage 1) only: the other countries' limits are checked at the equilibrium wages by the solver.
+        checked = self.borrowing_limits if self.borrowing_limit_units == "mean_income" else self.borrowing_limits[:1]
+        if np.any(checked >= limit):
+            unit = "mean incomes" if self.borrowing_limit_units == "mean_income" else "numeraire units for country 0"
             raise ParameterError("borrowing_limit", f"must be below the natural borrowing limit z_min β/(1-β) = "
-                                                    f"{limit:.4g} mean incomes", self.borrowing_limit)
+                                                    f"{limit:.4g} {unit}", self.borrowing_limit)
 
     def _check_income_chain(self) -> None:
         """The chain's states must be finite, positive and within a factor MAX_INCOME_SPREAD of each other."""

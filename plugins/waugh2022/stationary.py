@@ -13,8 +13,10 @@ non-contingent bond, the DC-EGM of Appendix B) and ``"hand_to_mouth"`` (no asset
 Preferences are ``"logit"`` (discrete choice, eq. 5, 10) or ``"ces"`` (a CES bundle, eq. 34-39,
 one composite good priced at the CES index, eq. 36).
 
-Units: assets are in the numeraire; country i's asset grid runs from -φ_i w_i to
-``asset_max`` w_i (φ and the grid top are in units of mean labor income w_i E[z] = w_i).
+Units: assets are in the numeraire (the wage of country 0); country i's asset grid runs from the
+debt limit of eq. (6) to ``asset_max`` w_i. The limit is φ_i in the numeraire (default) or φ_i w_i
+with ``borrowing_limit_units="mean_income"``; the grid top is in units of mean labor income
+w_i E[z] = w_i. The grid is rebuilt at every wage, so it follows the limit in general equilibrium.
 """
 from __future__ import annotations
 
@@ -40,9 +42,11 @@ HOUSEHOLD_TOL = 1e-11
 DISTRIBUTION_TOL = 1e-13
 
 
-def unit_grid(params: WaughParameters, country: int) -> np.ndarray:
-    """Asset grid of country i in units of its wage: from -φ_i to ``asset_max``, dense at the bottom."""
-    return exponential_grid(-params.borrowing_limits[country], params.asset_max, params.asset_points,
+def unit_grid(params: WaughParameters, country: int, wages=1.0) -> np.ndarray:
+    """Asset grid of country i in units of its wage w_i at ``wages``: from the debt limit of eq. (6)
+    divided by w_i to ``asset_max``, dense at the bottom."""
+    wage = float(np.broadcast_to(np.asarray(wages, float), (params.countries,))[country])
+    return exponential_grid(-params.debt_limits(wages)[country] / wage, params.asset_max, params.asset_points,
                             curvature=4.0)
 
 
@@ -101,6 +105,7 @@ class CountryHouseholds(Agent):
         R = float(_rates(p, prices)[i])
         transfer = float(_transfers(p, prices)[i])
         option_prices, variety_prices = self._variety_prices(wages)
+        self.grid_unit = unit_grid(p, i, wages)
         grid = wages[i] * self.grid_unit
         income = wages[i] * self.states + transfer
         m = p.countries
@@ -129,6 +134,7 @@ class CountryHouseholds(Agent):
             "solution": solution,
             "distribution": dist,
             "grid": grid,
+            "grid_unit": self.grid_unit,
             "income": income,
             "variety_prices": variety_prices,
             "efficiency_units": agg["efficiency_units"],
