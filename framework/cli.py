@@ -182,8 +182,9 @@ def check(plugin_name, examples, only, seed, as_json, executor, workers, schedul
     """Search for counterexamples to PLUGIN's theorems with Hypothesis."""
     from .registry import get_plugin
     from .results import to_jsonable
-    from .validation import check_theorem
+    from .validation import check_theorem, use_hypothesis_cache_folder
 
+    use_hypothesis_cache_folder()
     plugin = get_plugin(plugin_name)
     theorems = [plugin.theorem(name) for name in only] if only else list(plugin.theorems)
     if command_line:
@@ -224,7 +225,9 @@ def check(plugin_name, examples, only, seed, as_json, executor, workers, schedul
 def replicate(plugin_names, out, examples, progress, executor, workers, scheduler):
     """The main job: every plugin's baseline, headline experiments and theorems into a report."""
     from .replication import replicate as run_replication
+    from .validation import use_hypothesis_cache_folder
 
+    use_hypothesis_cache_folder()
     started = time.perf_counter()
     with cli_executor(executor, workers, scheduler) as pool:
         summary = run_replication(plugin_names, out, examples=examples, progress=progress, executor=pool)

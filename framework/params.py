@@ -402,6 +402,8 @@ def _read_file(path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ParameterError("--params", f"{path.name} is not UTF-8 text (byte {exc.start})") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise ParameterError("--params", f"{path.name}: YAML files are not supported; use a .json or .toml file")
     kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
     try:
         if kind == "TOML":

@@ -86,7 +86,8 @@ class Plugin:
         for theorem in self.theorems:
             if theorem.name == name:
                 return theorem
-        raise ParameterError("--theorem", f"{self.name} has no theorem {name!r}")
+        known = ", ".join(t.name for t in self.theorems) or "none"
+        raise ParameterError("--theorem", f"{self.name} has no theorem {name!r}; known theorems: {known}")
 
     def check_theorems(self, names: Sequence[str] = (), examples: int = 50, seed: int | None = None,
                        derandomize: bool = False, executor=None) -> list:

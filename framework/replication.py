@@ -12,11 +12,14 @@ sweeps, the theorem checks) goes through one executor shared by the whole run.
 """
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 import time
 import traceback
 from pathlib import Path
 
+from .provenance import provenance, provenance_markdown
 from .registry import discover, get_plugin
 from .results import (Table, atomic_write_json, atomic_write_text, check_finite, holds_cwd, install_folder,
                       result_markdown, stage_folder, to_jsonable, write_result)
@@ -25,14 +28,28 @@ __all__ = ["replicate"]
 
 
 def _steps(plugin, examples, executor):
-    yield "baseline", lambda: plugin.solve(plugin.parameters())
+    """(step name, parameter values and seeds used, function) for every step of ``plugin``."""
+    params = plugin.parameters()
+    yield "baseline", _values(params), lambda p=params: plugin.solve(p)
     for experiment in plugin.experiments:
         if experiment.headline:
-            cls = experiment.parameters or plugin.parameters
-            yield experiment.name, (lambda e=experiment, c=cls: e.run(c(), {"out": None, "progress": False,
-                                                                             "executor": executor}))
+            params = (experiment.parameters or plugin.parameters)()
+            yield experiment.name, _values(params), (lambda e=experiment, p=params: e.run(
+                p, {"out": None, "progress": False, "executor": executor}))
     if examples and plugin.theorems:
-        yield "theorems", lambda: plugin.check_theorems(examples=examples, derandomize=True, executor=executor)
+        settings = {"examples": examples, "hypothesis": "derandomized (fixed seed)"}
+        yield "theorems", settings, lambda: plugin.check_theorems(examples=examples, derandomize=True,
+                                                                  executor=executor)
+
+
+def _values(params) -> dict:
+    """Every parameter value (seeds included) of a parameters object, JSON-able."""
+    try:
+        return to_jsonable(params.to_dict())
+    except Exception:  # a parameters object without to_dict: its attrs fields
+        import attrs
+
+        return to_jsonable(attrs.asdict(params)) if attrs.has(type(params)) else {"repr": repr(params)}
 
 
 def replicate(plugin_names=(), out="report", examples: int = 20, progress: bool = True, executor=None,
@@ -70,19 +87,24 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
     """Every step into the staging folder ``out``; returns the summary."""
     from tqdm import tqdm
 
-    plan = [(name, step, fn) for name, plugin in plugins.items() for step, fn in _steps(plugin, examples, executor)]
-    records, markdown = [], ["# equilibria replication report\n"]
+    info = provenance()
+    plan = [(name, step, used, fn) for name, plugin in plugins.items()
+            for step, used, fn in _steps(plugin, examples, executor)]
+    records, markdown = [], ["# equilibria replication report\n", provenance_markdown(info)]
     current = None
-    bar = tqdm(plan, desc="replicate", unit="step", disable=not progress, file=None)
-    for name, step, fn in bar:
+    interactive = progress and sys.stderr.isatty()
+    bar = tqdm(plan, desc="replicate", unit="step", disable=not interactive, file=None)
+    for index, (name, step, used, fn) in enumerate(bar, 1):
         bar.set_postfix_str(f"{name}: {step}")
+        if progress and not interactive:  # a log file gets plain lines, not a redrawn bar
+            print(f"replicate [{index}/{len(plan)}] {name}: {step}", file=sys.stderr, flush=True)
         if name != current:
             current = name
             plugin = plugins[name]
             markdown.append(f"\n## {name}\n\n{plugin.paper}\n\n{plugin.description}\n")
         folder = out / name / step
         started = time.perf_counter()
-        record = {"plugin": name, "step": step}
+        record = {"plugin": name, "step": step, "parameters": used}
         try:
             produced = fn()
             record["seconds"] = time.perf_counter() - started
@@ -100,9 +122,10 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
                 written = write_result(produced, folder)
                 record["status"] = "ok"
                 record["data"] = to_jsonable(produced.data)
+                record["comparisons"] = [c.to_dict() for c in produced.comparisons]
                 body = result_markdown(produced, {k: Path(step) / Path(v).name for k, v in written.items()}, level=4)
                 title = "Baseline" if step == "baseline" else f"Experiment `{step}`"
-                markdown.append(f"### {title}\n\n{body}")
+                markdown.append(f"### {title}\n\n{body}\n{_parameters_markdown(used)}")
         except Exception as exc:  # a failing step is reported, the others still run
             record.update(status="failed", seconds=time.perf_counter() - started,
                           error=f"{type(exc).__name__}: {exc}")
@@ -115,8 +138,17 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
     lines = "\n".join(markdown)
     report = atomic_write_text(out / "report.md", lines + f"\n\n---\n{len(records) - failed} of {len(records)} "
                                                           f"steps succeeded.\n")
-    atomic_write_json(out / "report.json", {"steps": records})
+    atomic_write_json(out / "report.json", {"provenance": info, "steps": records})
     return {"report": str(report), "steps": len(records), "failed": failed, "records": records}
+
+
+def _parameters_markdown(used: dict) -> str:
+    """The parameter values of a step as a collapsed list (long arrays shortened)."""
+    items = []
+    for key, value in used.items():
+        text = json.dumps(value)
+        items.append(f"`{key}` = {text if len(text) <= 120 else text[:117] + '...'}")
+    return "<details><summary>Parameters used</summary>\n\n" + "; ".join(items) + "\n\n</details>\n"
 
 
 def _relink(markdown: list[str], out: Path) -> None:

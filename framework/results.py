@@ -62,6 +62,8 @@ class Result:
     tables: dict = attrs.field(factory=dict)
     figures: dict = attrs.field(factory=dict)
     notes: list = attrs.field(factory=list)
+    comparisons: list = attrs.field(factory=list)
+    """:class:`~equilibria.comparison.SourceValue` entries: our numbers beside the source's, with verdicts."""
 
 
 def format_number(value) -> str:
@@ -360,6 +362,10 @@ def result_markdown(result: Result, written: dict | None = None, level: int = 2)
     parts = []
     for name, table in result.tables.items():
         parts.append(f"{hashes} {name}\n\n{table.to_markdown()}\n")
+    if result.comparisons:
+        from .comparison import comparison_table
+
+        parts.append(f"{hashes} Compared with the source\n\n{comparison_table(result.comparisons).to_markdown()}\n")
     for note in result.notes:
         parts.append(f"- {note}")
     if written:

@@ -7,7 +7,9 @@ reports the shrunk one if it finds it.
 """
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import attrs
@@ -60,6 +62,27 @@ class TheoremOutcome:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "held": self.held, "examples": self.examples, "seconds": self.seconds,
                 "counterexample": to_jsonable(self.counterexample), "message": self.message}
+
+
+def hypothesis_cache_folder() -> Path:
+    """Where the command line keeps Hypothesis' files: ``$XDG_CACHE_HOME/equilibria/hypothesis``
+    (default ``~/.cache/equilibria/hypothesis``), never ``.hypothesis/`` in the working folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "equilibria" / "hypothesis"
+
+
+def use_hypothesis_cache_folder() -> Path:
+    """Point Hypothesis' storage (its example database) at :func:`hypothesis_cache_folder`.
+
+    A ``HYPOTHESIS_STORAGE_DIRECTORY`` the user set is kept. The setting goes into the environment
+    too, so worker processes inherit it.
+    """
+    folder = Path(os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") or hypothesis_cache_folder())
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(folder)
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(folder)
+    return folder
 
 
 def check_theorem(theorem: Theorem, examples: int = 50, seed: int | None = None,
