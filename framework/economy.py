@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .agent import Agent
-from .equilibrium import Equilibrium, SolveReport
+from .equilibrium import Equilibrium, SolveReport, honest_message
 from .errors import ConvergenceError, ParameterError
 from .market import Market
 
@@ -249,6 +249,7 @@ class Economy:
         norm = float(np.max(np.abs(residual))) if residual.size else 0.0
         seconds = time.perf_counter() - start
         converged = bool(np.isfinite(norm) and norm <= tol)
+        message = honest_message(converged, norm, tol, str(message))
         report = SolveReport(method=method, converged=converged, iterations=int(iterations or len(history)),
                              evaluations=len(history), residual_norm=norm, tolerance=tol, seconds=seconds,
                              history=tuple(history), message=str(message))

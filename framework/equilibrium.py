@@ -6,7 +6,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["SolveReport", "Equilibrium"]
+__all__ = ["SolveReport", "Equilibrium", "honest_message"]
+
+_STALLED = ("not making good progress", "did not converge", "maximum number", "exceeded", "failed")
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +54,18 @@ class SolveReport:
             "evaluations": self.evaluations, "residual_norm": self.residual_norm,
             "tolerance": self.tolerance, "seconds": self.seconds, "message": self.message,
         }
+
+
+def honest_message(converged: bool, norm: float, tol: float, message: str) -> str:
+    """The solver's message, prefixed when it says the iteration stalled but the residual met the tolerance.
+
+    A report never shows ``converged: true`` beside an unexplained message saying the solver made no
+    progress: the verdict comes from the residual, and the message says so.
+    """
+    if converged and any(phrase in message.lower() for phrase in _STALLED):
+        return (f"residual max-norm {norm:.3g} meets the tolerance {tol:g}, so the solve counts as converged; "
+                f"the root finder itself stopped with: {message}")
+    return message
 
 
 @attrs.frozen(kw_only=True)
