@@ -132,10 +132,17 @@ def steady_state(params: InventoryParameters) -> SteadyState:
             return -1e3
         w = alpha * mc * Y / L                        # mc = W L / (α P Y), (1.13)
         wh = w * (params.theta_w - 1.0) / params.theta_w   # (A.4)
-        xi = ((1.0 - h) * C) ** (-params.sigma_c)          # (A.8)
-        return math.log(wh * xi) - math.log(params.psi_l) - params.sigma_l * log_l   # (A.9)
+        log_xi = -params.sigma_c * math.log((1.0 - h) * C)   # (A.8), in logs: ξ overflows for large σ_c
+        return math.log(wh) + log_xi - math.log(params.psi_l) - params.sigma_l * log_l   # (A.9)
 
+    if not labor_gap(-20.0) * labor_gap(10.0) < 0:
+        raise ConvergenceError("no steady-state hours L in [e^-20, e^10] solve the labor condition (A.9) "
+                               "for these parameters")
     log_l = brentq(labor_gap, -20.0, 10.0, xtol=1e-14, rtol=1e-14)
+    gap = labor_gap(log_l)
+    if not abs(gap) <= 1e-8:   # rounding of C is amplified σ_c-fold in log ξ (A.8)
+        raise ConvergenceError(f"the labor condition (A.9) cannot be solved to 1e-8 in double precision with "
+                               f"sigma_c = {params.sigma_c:.4g} (log ξ residual {gap:.3g})", history=[abs(gap)])
     import math
 
     L = math.exp(log_l)
@@ -151,4 +158,6 @@ def steady_state(params: InventoryParameters) -> SteadyState:
         expected_sales_factor=psi, hours=L, output=Y, sales=sales, demand_level=sales / (p ** -params.theta * psi),
         goods_for_sale=Z, inventories=Z - sales, consumption=C, government=params.g_share * Y,
         wage=w, household_wage=w * (params.theta_w - 1.0) / params.theta_w,
-        marginal_utility=((1.0 - h) * C) ** (-params.sigma_c), interest_rate=1.0 / params.beta)
+        # ξ from (A.9) rather than (A.8): equal at the root, and well conditioned when σ_c is large
+        marginal_utility=params.psi_l * L ** params.sigma_l / (w * (params.theta_w - 1.0) / params.theta_w),
+        interest_rate=1.0 / params.beta)

@@ -15,6 +15,8 @@ from scipy.special import ndtr
 
 __all__ = ["LogNormal", "LogUniform", "Discrete", "make_distribution"]
 
+_LOG_FLOAT_MAX = math.log(np.finfo(float).max)
+
 
 @attrs.frozen
 class LogNormal:
@@ -32,7 +34,12 @@ class LogNormal:
             return (np.log(np.asarray(c, dtype=float)) - self.mu - a * self.log_sd ** 2) / self.log_sd
 
     def _raw(self, a):
-        return math.exp(a * self.mu + 0.5 * (a * self.log_sd) ** 2)
+        """E[z^a]; FloatingPointError naming the moment when it exceeds the float range."""
+        exponent = a * self.mu + 0.5 * (a * self.log_sd) ** 2
+        if exponent > _LOG_FLOAT_MAX:
+            raise FloatingPointError(f"the moment E[z^{a:.4g}] of the productivity law (mean {self.mean:.4g}, "
+                                     f"s.d. of log z {self.log_sd:.4g}) exceeds the floating-point range")
+        return math.exp(exponent)
 
     def cdf(self, c):
         return ndtr(self._standardized(0.0, c))

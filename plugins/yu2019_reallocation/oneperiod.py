@@ -121,7 +121,8 @@ class OnePeriodModel:
             demand = np.where(bought > 0, theta * bought, 0.0)
             new_inv = np.where(bought > 0, inew * bought, 0.0)
             if not (np.all(np.isfinite(demand)) and np.all(np.isfinite(new_inv))):
-                raise FloatingPointError(f"demand for used capital overflowed at prices {price}")
+                raise FloatingPointError("demand for used capital (2.7) overflows the floating-point range at some "
+                                         f"price in [{price.min():.3g}, {price.max():.3g}]")
             z_d = self.threshold(price)
             scale_d = self.desired_scale(price)
             # output: z k^α with k = (αzZ/q)^a gives z^(1+αa) = z^a times (αZ/q)^(αa)
@@ -229,10 +230,14 @@ def find_equilibria(params: OnePeriodParameters, distribution=None) -> OnePeriod
     ------
     ConvergenceError
         When no price clears the market at this Z (excess demand negative at every price, which
-        happens when E[z] is too small for investors to absorb the lemons).
+        happens when E[z] is too small for investors to absorb the lemons), or when a moment of F
+        or the demand for used capital exceeds the floating-point range (message names which).
     """
     model = OnePeriodModel(params, distribution)
-    grid, excess = _scan_grid(model, params.price_points)
+    try:
+        grid, excess = _scan_grid(model, params.price_points)
+    except (FloatingPointError, OverflowError) as exc:
+        raise ConvergenceError(f"the used-capital market cannot be evaluated at Z = {params.tfp:g}: {exc}") from exc
     ok = model.admissible(grid)
     first_bad = int(np.argmin(ok)) if not ok.all() else grid.size
     grid, excess = grid[:first_bad], excess[:first_bad]
@@ -242,10 +247,13 @@ def find_equilibria(params: OnePeriodParameters, distribution=None) -> OnePeriod
                 "with ρ > p lies above")
     found = []
     sign = np.sign(excess)
-    for i in np.nonzero(sign[:-1] * sign[1:] < 0)[0]:
-        found.append(_refine(model, float(grid[i]), float(grid[i + 1])))
-    for i in np.nonzero(sign == 0)[0]:   # a grid point that is an exact root
-        found.append(_refine(model, float(grid[max(i - 1, 0)]), float(grid[min(i + 1, grid.size - 1)])))
+    try:
+        for i in np.nonzero(sign[:-1] * sign[1:] < 0)[0]:
+            found.append(_refine(model, float(grid[i]), float(grid[i + 1])))
+        for i in np.nonzero(sign == 0)[0]:   # a grid point that is an exact root
+            found.append(_refine(model, float(grid[max(i - 1, 0)]), float(grid[min(i + 1, grid.size - 1)])))
+    except (FloatingPointError, OverflowError) as exc:
+        raise ConvergenceError(f"the used-capital market cannot be evaluated at Z = {params.tfp:g}: {exc}") from exc
     found.sort(key=lambda e: e.price)
     stable = [e for e in found if e.stable]
     if not stable:
