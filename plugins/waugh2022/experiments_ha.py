@@ -113,17 +113,21 @@ def decile_means(key, values, mass, deciles=10):
     return means
 
 
-def autarky_economies(params: WaughParameters, executor=None):
+def autarky_economies(params: WaughParameters, executor=None, wages=None):
     """Each country alone (no trade in goods, hence no borrowing abroad): M Huggett economies,
-    one task of ``executor`` each."""
-    return (executor or SerialExecutor()).map(functools.partial(_autarky_economy, params=params),
+    one task of ``executor`` each. Alone, a country's wage is its numeraire; its debt limit is the
+    trade economy's at ``wages`` (default: all 1) divided by its wage there, the same debt relative
+    to income, so the two economies share the asset grid in wage units."""
+    wages = np.ones(params.countries) if wages is None else np.asarray(wages, float)
+    limits = params.debt_limits(wages) / wages
+    return (executor or SerialExecutor()).map(functools.partial(_autarky_economy, params=params, limits=limits),
                                               range(params.countries))
 
 
-def _autarky_economy(i, params):
+def _autarky_economy(i, params, limits):
     alone = params.replace(productivity=[params.productivity[i]], labor=[params.labor[i]],
                            trade_costs=[[1.0]], tariffs=None, financial="autarky",
-                           borrowing_limit=float(params.borrowing_limits[i]))
+                           borrowing_limit=float(limits[i]))
     return solve_stationary(alone)
 
 
@@ -149,8 +153,9 @@ def welfare_change(params, response_to, agent_to, response_from, agent_from):
     consumption in ``to`` (behaviour and taste shocks unchanged), and the extra wealth in mean
     labor incomes, that make a household of ``to`` as well off as in ``from``. The grids in wage
     units differ when the debt limit is fixed in the numeraire and wages differ: both measures are
-    given on ``from``'s grid (the states its distribution weighs), ``to``'s values interpolated in a/w,
-    NaN below ``to``'s debt limit (no such state there).
+    given on ``from``'s grid (the states its distribution weighs), ``to``'s values interpolated in
+    a/w; a state of ``from`` below ``to``'s debt limit (in wage units) is compared with ``to``'s
+    household at its limit.
     """
     from equilibria.household import consumption_equivalent, value_parts
     sol_to, sol_from = response_to["solution"], response_from["solution"]
@@ -161,7 +166,7 @@ def welfare_change(params, response_to, agent_to, response_from, agent_from):
     value_to, utility_to = u_to + s_to, u_to
     if not np.array_equal(grid_to, grid_from):
         def on_from(x):
-            return np.array([np.interp(grid_from, grid_to, row, left=np.nan) for row in x])
+            return np.array([np.interp(grid_from, grid_to, row) for row in x])
         value_to, utility_to = on_from(value_to), on_from(utility_to)
     ce = consumption_equivalent(value_to, utility_to, u_from + s_from, params.risk_aversion, params.discount)
     we = wealth_equivalent(u_to + s_to, grid_to, u_from + s_from, grid_from)
@@ -183,7 +188,7 @@ def run_gains(params, options) -> Result:
     from equilibria.plotting import new_figure
 
     economy, eq = solve_stationary(params)
-    autarky = autarky_economies(params, executor_of(options))
+    autarky = autarky_economies(params, executor_of(options), wages=eq.prices["wages"])
     rows, data = [], {"countries": []}
     fig, axes = new_figure(width=10, height=4, ncols=2)
     width = 0.8 / params.countries
