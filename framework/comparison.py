@@ -12,7 +12,7 @@ import math
 
 import attrs
 
-__all__ = ["SourceValue", "comparison_table", "REPRODUCED", "DIFFERS", "NOT_IN_SOURCE"]
+__all__ = ["SourceValue", "comparison_table", "docs_link", "printed_tolerance", "REPRODUCED", "DIFFERS", "NOT_IN_SOURCE"]
 
 REPRODUCED, DIFFERS, NOT_IN_SOURCE = "reproduced", "differs", "not in the source"
 
@@ -53,6 +53,22 @@ class SourceValue:
         return {"quantity": self.quantity, "unit": self.unit, "ours": self.ours, "source": self.source,
                 "where": self.where, "verdict": self.verdict, "tolerance": self.tolerance,
                 "reason": self.reason if self.verdict != REPRODUCED else "", "link": self.link}
+
+
+def docs_link(plugin: str, heading: str = "Reading of the source") -> str:
+    """The link to a section of a plugin's docs page (``docs/plugins/<plugin>.md#<anchor>``)."""
+    anchor = "".join(c if c.isalnum() else "-" for c in heading.lower().replace("'", ""))
+    while "--" in anchor:
+        anchor = anchor.replace("--", "-")
+    return f"docs/plugins/{plugin}.md#{anchor.strip('-')}"
+
+
+def printed_tolerance(printed: str) -> float:
+    """Half a unit in the last digit of a number as the source prints it (``"0.498"`` gives 0.0005):
+    agreement to the printed precision."""
+    digits = printed.strip().rstrip("%")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return 0.5 * 10.0 ** -decimals * (0.01 if printed.strip().endswith("%") else 1.0)
 
 
 def comparison_table(values) -> "Table":

@@ -78,9 +78,41 @@ def run_steady_state(params: InventoryParameters, options) -> Result:
                  caption="H_x,0 on the text's scale (rows and columns: price, stock)")
     return Result(data={"steady_state": ss.to_dict(), "hessian_x0": H.H0_text.tolist(),
                         "text": TEXT_FIGURES}, tables={"steady_state": table, "hessian": hess},
+                  comparisons=_steady_state_comparisons(params, ss, H),
                   notes=["The text's 16.3% stock-out frequency is the share of demand that falls in stock-out "
                          "states, 1 - F(log v* - σ²/2); the probability of a stock-out (the LHS of 1.18) is "
                          f"{ss.stockout_probability:.4f}."])
+
+
+def _steady_state_comparisons(params, ss, H) -> list:
+    """Section 1.5.2's steady-state figures and section 1.5.3's H_x,0 beside ours, to the printed precision."""
+    from equilibria.comparison import SourceValue, docs_link, printed_tolerance
+
+    link = docs_link("yu2019_inventories")
+    where = "section 1.5.2"
+    values = [
+        SourceValue(quantity="stock-out frequency (share of demand in stock-out states)", unit="fraction",
+                    ours=ss.stockout_demand_share, source=0.163, where=where, abs_tol=printed_tolerance("16.3%"),
+                    reason="definition read differently", link=link),
+        SourceValue(quantity="stock-out probability Pr(v > v*) (1.18)", unit="fraction",
+                    ours=ss.stockout_probability, source=0.163, where=where, abs_tol=printed_tolerance("16.3%"),
+                    reason="the text's 16.3% is the demand share, not this probability", link=link),
+        SourceValue(quantity="inventory-sales ratio v*/Ψ(v*) - 1 (1.17)", unit="quarters of sales",
+                    ours=ss.inventory_sales_ratio, source=0.498, where=where, abs_tol=printed_tolerance("0.498"),
+                    reason="A.3 reads S as sales (gives 0.4983); we follow (1.17)", link=link),
+        SourceValue(quantity="inventory investment / output", unit="fraction", ours=ss.inventory_investment_share,
+                    source=0.009, where=where, abs_tol=printed_tolerance("0.9%"), link=link),
+        SourceValue(quantity="markup θ/(θ-1) - 1 (no stock-outs)", unit="fraction", ours=1.0 / (params.theta - 1.0), source=0.20, where=where, abs_tol=printed_tolerance("20%"),
+                    reason=f"the text's 20% equals 1/θ (margin over price) at θ = {params.theta:g}", link=link),
+    ]
+    text_h = TEXT_FIGURES["hessian_x0"]
+    for i, row in enumerate(text_h):
+        for j, printed in enumerate(row):
+            values.append(SourceValue(quantity=f"H_x,0[{i},{j}] (rows, columns: price, stock)",
+                                      unit="text's scale", ours=float(H.H0_text[i, j]), source=printed,
+                                      where="section 1.5.3", abs_tol=printed_tolerance(f"{printed:g}"),
+                                      reason="rounding of the calibrated steady state", link=link))
+    return values
 
 
 def _estimation_parameters():
