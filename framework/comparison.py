@@ -46,6 +46,8 @@ class SourceValue:
 
     @property
     def tolerance(self) -> str:
+        if self.source is None:
+            return "—"
         parts = [f"abs {self.abs_tol:g}" if self.abs_tol else "", f"rel {self.rel_tol:g}" if self.rel_tol else ""]
         return " or ".join(p for p in parts if p) or "exact"
 
@@ -57,10 +59,8 @@ class SourceValue:
 
 def docs_link(plugin: str, heading: str = "Reading of the source") -> str:
     """The link to a section of a plugin's docs page (``docs/plugins/<plugin>.md#<anchor>``)."""
-    anchor = "".join(c if c.isalnum() else "-" for c in heading.lower().replace("'", ""))
-    while "--" in anchor:
-        anchor = anchor.replace("--", "-")
-    return f"docs/plugins/{plugin}.md#{anchor.strip('-')}"
+    anchor = "".join(c if c.isalnum() or c in "-_" else "-" if c == " " else "" for c in heading.strip().lower())
+    return f"docs/plugins/{plugin}.md#{anchor}"
 
 
 def printed_tolerance(printed: str) -> float:

@@ -28,6 +28,8 @@ def run_firm(params: FirmParameters, options=None) -> Result:
 
 def run_prop4(params, options=None) -> Result:
     """Proposition 4: re-shoring in the 2-country, 5-stage example at several tau."""
+    from equilibria.comparison import SourceValue, docs_link
+
     taus = [3.0, 2.0, 1.5, 1.25, 1.0, 0.75, 0.5, 0.4, 0.25, 0.0]
     rows = prop4_paths(taus)
     breaks = prop4_breakpoints()
@@ -51,6 +53,12 @@ def run_prop4(params, options=None) -> Result:
     return Result(data={"rows": rows, "breakpoints": breaks, "all_agree": all(r["agrees"] for r in rows),
                         "part3_country_as_tau_falls": third},
                   tables={"prop4": table},
+                  comparisons=[SourceValue(quantity=f"tau where the optimal path changes ({k + 1} of {len(breaks)})",
+                                           unit="trade cost per unit", ours=float(b),
+                                           source=(1.5, 0.5)[k] if k < 2 else None, where="Proposition 4",
+                                           abs_tol=1e-9, reason="a break point the paper does not print",
+                                           link=docs_link("tyazhelnikov2016", "Measured results"))
+                               for k, b in enumerate(breaks)],
                   notes=[f"The optimal path changes at tau = {', '.join(f'{b:g}' for b in breaks)} (paper: 1.5 and 0.5).",
                          "Part 3 moves 1 -> 2 -> 1 as tau falls: re-shoring."])
 

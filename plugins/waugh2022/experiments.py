@@ -72,7 +72,23 @@ def run_elasticity(params: WaughParameters, options) -> Result:
     return Result(data={"theta": params.theta, "elasticities": [dict(zip(["importer", "exporter", "partial",
                                                                           "general_equilibrium"], r))
                                                                  for r in rows]},
-                  tables={"Trade elasticities": table})
+                  tables={"Trade elasticities": table}, comparisons=_elasticity_comparisons(params, rows))
+
+
+def _elasticity_comparisons(params: WaughParameters, rows) -> list:
+    """Eq. 53-54's partial elasticity -θ beside ours (central differences, so to 1e-4); GE ones are ours only."""
+    from equilibria.comparison import SourceValue, docs_link
+
+    link = docs_link("waugh2022", "Results at the defaults")
+    values = []
+    for i, j, partial, general in rows:
+        pair = f"importer {i + 1}, exporter {j + 1}"
+        values.append(SourceValue(quantity=f"partial trade elasticity, {pair}", unit="d log(π_ij/π_ii) / d log d_ij",
+                                  ours=float(partial), source=-float(params.theta), where="eq. 53-54", abs_tol=1e-4,
+                                  reason="central-difference error above 1e-4", link=link))
+        values.append(SourceValue(quantity=f"general-equilibrium trade elasticity, {pair}",
+                                  unit="d log(π_ij/π_ii) / d log d_ij", ours=float(general), link=link))
+    return values
 
 
 def _pair_elasticities(pair, params, wages):
