@@ -67,7 +67,20 @@ def run_embargo_experiment(params: EmbargoParameters, options=None) -> Result:
              f"Buyer's 100 dlnU: {change['fixed'][b]:.4f} with fixed technology, {change['all'][b]:.4f} when every "
              f"firm re-optimises ({'amplified' if change['all'][b] < change['fixed'][b] else 'dampened'} by "
              f"technology responses)."]
-    return Result(data=data, tables=tables, notes=notes)
+    return Result(data=data, tables=tables, notes=notes, comparisons=_embargo_comparisons(change, b, names[b]))
+
+
+def _embargo_comparisons(change, b: int, buyer: str) -> list:
+    """The slides' Table 3 numbers for China beside the buyer's on the synthetic economy (not the same data)."""
+    from equilibria.comparison import SourceValue, docs_link
+
+    link = docs_link("techcompat", "Experiments")
+    printed = {"fixed": -0.419, "all": -0.795}  # the slides' Table 3, China
+    return [SourceValue(quantity=f"100 Δln U of {buyer}, {LABELS[c]}", unit="percent (100 × log points)",
+                        ours=float(change[c][b]),
+                        source=printed[c], where="Table 3 (China)", abs_tol=0.0005,
+                        reason="synthetic economy, not the slides' data: only the sign and direction compare",
+                        link=link) for c in ("fixed", "all") if c in change]
 
 
 def run_decoupling(params: EmbargoParameters, options=None) -> Result:
