@@ -8,7 +8,7 @@ Public API::
 
 Names are imported on first use (PEP 562), so ``equilibria --help`` does not pay for NumPy.
 """
-from importlib import import_module
+from .lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -25,17 +25,4 @@ _EXPORTS = {
     "SerialExecutor": "parallel", "ProcessExecutor": "parallel", "DaskExecutor": "parallel",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'equilibria' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

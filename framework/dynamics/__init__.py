@@ -13,7 +13,7 @@ theoretical moments::
 
 Names are imported on first use (PEP 562), so importing ``equilibria.dynamics`` is cheap.
 """
-from importlib import import_module
+from ..lazy import lazy_exports
 
 _EXPORTS = {
     "Model": "model", "SteadyState": "model", "LinearSystem": "model",
@@ -25,17 +25,4 @@ _EXPORTS = {
     "SequenceModel": "transition", "TransitionResult": "transition", "linear_transition": "transition", "solve_transition": "transition", "general_equilibrium_jacobian": "transition", "finite_difference_jacobian": "transition", "EconomyTransition": "transition", "fake_news_jacobian": "fake_news",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'equilibria.dynamics' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -9,7 +9,7 @@ bootstrap bands and Monte Carlo covariances, and impulse-response matching crite
     irf = var.recursive_irf(shock=6, horizon=16, impact=0.15)
     draws = bootstrap_irfs(var, shock=6, horizon=16, draws=5000, seed=1, impact=0.15)
 """
-from importlib import import_module
+from ..lazy import lazy_exports
 
 _EXPORTS = {
     "VAR": "var", "fit_var": "var", "local_projections": "projections",
@@ -18,13 +18,4 @@ _EXPORTS = {
     "criterion_decomposition": "matching",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'equilibria.econometrics' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
