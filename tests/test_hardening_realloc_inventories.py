@@ -70,3 +70,8 @@ def test_inventory_estimation_with_a_huge_sigma_c_start_answers():
     payload = json.loads(out.stdout)
     if out.returncode == 0:
         assert all(math.isfinite(v) for v in payload["estimates"].values())
+
+
+def test_inventory_taste_shock_so_wide_that_v_overflows_is_a_named_convergence_error():
+    with pytest.raises(ConvergenceError, match=r"stock-out threshold v\*"):
+        steady_state(InventoryParameters(sigma_v=420.0))

@@ -92,8 +92,11 @@ def firm_block(params: InventoryParameters):
     def residual(log_v):
         import math
 
-        v = math.exp(log_v)
-        p, mc, eps = price_and_cost(v)
+        try:
+            v = math.exp(log_v)
+            p, mc, eps = price_and_cost(v)
+        except (OverflowError, ZeroDivisionError):   # v* or p* beyond the float range: no root here
+            return float("nan")
         if eps <= 1.0 or p <= keep * mc:
             return float("nan")
         return float(taste.stockout_probability(v) - mc * (1 - keep) / (p - keep * mc))
