@@ -161,6 +161,4 @@ def steady_state(params: InventoryParameters) -> SteadyState:
         expected_sales_factor=psi, hours=L, output=Y, sales=sales, demand_level=sales / (p ** -params.theta * psi),
         goods_for_sale=Z, inventories=Z - sales, consumption=C, government=params.g_share * Y,
         wage=w, household_wage=w * (params.theta_w - 1.0) / params.theta_w,
-        # ξ from (A.9) rather than (A.8): equal at the root, and well conditioned when σ_c is large
-        marginal_utility=params.psi_l * L ** params.sigma_l / (w * (params.theta_w - 1.0) / params.theta_w),
-        interest_rate=1.0 / params.beta)
+        marginal_utility=((1.0 - h) * C) ** (-params.sigma_c), interest_rate=1.0 / params.beta)
