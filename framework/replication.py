@@ -13,6 +13,7 @@ sweeps, the theorem checks) goes through one executor shared by the whole run.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -177,11 +178,21 @@ def _parameters_markdown(used: dict) -> str:
     return "<details><summary>Parameters used</summary>\n\n" + "; ".join(items) + "\n\n</details>\n"
 
 
+_FIGURE_LINK = re.compile(r"(!\[[^\]]*\]\()(?![a-z]+:|/)")
+
+
 def _relink(markdown: list[str], out: Path) -> None:
-    """Figure links in step results are relative to the step folder; make them relative to the report."""
+    """Figure links in step results are relative to the step folder; make them relative to the report.
+
+    Links to the plugins' docs pages (``docs/plugins/...``) become paths into the source tree when it
+    holds the docs.
+    """
     current = None
     for k, text in enumerate(markdown):
         if text.startswith("\n## "):
             current = text.split("\n")[1][3:].strip()
         elif current and "](" in text:
-            markdown[k] = text.replace("](", f"]({current}/")
+            markdown[k] = _FIGURE_LINK.sub(lambda m: f"{m.group(1)}{current}/", text)
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    if docs.is_dir():  # links to the plugins' docs pages point into this source tree
+        markdown[:] = [text.replace("](docs/plugins/", f"]({docs.as_posix()}/plugins/") for text in markdown]
