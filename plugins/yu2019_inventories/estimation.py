@@ -198,15 +198,19 @@ def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: d
         return value if np.isfinite(value) else 1e10
 
     if method == "L-BFGS-B":
-        options = {"maxfun": max_evaluations, "eps": 1e-4}
+        # central differences: the criterion is steep along some directions, and a one-sided
+        # difference's O(step) error stalls the search short of the minimum
+        options = {"maxfun": max_evaluations, "finite_diff_rel_step": 1e-5}
+        gradient = "3-point"
     else:
         options = {"maxfev": max_evaluations, "xatol": 1e-3, "fatol": 1e-6, "initial_simplex": None}
         u0 = (x0 - lo) / (hi - lo)
         simplex = [u0] + [np.clip(u0 + 0.1 * np.eye(len(u0))[k] * (1 if u0[k] < 0.9 else -1), 0, 1)
                           for k in range(len(u0))]
         options["initial_simplex"] = np.array(simplex)
+        gradient = None
     result = minimize(criterion, (x0 - lo) / (hi - lo), method=method, bounds=[(0.0, 1.0)] * len(names),
-                      options=options)
+                      jac=gradient, options=options)
     x = lo + np.clip(result.x, 0.0, 1.0) * (hi - lo)
     values = dict(zip(names, map(float, x)))
     model = responses(base.replace(**values))
