@@ -75,3 +75,11 @@ def test_inventory_estimation_with_a_huge_sigma_c_start_answers():
 def test_inventory_taste_shock_so_wide_that_v_overflows_is_a_named_convergence_error():
     with pytest.raises(ConvergenceError, match=r"stock-out threshold v\*"):
         steady_state(InventoryParameters(sigma_v=420.0))
+
+
+@pytest.mark.parametrize("lags", [4, 5001, 5318474505948538])
+def test_moving_average_truncation_outside_its_range_names_ma_lags(lags):
+    from equilibria import ParameterError
+
+    with pytest.raises(ParameterError, match="ma_lags"):
+        InventoryParameters(ma_lags=lags)

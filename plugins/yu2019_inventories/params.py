@@ -10,7 +10,7 @@ from __future__ import annotations
 import attrs
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_int, as_str, finite, in_open_interval, nonnegative, one_of, positive
+from equilibria.params import require_memory, as_float, as_int, as_str, finite, in_open_interval, nonnegative, one_of, positive
 
 __all__ = ["InventoryParameters", "CALVO_ESTIMATES", "RI_ESTIMATES", "for_firms"]
 
@@ -31,6 +31,9 @@ def _probability(name):
         if not 0.0 <= value < 1.0:
             raise ParameterError(name, "must lie in [0, 1)", value)
     return check
+
+
+MAX_MA_LAGS = 5000
 
 
 @attrs.frozen(kw_only=True)
@@ -131,8 +134,12 @@ class InventoryParameters(Parameters):
         if self.firms == "rational_inattention" and self.xi_p != 0.0:
             raise ParameterError("xi_p", "must be 0 with firms = 'rational_inattention' (prices are not sticky)",
                                  self.xi_p)
-        if self.ma_lags < 8:
-            raise ParameterError("ma_lags", "must be at least 8", self.ma_lags)
+        if not 8 <= self.ma_lags <= MAX_MA_LAGS:
+            raise ParameterError("ma_lags", f"must lie in [8, {MAX_MA_LAGS}] (quarters; the lag polynomials have "
+                                            "died out long before)", self.ma_lags)
+        # the stacked sequence-space system: sparse block-tridiagonal (32 variables), its LU fill and
+        # the dense response columns, a few dozen 32 x 32 blocks per period
+        require_memory("ma_lags", 8.0 * self.ma_lags * 64 * 32 ** 2, "the stacked sequence-space system")
         if self.horizon > self.ma_lags + 200:
             raise ParameterError("horizon", "must not exceed ma_lags + 200", self.horizon)
 
