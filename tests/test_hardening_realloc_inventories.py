@@ -83,3 +83,11 @@ def test_moving_average_truncation_outside_its_range_names_ma_lags(lags):
 
     with pytest.raises(ParameterError, match="ma_lags"):
         InventoryParameters(ma_lags=lags)
+
+
+def test_price_grid_beyond_its_limit_names_price_points():
+    from equilibria import ParameterError
+
+    with pytest.raises(ParameterError, match="price_points"):
+        OnePeriodParameters(price_points=6402373705728001)
+    assert OnePeriodParameters(price_points=1_000_000).price_points == 1_000_000

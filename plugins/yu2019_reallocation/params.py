@@ -8,7 +8,7 @@ from __future__ import annotations
 import attrs
 
 from equilibria import Parameters, param
-from equilibria.params import (as_float, as_int, as_str, in_closed_interval, in_open_interval, nonnegative,
+from equilibria.params import (at_most, as_float, as_int, as_str, in_closed_interval, in_open_interval, nonnegative,
                                one_of, positive)
 
 __all__ = ["OnePeriodParameters", "ReallocationParameters"]
@@ -40,8 +40,10 @@ class OnePeriodParameters(Parameters):
     tfp = param(1.0, description="Z, aggregate total factor productivity (2.1)", converter=as_float,
                 validator=positive)
     price_points = param(4000, description="points of the log-spaced price grid scanned for every sign "
-                                           "change of excess demand (each then refined by Brent's method)",
-                         converter=as_int, validator=positive)
+                                           "change of excess demand (each then refined by Brent's method); "
+                                           "at most 1,000,000 (the scan holds a few arrays of this length, "
+                                           "extended up to fourfold at the top)",
+                         converter=as_int, validator=[positive, at_most(1_000_000)])
 
 
 @attrs.frozen(kw_only=True)
