@@ -3,6 +3,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -89,7 +90,23 @@ def test_check_keeps_hypothesis_files_out_of_the_working_folder(tmp_path):
     result = run("check", "textbook", "--examples", "2", cwd=work, env=env)
     assert result.returncode == 0, result.stderr
     assert not (work / ".hypothesis").exists()
-    assert (tmp_path / "cache" / "equilibria" / "hypothesis").is_dir()
+    # whatever Hypothesis stores (it may store nothing) goes under the cache folder
+    assert not any(path.name == ".hypothesis" for path in work.rglob("*"))
+
+
+def test_hypothesis_storage_points_at_the_cache_folder(tmp_path, monkeypatch):
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    from equilibria.validation import use_hypothesis_cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    try:
+        folder = use_hypothesis_cache_folder()
+        assert folder == tmp_path / "cache" / "equilibria" / "hypothesis"
+        assert Path(storage_directory("examples").path).parent == folder
+    finally:
+        set_hypothesis_home_dir(None)
 
 
 def test_replicate_report_carries_provenance_parameters_and_plain_progress(tmp_path):
