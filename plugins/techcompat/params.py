@@ -12,23 +12,12 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_float_array, as_int, finite, ndim, nonnegative, positive, require_memory
+from equilibria.params import (as_bool, as_float, as_float_array, as_int, finite, ndim, nonnegative, positive,
+                               require_memory)
 
 from .synthetic import SYNTHETIC
 
-__all__ = ["TechParameters", "as_bool", "check_trade_costs"]
-
-
-def _as_bool(value, _self=None, field=None):
-    name = field.alias if field is not None else "markups"
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ParameterError(name, "must be true or false", value)
-
-
-as_bool = attrs.Converter(_as_bool, takes_self=True, takes_field=True)
+__all__ = ["TechParameters", "check_trade_costs"]
 
 
 def _as_names(value, _self, field):
