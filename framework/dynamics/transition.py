@@ -19,6 +19,7 @@ equal to their steady-state values after T. An unanticipated shock at t = 0 is a
 """
 from __future__ import annotations
 
+import abc
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -32,7 +33,7 @@ __all__ = ["SequenceModel", "TransitionResult", "linear_transition", "solve_tran
            "finite_difference_jacobian", "stack_jacobian", "general_equilibrium_jacobian", "EconomyTransition"]
 
 
-class SequenceModel:
+class SequenceModel(abc.ABC):
     """A model in sequence space (override :meth:`evaluate`; :meth:`jacobian` optionally).
 
     Attributes
@@ -48,13 +49,13 @@ class SequenceModel:
     exogenous: tuple = ()
     steady_state: Mapping[str, float] = {}
 
+    @abc.abstractmethod
     def evaluate(self, paths: Mapping[str, np.ndarray], T: int) -> dict:
         """Outputs along ``paths`` (every unknown and exogenous variable, arrays of length T).
 
         Returns a dict with every target (residual paths, zero in equilibrium) and any other
         outputs (aggregates, and e.g. distributions or policies for experiments).
         """
-        raise NotImplementedError
 
     def jacobian(self, T: int, outputs: Sequence[str] | None = None) -> Mapping[tuple, np.ndarray] | None:
         """Sequence-space Jacobians {(output, input): (T, T)} at the steady state, or ``None``
