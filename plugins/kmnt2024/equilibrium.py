@@ -2,8 +2,9 @@
 
 Unknowns: the risk-adjusted prices ``R = E[p] + Cov[p, lambda]`` (one price block of n entries).
 
-* Agents: one :class:`SectorFirm` per sector. At prices ``R`` firm i solves eq. (12),
-  ``max_{alpha_i in A_i} a_i(alpha_i) - R' alpha_i``, and reports its technique.
+* Agent: :class:`SectorFirms`, the representative firms of all sectors. At prices ``R`` firm i
+  solves eq. (12), ``max_{alpha_i in A_i} a_i(alpha_i) - R' alpha_i``; the response is one
+  :class:`~.technology.Choice` (the network ``alpha`` and the binding constraints).
 * Market: :class:`RiskAdjustedPricing` -- risk-adjusted unit-cost pricing. Taking expectations
   and covariances with ``lambda = -(rho - 1) y`` of the pricing condition (8),
   ``p = alpha p - eps - a`` (Lemma 1), gives for the network the firms chose
@@ -18,33 +19,39 @@ Nothing here calls the planner. Besides the core's SciPy root finders the econom
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from equilibria import Agent, ConvergenceError, Economy, Equilibrium, Market, SolveReport
+from equilibria import Agent, Economy, Equilibrium, Market
 
 from .network import domar_weights, moments
 from .technology import Choice
 
-__all__ = ["SectorFirm", "RiskAdjustedPricing", "NetworkEconomy", "PRICE"]
+__all__ = ["SectorFirms", "RiskAdjustedPricing", "NetworkEconomy", "PRICE", "FIRMS"]
 
 PRICE = "risk_adjusted_prices"
 
 
-class SectorFirm(Agent):
-    """The representative firm of sector ``i``: technique choice (12) at risk-adjusted prices."""
+FIRMS = "firms"
 
-    def __init__(self, index, model):
-        self.index = int(index)
+
+class SectorFirms(Agent):
+    """The representative firms of all sectors: technique choice (12) at risk-adjusted prices.
+
+    Each firm solves its own problem (:meth:`best_response_sector`); the response gathers them
+    in one :class:`~.technology.Choice`.
+    """
+
+    name = FIRMS
+
+    def __init__(self, model):
         self.model = model
-        self.name = f"firm_{index}"
 
-    def respond(self, prices):
+    def respond(self, prices) -> Choice:
         R = prices[PRICE]
-        tech = self.model.technology
-        choice = tech.best_response_sector(self.index, R, self.model.alpha_bar[self.index])
-        return choice
+        m = self.model
+        solutions = [m.technology.best_response_sector(i, R, m.alpha_bar[i]) for i in range(m.n)]
+        return Choice(np.array([s.x for s in solutions]), np.array([s.at_lower for s in solutions]),
+                      np.array([s.budget_binds for s in solutions]), sum(s.iterations for s in solutions))
 
 
 class RiskAdjustedPricing(Market):
@@ -57,7 +64,7 @@ class RiskAdjustedPricing(Market):
         self.model = model
 
     def network(self, responses) -> np.ndarray:
-        return np.array([responses[f"firm_{i}"].x for i in range(self.model.n)])
+        return responses[FIRMS].alpha
 
     def excess_demand(self, responses, prices):
         m = self.model
@@ -73,23 +80,16 @@ class NetworkEconomy(Economy):
 
     def __init__(self, model, guess=None):
         self.model = model
-        firms = [SectorFirm(i, model) for i in range(model.n)]
         self.pricing = RiskAdjustedPricing(model)
         if guess is None:
             guess = self.ideal_network_prices()
-        super().__init__(firms, [self.pricing], {PRICE: guess})
+        super().__init__([SectorFirms(model)], [self.pricing], {PRICE: guess})
 
     def ideal_network_prices(self) -> np.ndarray:
         """``R`` of the ideal network ``alpha°`` (Lemma 2 at a fixed network): the starting guess."""
         m = self.model
         alpha = m.technology.ideal
         return moments(alpha, m.technology.log_productivity(alpha), m.mu, m.sigma, m.beta, m.rho).risk_adjusted_prices
-
-    def choice(self, responses) -> Choice:
-        n = self.model.n
-        sols = [responses[f"firm_{i}"] for i in range(n)]
-        return Choice(np.array([s.x for s in sols]), np.array([s.at_lower for s in sols]),
-                      np.array([s.budget_binds for s in sols]), sum(s.iterations for s in sols))
 
     def aggregates(self, responses, prices):
         m = self.model
@@ -100,7 +100,7 @@ class NetworkEconomy(Economy):
     def jacobian(self, prices, responses) -> np.ndarray:
         """``dG/dR = (I - alpha) - (rho - 1) Sigma L' J``."""
         m = self.model
-        choice = self.choice(responses)
+        choice = responses[FIRMS]
         alpha = choice.alpha
         omega = domar_weights(alpha, m.beta)
         J = m.technology.response_jacobian(choice, omega)

@@ -21,6 +21,7 @@ Two implementations share one interface:
 """
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 from equilibria import ConvergenceError
@@ -30,13 +31,14 @@ from .qp import QPSolution, maximize_quadratic
 __all__ = ["Choice", "QuadraticTechnology", "GeneralTechnology", "reduced_inverse", "inverse_negative_definite"]
 
 
+@attrs.define(eq=False)
 class Choice:
-    """Technique choices of all firms at given risk-adjusted prices.
+    """Technique choices of all firms at given risk-adjusted prices (the firms' response, eq. 12).
 
     Attributes
     ----------
     alpha : (n, n) ndarray
-        Row i is firm i's technique alpha_i.
+        Row i is firm i's technique alpha_i (input shares, fractions of firm i's costs).
     at_zero : (n, n) ndarray of bool
         ``alpha_ij = 0`` binds.
     budget_binds : (n,) ndarray of bool
@@ -45,13 +47,10 @@ class Choice:
         Total QP/SQP iterations spent on corner solutions (0 if every choice is interior).
     """
 
-    __slots__ = ("alpha", "at_zero", "budget_binds", "iterations")
-
-    def __init__(self, alpha, at_zero, budget_binds, iterations=0):
-        self.alpha = alpha
-        self.at_zero = at_zero
-        self.budget_binds = budget_binds
-        self.iterations = iterations
+    alpha: np.ndarray
+    at_zero: np.ndarray
+    budget_binds: np.ndarray
+    iterations: int = 0
 
     @property
     def corner_rows(self) -> np.ndarray:
@@ -186,7 +185,7 @@ class QuadraticTechnology:
         return self.ideal + np.matmul(self.inverse_hessians, np.asarray(R, dtype=float))
 
     def best_response_sector(self, i, R, cap) -> QPSolution:
-        """Solve eq. (12) for firm ``i`` alone (what a :class:`~.equilibrium.SectorFirm` does)."""
+        """Solve eq. (12) for firm ``i`` alone (what :class:`~.equilibrium.SectorFirms` does for each firm)."""
         x = self.ideal[i] + self.inverse_hessians[i] @ R
         if np.all(x >= 0) and x.sum() <= cap:
             return QPSolution(x, np.zeros(self.n, bool), False, 0)
