@@ -42,21 +42,17 @@ def _sweep(model, name, values, make):
 
 
 def _figure(rows, x_key, xlabel, title):
-    import matplotlib
+    from equilibria.plotting import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = new_figure(6.0, 4.0)
     x = [r[x_key] for r in rows]
     for j, label in enumerate(SECTOR_NAMES):
-        ax.plot(x, [r["shares"][j] for r in rows], label=f"alpha_4{j + 1} ({label})")
+        ax.plot(x, [r["shares"][j] for r in rows], label=f"α_4{j + 1} ({label})")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("car maker's input share")
+    ax.set_ylabel("car maker's input share α_4j (fraction of its costs)")
     ax.set_title(title)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
     return fig
 
 
@@ -101,12 +97,15 @@ def run_car(params, options=None) -> Result:
 
     signs = {f"d alpha_4{j + 1} / d E[p_1]": slope(mean_rows, "expected_p1", j) for j in range(4)}
     signs.update({f"d alpha_4{j + 1} / d V[p_1]": slope(var_rows, "var_p1", j) for j in range(4)})
-    table_rows = [[f"{r['expected_p1']:.3f}", *[f"{s:.4f}" for s in r["shares"]]] for r in mean_rows[::4]]
-    table_rows_v = [[f"{r['var_p1']:.3f}", *[f"{s:.4f}" for s in r["shares"]]] for r in var_rows[::4]]
+    share_columns = [f"α_4{j + 1}, {SECTOR_NAMES[j]} share (fraction)" for j in range(4)]
+    table_rows = [[r["expected_p1"], *r["shares"]] for r in mean_rows[::4]]
+    table_rows_v = [[r["var_p1"], *r["shares"]] for r in var_rows[::4]]
     figures = {
-        "car_shares_vs_expected_price": _figure(mean_rows, "expected_p1", "E[p_1] (expected log price of steel)",
+        "car_shares_vs_expected_price": _figure(mean_rows, "expected_p1",
+                                                "E[p_1], expected log price of steel (log points, wage = 1)",
                                                 "Input shares and E[p_1]"),
-        "car_shares_vs_price_variance": _figure(var_rows, "var_p1", "V[p_1] (variance of the log price of steel)",
+        "car_shares_vs_price_variance": _figure(var_rows, "var_p1",
+                                                "V[p_1], variance of the log price of steel (log points squared)",
                                                 "Input shares and V[p_1]"),
     }
     notes = [
@@ -117,15 +116,36 @@ def run_car(params, options=None) -> Result:
         f"sympy-derived a_4 (slides' expression): Hessian differs from the quadratic H_4 by {sym_hessian_gap:.1e}; "
         f"planner network with the symbolic shifter differs by {sym_gap:.1e}.",
     ]
-    cols = ["E[p_1]", *[f"alpha_4{j + 1}" for j in range(4)]]
     return Result(
         data={"expected_price_sweep": mean_rows, "variance_sweep": var_rows, "slopes": signs,
               "efficiency_gap": max(gap1, gap2), "symbolic_shifter_gap": sym_gap},
-        tables={"shares_vs_expected_price": Table(columns=cols, rows=table_rows,
-                                                  caption="Car maker's input shares as E[p_1] rises"),
-                "shares_vs_price_variance": Table(columns=["V[p_1]", *cols[1:]], rows=table_rows_v,
-                                                  caption="Car maker's input shares as V[p_1] rises")},
-        figures=figures, notes=notes)
+        tables={"shares_vs_expected_price": Table(
+                    columns=["E[p_1], expected log price of steel (log points)", *share_columns], rows=table_rows,
+                    caption="Car maker's input shares as E[p_1] rises (through mu_1)"),
+                "shares_vs_price_variance": Table(
+                    columns=["V[p_1], variance of the log price of steel (log points squared)", *share_columns],
+                    rows=table_rows_v, caption="Car maker's input shares as V[p_1] rises (through Sigma_11)")},
+        figures=figures, notes=notes, comparisons=_car_comparisons(signs, max(gap1, gap2)))
+
+
+def _car_comparisons(slopes, gap) -> list:
+    """The slides draw the car maker's shares against E[p_1] and V[p_1] without numbers: our slopes are
+    ours only; Proposition 1 along both sweeps is compared with its zero gap."""
+    from equilibria.comparison import SourceValue, docs_link
+
+    link = docs_link("kmnt2024")
+    values = []
+    for moment, unit, figure in (("E[p_1]", "per log point", "Input shares and E[p_1]"),
+                                 ("V[p_1]", "per log point squared", "Input shares and V[p_1]")):
+        for j in range(4):
+            values.append(SourceValue(
+                quantity=f"average slope of α_4{j + 1} ({SECTOR_NAMES[j]} share) in {moment}",
+                unit=f"input share {unit}", ours=slopes[f"d alpha_4{j + 1} / d {moment}"],
+                where=f"slides, figure '{figure}' (drawn without numbers)", link=link))
+    values.append(SourceValue(quantity="largest difference of α_ij, planner vs equilibrium, along both sweeps",
+                              unit="input share (fraction)", ours=gap, source=0.0, where="slides, Proposition 1",
+                              abs_tol=1e-8, reason="the two solvers stopped apart", link=link))
+    return values
 
 
 class _QuadraticSector:
@@ -171,6 +191,7 @@ def run_statics(params, options=None) -> Result:
     """
     executor = executor_of(options)
     model = Model.from_parameters(params)
+    names = params.sector_labels()
     sol = DomarPlanner(model).solve()
     omega = sol.allocation["domar_weights"]
     n = model.n
@@ -178,6 +199,7 @@ def run_statics(params, options=None) -> Result:
     H = st.curvature(model, sol)
     rows, worst = [], 0.0
     welfare_rows, worst_w = [], 0.0
+    comparisons = []
     gammas = [("mu", i) for i in range(n)] + [("sigma", i, i) for i in range(n)] + \
              [("sigma", i, j) for i in range(n) for j in range(i + 1, n)]
     differences = executor.map(functools.partial(_finite_differences, model=model, omega=omega, h=1e-5), gammas)
@@ -190,13 +212,15 @@ def run_statics(params, options=None) -> Result:
         w_pred = st.predicted_welfare_derivative(model, omega, gamma)
         worst_w = max(worst_w, abs(w_fd - w_pred))
         welfare_rows.append([label, f"{w_pred:+.6f}", f"{w_fd:+.6f}", f"{abs(w_fd - w_pred):.1e}"])
+        comparisons += _statics_comparisons(gamma, label, names, fd, pred, w_fd, w_pred)
     # Proposition 2 (finite changes) and the non-infinitesimal inequality.
     prop2 = executor.map(functools.partial(_proposition2_row, model=model, omega=omega), range(n))
     rng = np.random.default_rng(0)
     F = 0.3 * rng.standard_normal((n, n))
     new = model.replace(mu=model.mu + 0.2 * rng.standard_normal(n), sigma=model.sigma + F @ F.T / n)
     bound = st.finite_change_bound(model, new, sol)
-    table_cols = ["gamma", *[f"d omega_{k + 1}" for k in range(n)], "|Prop. 3 - FD|"]
+    table_cols = ["gamma", *[f"d omega_{k + 1} ({names[k]}) / d gamma" for k in range(n)],
+                  "largest error of Prop. 3 vs finite differences"]
     notes = [
         f"H = hess a_bar - (rho - 1) Sigma has eigenvalues {np.round(np.linalg.eigvalsh(H), 5).tolist()} (negative definite).",
         f"Proposition 3 vs central differences of the re-solved planner (h = 1e-5): max error {worst:.1e}.",
@@ -205,21 +229,51 @@ def run_statics(params, options=None) -> Result:
         f"{bound['fixed']:+.6f} with the network fixed.",
         "Off-diagonal Sigma_ij moves Sigma along (E_ij + E_ji)/2, the convention under which the slides' "
         "dE/dSigma_ij = -(rho-1)(omega_j 1_i + omega_i 1_j)/2 holds.",
+        "Units: Domar weights are fractions of GDP; mu_i in log points, Sigma_ij in log points squared; "
+        "welfare W in log points of certainty-equivalent GDP.",
     ]
     return Result(
         data={"domar_weights": omega.tolist(), "propagation_matrix": P.tolist(), "curvature": H.tolist(),
               "max_error_prop3": worst, "max_error_cor4": worst_w,
               "finite_change": {"flexible": bound["flexible"], "fixed": bound["fixed"]}},
-        tables={"propagation": Table(columns=[""] + [f"E_{k + 1}" for k in range(n)],
-                                     rows=[[f"omega_{i + 1}", *[f"{v:+.5f}" for v in P[i]]] for i in range(n)],
-                                     caption="Propagation matrix -H^{-1} (column k: response of omega to a unit impulse in E_k)"),
+        tables={"propagation": Table(columns=["response of", *[f"E_{k + 1} ({names[k]})" for k in range(n)]],
+                                     rows=[[f"omega_{i + 1} ({names[i]})", *[f"{v:+.5f}" for v in P[i]]]
+                                           for i in range(n)],
+                                     caption="Propagation matrix -H^{-1} (column k: response of omega, a fraction of "
+                                             "GDP, to a unit impulse in E_k, log points)"),
                 "responses": Table(columns=table_cols, rows=rows,
-                                   caption="Proposition 3: d omega / d gamma, and its distance to finite differences"),
-                "welfare": Table(columns=["gamma", "Corollary 4", "finite difference", "error"], rows=welfare_rows,
+                                   caption="Proposition 3: d omega / d gamma (fractions of GDP per log point for mu, "
+                                           "per log point squared for Sigma), and its distance to finite differences"),
+                "welfare": Table(columns=["gamma", "Corollary 4 (log points per unit of gamma)",
+                                          "finite difference (log points per unit of gamma)", "error"],
+                                 rows=welfare_rows,
                                  caption="Welfare responds as if the network were fixed (Proposition 5)"),
-                "proposition2": Table(columns=["i", "omega_i", "omega_i, mu_i + 0.1", "omega_i, Sigma_ii + 0.05"],
-                                      rows=prop2, caption="Proposition 2 (rho >= 1)")},
-        notes=notes)
+                "proposition2": Table(columns=["sector", "omega_i (fraction of GDP)", "omega_i after mu_i + 0.1",
+                                               "omega_i after Sigma_ii + 0.05"],
+                                      rows=[[names[int(r[0]) - 1], *r[1:]] for r in prop2],
+                                      caption="Proposition 2 (rho >= 1)")},
+        notes=notes, comparisons=comparisons)
+
+
+def _statics_comparisons(gamma, label, names, fd, predicted, welfare_fd, welfare_predicted) -> list:
+    """Corollary 4's formula, and Proposition 3's for the sector's own Domar weight (mu_i, Sigma_ii),
+    evaluated at our Domar weights, beside central differences of the re-solved planner."""
+    from equilibria.comparison import SourceValue, docs_link
+
+    link = docs_link("kmnt2024")
+    per = "log point" if gamma[0] == "mu" else "log point squared"
+    values = [SourceValue(quantity=f"dW/d{label}, welfare response (finite difference)", unit=f"log points per {per}",
+                          ours=welfare_fd, source=welfare_predicted,
+                          where="slides, Corollary 4 (formula at our Domar weights)", abs_tol=1e-7,
+                          reason="central-difference error above 1e-7", link=link)]
+    i = gamma[1]
+    if gamma[0] == "mu" or gamma[1] == gamma[2]:
+        values.append(SourceValue(quantity=f"d omega_{i + 1} ({names[i]}) / d{label} (finite difference)",
+                                  unit=f"fraction of GDP per {per}", ours=float(fd[i]), source=float(predicted[i]),
+                                  where="slides, Proposition 3 (formula at our solution)", abs_tol=1e-7,
+                                  reason="central-difference error above 1e-7, or a corner (Proposition 3 needs "
+                                         "omega in int O)", link=link))
+    return values
 
 
 # --------------------------------------------------------------------------- scale

@@ -12,7 +12,7 @@ import numpy as np
 from equilibria import ParameterError, Parameters, param
 from equilibria.params import as_float, as_float_array, finite, ndim, positive
 
-from .car import CAR_DEFAULTS
+from .car import CAR_DEFAULTS, SECTOR_NAMES
 
 __all__ = ["KmntParameters"]
 
@@ -23,6 +23,14 @@ def _is_negative_definite(matrix) -> bool:
     except np.linalg.LinAlgError:
         return False
     return True
+
+
+def _as_names(value, field_name):
+    if value is None:
+        return None
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        raise ParameterError(field_name, "must be a list of sector names (strings)", value)
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -46,15 +54,34 @@ class KmntParameters(Parameters):
     hessians = param(CAR_DEFAULTS["hessians"],
                      description="H_i: negative definite Hessians of the quadratic shifters a_i (eq. 2)",
                      converter=as_float_array, validator=[finite])
+    sector_names = param(None, description="names of the sectors in tables and figures (default: the car example's "
+                         "names for its economy, otherwise 'sector 1', 'sector 2', ...)",
+                         converter=attrs.Converter(lambda v, _s, f: _as_names(v, f.alias or f.name),
+                                                   takes_self=True, takes_field=True))
 
     @property
     def n(self) -> int:
         return int(self.mu.shape[0])
 
+    def sector_labels(self) -> tuple:
+        """The sectors' names: ``sector_names`` when given; the car example's names when the
+        technologies are the car example's (its ideal techniques and Hessians); else ``sector i``."""
+        if self.sector_names is not None:
+            return self.sector_names
+        if (self.ideal_shares.shape == np.shape(CAR_DEFAULTS["ideal_shares"])
+                and self.hessians.shape == np.shape(CAR_DEFAULTS["hessians"])
+                and np.array_equal(self.ideal_shares, CAR_DEFAULTS["ideal_shares"])
+                and np.array_equal(self.hessians, CAR_DEFAULTS["hessians"])):
+            return SECTOR_NAMES
+        return tuple(f"sector {i + 1}" for i in range(self.n))
+
     def check(self) -> None:
         n = self.n
         if n < 1:
             raise ParameterError("mu", "must have at least one sector")
+        if self.sector_names is not None and len(self.sector_names) != n:
+            raise ParameterError("sector_names", f"must have {n} entries (one per sector of mu)",
+                                 len(self.sector_names))
         if self.sigma.shape != (n, n):
             raise ParameterError("sigma", f"must be {n}x{n} (one row and column per sector of mu)",
                                  self.sigma.shape)
