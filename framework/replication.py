@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from .provenance import provenance, provenance_markdown
+from .quantities import unlabelled
 from .registry import discover, get_plugin
 from .results import (Table, atomic_write_json, atomic_write_text, check_finite, holds_cwd, install_folder,
                       result_markdown, stage_folder, to_jsonable, write_result)
@@ -139,7 +140,8 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
                 outcomes = produced
                 record["status"] = "ok" if all(o.held for o in outcomes) else "failed"
                 record["theorems"] = [o.to_dict() for o in outcomes]
-                table = Table(columns=["theorem", "held", "examples", "seconds", "counterexample / message"],
+                table = Table(columns=["theorem", "held", "examples", "time", "counterexample / message"],
+                              units=["", "", "count", "s", ""],
                               rows=[[o.name, o.held, o.examples, o.seconds, o.message or ""] for o in outcomes],
                               caption="Hypothesis search for counterexamples (derandomized).")
                 atomic_write_json(folder / "result.json", record["theorems"])
@@ -150,6 +152,8 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
                 record["status"] = "ok"
                 record["data"] = to_jsonable(produced.data)
                 record["comparisons"] = [c.to_dict() for c in produced.comparisons]
+                record["quantities"] = {path: q.to_dict() for path, q in produced.quantities.items()}
+                record["unlabelled"] = unlabelled(produced.data, produced.quantities)
                 body = result_markdown(produced, {k: Path(step) / Path(v).name for k, v in written.items()}, level=4)
                 title = "Baseline" if step == "baseline" else f"Experiment `{step}`"
                 markdown.append(f"### {title}\n\n{body}\n{_parameters_markdown(used)}")
@@ -171,11 +175,14 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
 
 def _parameters_markdown(used: dict) -> str:
     """The parameter values of a step as a collapsed list (long arrays shortened)."""
-    items = []
+    items, shortened = [], ""
     for key, value in used.items():
         text = json.dumps(value)
-        items.append(f"`{key}` = {text if len(text) <= 120 else text[:117] + '...'}")
-    return "<details><summary>Parameters used</summary>\n\n" + "; ".join(items) + "\n\n</details>\n"
+        if len(text) > 120:
+            text, shortened = text[:117] + "...", " (long values shortened; report.json has them in full)"
+        items.append(f"`{key}` = {text}")
+    return (f"<details><summary>Parameters used{shortened}</summary>\n\n" + "; ".join(items)
+            + "\n\n</details>\n")
 
 
 _FIGURE_LINK = re.compile(r"(!\[[^\]]*\]\()(?![a-z]+:|/)")

@@ -27,21 +27,39 @@ __all__ = ["Result", "Table", "to_jsonable", "atomic_write_text", "atomic_write_
 
 @attrs.define(kw_only=True)
 class Table:
-    """A small table for reports: column names, rows of values, a caption."""
+    """A small table for reports: column names, rows of values, a caption.
+
+    ``units`` (optional) gives one unit per column (``""`` for a column of names); the Markdown
+    header shows them as ``column [unit]``.
+    """
 
     columns: list
     rows: list
     caption: str = ""
+    units: list = attrs.field(factory=list)
+
+    def __attrs_post_init__(self):
+        if self.units and len(self.units) != len(self.columns):
+            raise ValueError(f"a table needs one unit per column: {len(self.columns)} columns, "
+                             f"{len(self.units)} units")
+
+    def headers(self) -> list[str]:
+        """Column names with their units (``wage [1]``)."""
+        units = self.units or [""] * len(self.columns)
+        return [f"{c} [{u}]" if u else str(c) for c, u in zip(self.columns, units)]
 
     def to_markdown(self) -> str:
-        head = "| " + " | ".join(str(c) for c in self.columns) + " |"
+        head = "| " + " | ".join(self.headers()) + " |"
         rule = "|" + "|".join("---" for _ in self.columns) + "|"
         body = ["| " + " | ".join(format_number(v) for v in row) + " |" for row in self.rows]
         text = "\n".join([head, rule, *body])
         return f"{text}\n\n*{self.caption}*" if self.caption else text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": list(self.columns), "rows": to_jsonable(self.rows), "caption": self.caption}
+        out = {"columns": list(self.columns), "rows": to_jsonable(self.rows), "caption": self.caption}
+        if self.units:
+            out["units"] = list(self.units)
+        return out
 
 
 @attrs.define(kw_only=True)
@@ -56,6 +74,8 @@ class Result:
     figures : dict of str to matplotlib Figure
     notes : list of str
         Sentences for the report (what was compared, what differs from the paper).
+    comparisons : list of SourceValue
+    quantities : dict of str to Quantity
     """
 
     data: dict = attrs.field(factory=dict)
@@ -64,6 +84,8 @@ class Result:
     notes: list = attrs.field(factory=list)
     comparisons: list = attrs.field(factory=list)
     """:class:`~equilibria.comparison.SourceValue` entries: our numbers beside the source's, with verdicts."""
+    quantities: dict = attrs.field(factory=dict)
+    """Data paths to :class:`~equilibria.quantities.Quantity` (label, unit, axes) of the reported numbers."""
 
 
 def format_number(value) -> str:
@@ -366,6 +388,12 @@ def result_markdown(result: Result, written: dict | None = None, level: int = 2)
         from .comparison import comparison_table
 
         parts.append(f"{hashes} Compared with the source\n\n{comparison_table(result.comparisons).to_markdown()}\n")
+    if result.quantities:
+        from .quantities import quantities_table
+
+        table = quantities_table(result.data, result.quantities).to_markdown()
+        parts.append(f"<details><summary>Quantities (labels and units of the JSON)</summary>\n\n{table}\n\n"
+                     f"</details>\n")
     for note in result.notes:
         parts.append(f"- {note}")
     if written:

@@ -7,6 +7,7 @@ the numeraire and its market is implied by Walras' law.
 """
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 from equilibria import Agent, ConvergenceError, Economy, Market, ParameterError
@@ -15,9 +16,17 @@ from .accounts import Accounts, accounts
 from .model import Model
 from .technology import TechnologyState, solve_technology
 
-__all__ = ["ProductionNetwork", "LaborMarkets", "TechEconomy", "solve_equilibrium", "WAGES"]
+__all__ = ["ProductionNetwork", "NetworkResponse", "LaborMarkets", "TechEconomy", "solve_equilibrium", "WAGES"]
 
 WAGES = "wages"
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class NetworkResponse:
+    """Every firm's response to wages: the technology equilibrium and the flows it implies."""
+
+    technology: TechnologyState
+    accounts: Accounts
 
 
 class ProductionNetwork(Agent):
@@ -40,12 +49,12 @@ class ProductionNetwork(Agent):
     def reset(self):
         self._last = self._initial
 
-    def respond(self, prices) -> tuple[TechnologyState, Accounts]:
+    def respond(self, prices) -> NetworkResponse:
         wages = np.asarray(prices[WAGES], dtype=float)
         state = self.solver(self.model, wages, start=self._last, respond=self.respond_mask,
-                                 fixed_choice=self.fixed_choice)
+                            fixed_choice=self.fixed_choice)
         self._last = state
-        return state, accounts(self.model, state)
+        return NetworkResponse(technology=state, accounts=accounts(self.model, state))
 
 
 class LaborMarkets(Market):
@@ -58,8 +67,7 @@ class LaborMarkets(Market):
         self.labor = model.params.labor
 
     def excess_demand(self, responses, prices):
-        _, acc = responses[ProductionNetwork.name]
-        return acc.labor_demand / self.labor - 1.0
+        return responses[ProductionNetwork.name].accounts.labor_demand / self.labor - 1.0
 
 
 class TechEconomy(Economy):
@@ -74,8 +82,8 @@ class TechEconomy(Economy):
                          positive=[WAGES])
 
     def aggregates(self, responses, prices):
-        state, acc = responses[ProductionNetwork.name]
-        return {"technology": state, "accounts": acc}
+        response = responses[ProductionNetwork.name]
+        return {"technology": response.technology, "accounts": response.accounts}
 
 
 def _technology_solver(technology: str):

@@ -26,7 +26,7 @@ from equilibria import Agent, Economy, Market
 from equilibria.errors import ParameterError
 
 __all__ = ["effective_mc", "demand_exponent", "welfare_elasticity", "gains_shares", "GeneralEquilibrium",
-           "general_equilibrium", "FreeEntryEconomy", "sales"]
+           "general_equilibrium", "FreeEntryEconomy", "EntryValue", "sales"]
 
 
 def _check(sigma, zeta):
@@ -105,6 +105,13 @@ def general_equilibrium(mc, sigma, zeta, sunk_cost, expenditure) -> GeneralEquil
                               expected_profit=expected_profit)
 
 
+@attrs.frozen
+class EntryValue:
+    """The entrants' response to a price index: expected operating profit ``E[r(MC)]/sigma``."""
+
+    expected_profit: float
+
+
 class _Entrants(Agent):
     """Potential entrants: expected profit ``E[r(MC)]/sigma`` at a price index (eq. 11-12)."""
 
@@ -113,9 +120,9 @@ class _Entrants(Agent):
     def __init__(self, mc, sigma, zeta):
         self.mc, self.sigma, self.zeta = np.asarray(mc, float), sigma, zeta
 
-    def respond(self, prices):
+    def respond(self, prices) -> EntryValue:
         P = float(prices["price_index"][0])
-        return {"expected_profit": float(np.mean(sales(self.mc, P, self.sigma, self.zeta))) / self.sigma}
+        return EntryValue(float(np.mean(sales(self.mc, P, self.sigma, self.zeta))) / self.sigma)
 
 
 class _FreeEntry(Market):
@@ -128,7 +135,7 @@ class _FreeEntry(Market):
         self.sunk_cost = sunk_cost
 
     def excess_demand(self, responses, prices):
-        return np.array([responses["entrants"]["expected_profit"] / self.sunk_cost - 1.0])
+        return np.array([responses[_Entrants.name].expected_profit / self.sunk_cost - 1.0])
 
 
 class FreeEntryEconomy(Economy):

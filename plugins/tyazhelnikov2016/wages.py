@@ -15,14 +15,24 @@ up to the labor share of the largest single firm (the default tolerance).
 """
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 from equilibria import Agent, Economy, Market
 from equilibria.errors import ParameterError
 
-from .firm import FirmProblem
+from .firm import FirmProblem, FirmSolution
 
-__all__ = ["FirmPopulation", "LaborMarkets", "WageEconomy", "solve_wages"]
+__all__ = ["FirmPopulation", "LaborDemand", "LaborMarkets", "WageEconomy", "solve_wages"]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class LaborDemand:
+    """The firms' response to wages: output-weighted labor demand by country (section 3.5)."""
+
+    by_country: np.ndarray     # (M,) sum over firms of weight x per-unit labor demand L_Dk
+    per_firm: np.ndarray       # (F, M) each firm's weighted labor demand by country
+    solution: FirmSolution     # the firms' optimal paths at these wages
 
 
 class FirmPopulation(Agent):
@@ -47,11 +57,11 @@ class FirmPopulation(Agent):
         np.add.at(labor, (np.repeat(np.arange(F), N), sol.path.ravel()), chosen.ravel())
         return labor, sol
 
-    def respond(self, prices):
+    def respond(self, prices) -> LaborDemand:
         labor, sol = self.per_firm_labor(prices["wages"])
         weight = np.ones(labor.shape[0]) if self.output == "unit" else sol.mc ** (-self.sigma)
         weight = weight / weight.sum()
-        return {"labor_demand": weight @ labor, "per_firm": labor * weight[:, None], "solution": sol}
+        return LaborDemand(by_country=weight @ labor, per_firm=labor * weight[:, None], solution=sol)
 
 
 class LaborMarkets(Market):
@@ -64,7 +74,7 @@ class LaborMarkets(Market):
         self.labor_supply = np.asarray(labor_supply, dtype=float)
 
     def excess_demand(self, responses, prices):
-        demand = responses["firms"]["labor_demand"]
+        demand = responses[FirmPopulation.name].by_country
         return demand / demand.sum() - self.labor_supply / self.labor_supply.sum()
 
 
@@ -81,12 +91,12 @@ class WageEconomy(Economy):
     def granularity(self, wages=None) -> float:
         """Largest labor share of a single firm: the resolution of market clearing."""
         w = np.ones(self.price_guess["wages"].size) if wages is None else wages
-        per_firm = self.agents[0].respond({"wages": w})["per_firm"]
+        per_firm = self.agents[0].respond({"wages": w}).per_firm
         return float(per_firm.sum(axis=1).max() / per_firm.sum())
 
     def aggregates(self, responses, prices):
-        sol = responses["firms"]["solution"]
-        demand = responses["firms"]["labor_demand"]
+        response = responses[FirmPopulation.name]
+        sol, demand = response.solution, response.by_country
         return {"labor_shares": (demand / demand.sum()).tolist(), "mean_mc": float(sol.mc.mean()),
                 "share_offshoring": float(np.mean(sol.crossings > 0))}
 
