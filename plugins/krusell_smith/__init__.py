@@ -22,4 +22,5 @@ plugin = Plugin(
     solve=solve_baseline,
     experiments=EXPERIMENTS,
     theorems=THEOREMS,
+    doc="docs/plugins/krusell_smith.md",
 )
