@@ -27,5 +27,14 @@ class Agent(ABC):
     def respond(self, prices: Mapping[str, np.ndarray]) -> Any:
         """Solve the agent's problem at ``prices`` (a mapping of price-block names to arrays)."""
 
+    def reset(self) -> None:
+        """Drop warm-start state, so a solve from new parameters does not depend on the previous one.
+
+        Agents that remember something between calls of :meth:`respond` (a value function or a
+        policy used as the next starting guess, a cached distribution) override this to forget it;
+        :meth:`Economy.reset <equilibria.Economy.reset>` and ``Economy.solve(fresh=True)`` call it
+        on every agent. The default does nothing: an agent without memory has nothing to drop.
+        """
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

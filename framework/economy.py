@@ -2,26 +2,22 @@
 
 ``Economy.residuals(prices)`` stacks the markets' excess demands, leaving out the market of the
 numeraire (Walras' law implies it), and ``Economy.solve`` finds the non-numeraire prices that zero
-them with SciPy. Price blocks declared ``positive`` are solved in logs, so a root finder can never
+them with :func:`equilibria.numerics.roots.find_root`. Price blocks declared ``positive`` are solved in logs, so a root finder can never
 propose a negative wage.
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .agent import Agent
-from .equilibrium import Equilibrium, SolveReport, honest_message
-from .errors import ConvergenceError, ParameterError
+from .equilibrium import Equilibrium
+from .errors import ParameterError
 from .market import Market
+from .numerics.roots import ROOT_METHODS, choose_method, find_root
 
 __all__ = ["Economy", "ROOT_METHODS"]
-
-#: Methods accepted by :meth:`Economy.solve`: those of :func:`scipy.optimize.root`, ``"brentq"`` for
-#: one unknown, and ``"newton"`` for economies that provide an analytic :meth:`Economy.jacobian`.
-ROOT_METHODS = ("hybr", "lm", "broyden1", "broyden2", "anderson", "krylov", "df-sane", "brentq", "newton")
 
 
 class Economy:
@@ -186,34 +182,37 @@ class Economy:
     # ------------------------------------------------------------------ solving
     def solve(self, method: str = "hybr", tol: float = 1e-10, maxiter: int | None = None,
               guess: Mapping[str, Any] | None = None, bracket: tuple[float, float] | None = None,
-              options: Mapping[str, Any] | None = None) -> Equilibrium:
-        """Find prices that clear every market.
+              options: Mapping[str, Any] | None = None, fresh: bool = False) -> Equilibrium:
+        """Find prices that clear every market (through :func:`equilibria.numerics.roots.find_root`).
 
         Parameters
         ----------
         method : str
-            One of :data:`ROOT_METHODS`; ``"brentq"`` needs a single unknown and a ``bracket``
-            (in price units, not logs).
+            ``"auto"`` or one of :data:`ROOT_METHODS`; ``"brentq"`` needs a single unknown and a
+            ``bracket`` (in price units, not logs); ``"newton"`` needs :meth:`jacobian`.
         tol : float
             Required max-norm of the residuals.
         maxiter : int, optional
-            Cap on iterations (residual evaluations for ``hybr``/``lm``).
+            Cap on iterations (residual evaluations for ``hybr``).
         guess : mapping, optional
             Initial prices overriding the economy's guesses (the numeraire's entry included).
+        bracket : (float, float), optional
+            Interval of the one unknown price for ``"brentq"``.
         options : mapping, optional
             Extra options passed to :func:`scipy.optimize.root`.
+        fresh : bool
+            Call :meth:`reset` first, so that no agent starts from what an earlier solve left.
 
         Raises
         ------
         ConvergenceError
             If the residual norm does not reach ``tol``; carries the residual history.
         """
-        if method not in ROOT_METHODS:
-            raise ParameterError("method", f"must be one of {', '.join(ROOT_METHODS)}", method)
-        if not tol > 0:
-            raise ParameterError("tol", "must be positive", tol)
+        if method != "auto" and method not in ROOT_METHODS:
+            raise ParameterError("method", f"must be 'auto' or one of {', '.join(ROOT_METHODS)}", method)
+        if fresh:
+            self.reset()
         base = self._complete(guess or {})
-        history: list[float] = []
         cache: dict[bytes, tuple] = {}
 
         def evaluate(x):
@@ -227,96 +226,26 @@ class Economy:
                 value = np.concatenate([excess[n][self._mask[n]] for n in self.price_guess])
                 cache.clear()
                 cache[key] = (value, prices, responses)
-                history.append(float(np.max(np.abs(value))) if value.size else 0.0)
             return cache[key]
 
-        def objective(x):
-            return evaluate(x)[0]
-
-        start = time.perf_counter()
         x0 = self.pack(base)
-        iterations, message = 0, ""
-        if x0.size == 0:
-            x = x0
-        elif method == "brentq":
-            x, iterations, message = self._solve_scalar(objective, x0, tol, maxiter, bracket, history)
-        elif method == "newton":
-            x, iterations, message = self._solve_newton(evaluate, x0, tol, maxiter, history)
-        else:
-            x, iterations, message = self._solve_root(objective, x0, method, tol, maxiter, options, history)
-        residual, prices, responses = evaluate(x)   # cached when x was the last point evaluated
+        if method == "auto":
+            method = choose_method(x0.size, bracket)
+        if method == "brentq" and bracket is not None and x0.size == 1:
+            name = next(n for n in self.price_guess if self._mask[n].any())
+            bracket = tuple(float(self._to_unknown(name, np.float64(b))) for b in bracket)
+        jacobian = None
+        if method == "newton":
+            jacobian = lambda x: self._unknowns_jacobian(*evaluate(x)[1:])  # noqa: E731
+        result = find_root(lambda x: evaluate(x)[0], x0, method=method, tol=tol, maxiter=maxiter,
+                           bracket=bracket, jacobian=jacobian, options=options,
+                           what=f"{type(self).__name__} market clearing")
+        _, prices, responses = evaluate(result.x)   # cached: the last point evaluated
         excess = self.excess_demands(prices, responses)
-        norm = float(np.max(np.abs(residual))) if residual.size else 0.0
-        seconds = time.perf_counter() - start
-        converged = bool(np.isfinite(norm) and norm <= tol)
-        message = honest_message(converged, norm, tol, str(message))
-        report = SolveReport(method=method, converged=converged, iterations=int(iterations or len(history)),
-                             evaluations=len(history), residual_norm=norm, tolerance=tol, seconds=seconds,
-                             history=tuple(history), message=str(message))
-        if not converged:
-            raise ConvergenceError(f"{type(self).__name__}: {method} did not clear markets to tol {tol:g}"
-                                   f" ({message})", history=history + [norm])
         return Equilibrium(prices=prices, responses=responses, aggregates=self.aggregates(responses, prices),
-                           excess_demands=excess, report=report)
+                           excess_demands=excess, report=result.report)
 
-    @staticmethod
-    def _solve_root(objective, x0, method, tol, maxiter, options, history):
-        from scipy import optimize
-
-        opts = dict(options or {})
-        if maxiter is not None:
-            opts.setdefault({"hybr": "maxfev", "lm": "maxiter"}.get(method, "maxiter"), int(maxiter))
-        if method in ("hybr", "lm"):
-            opts.setdefault("xtol", 1e-13)
-        else:
-            opts.setdefault("fatol", tol)
-        with np.errstate(all="ignore"):
-            try:
-                sol = optimize.root(objective, x0, method=method, options=opts)
-            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
-                raise ConvergenceError(f"{method} failed: {exc}", history=history) from None
-        iterations = int(getattr(sol, "nit", 0) or getattr(sol, "nfev", 0) or len(history))
-        return sol.x, iterations, sol.message
-
-    def _solve_newton(self, evaluate, x0, tol, maxiter, history):
-        """Newton's method with the analytic Jacobian and a backtracking (Armijo) line search."""
-        x = np.array(x0, dtype=float)
-        residual, prices, responses = evaluate(x)
-        norm = float(np.max(np.abs(residual)))
-        iterations = 0
-        while norm > tol and iterations < (100 if maxiter is None else int(maxiter)):
-            iterations += 1
-            try:
-                step = np.linalg.solve(self._unknowns_jacobian(prices, responses), -residual)
-            except np.linalg.LinAlgError as exc:
-                raise ConvergenceError(f"newton: singular Jacobian ({exc})", history=history) from None
-            size = 1.0
-            while True:
-                trial, trial_prices, trial_responses = evaluate(x + size * step)
-                trial_norm = float(np.max(np.abs(trial)))
-                if trial_norm <= (1.0 - 1e-4 * size) * norm or size < 1e-8:
-                    break
-                size *= 0.5
-            if not trial_norm < norm:
-                return x, iterations, "line search made no progress"
-            x, residual, norm = x + size * step, trial, trial_norm
-            prices, responses = trial_prices, trial_responses
-        return x, iterations, "converged" if norm <= tol else "iteration limit reached"
-
-    def _solve_scalar(self, objective, x0, tol, maxiter, bracket, history):
-        from scipy import optimize
-
-        if x0.size != 1:
-            raise ParameterError("method", "brentq needs exactly one unknown price", x0.size)
-        if bracket is None:
-            raise ParameterError("bracket", "brentq needs a bracket (low, high)")
-        name = next(n for n in self.price_guess if self._mask[n].any())
-        low, high = (float(self._to_unknown(name, np.float64(b))) for b in bracket)
-        f = lambda s: float(objective(np.array([s]))[0])  # noqa: E731
-        f_low, f_high = f(low), f(high)
-        if not np.sign(f_low) * np.sign(f_high) <= 0:
-            raise ConvergenceError(f"brentq: excess demand has the same sign at both ends of the bracket "
-                                   f"{tuple(bracket)} ({f_low:.3g}, {f_high:.3g})", history=history)
-        root, info = optimize.brentq(f, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps,
-                                     maxiter=maxiter or 200, full_output=True, disp=False)
-        return np.array([root]), info.iterations, info.flag
+    def reset(self) -> None:
+        """Reset every agent (:meth:`Agent.reset`): the next solve does not depend on earlier ones."""
+        for agent in self.agents:
+            agent.reset()

@@ -8,7 +8,9 @@ import numpy as np
 
 __all__ = ["SolveReport", "Equilibrium", "honest_message"]
 
-_STALLED = ("not making good progress", "did not converge", "maximum number", "exceeded", "failed")
+_STALLED = ("not making good progress", "did not converge", "maximum number", "exceeded", "failed", "reached",
+            "no progress")
+_SUCCESS = ("converged", "success", "solution was found", "at most")
 
 
 @attrs.frozen(kw_only=True)
@@ -57,14 +59,20 @@ class SolveReport:
 
 
 def honest_message(converged: bool, norm: float, tol: float, message: str) -> str:
-    """The solver's message, prefixed when it says the iteration stalled but the residual met the tolerance.
+    """The solver's message, made consistent with the verdict the residual gives.
 
     A report never shows ``converged: true`` beside an unexplained message saying the solver made no
-    progress: the verdict comes from the residual, and the message says so.
+    progress: the verdict comes from the residual, and the message says so. Conversely a failed solve
+    never carries a message claiming success ("The solution converged."): it is replaced by one
+    saying that the root finder's own stopping rule was met while the residual was not.
     """
-    if converged and any(phrase in message.lower() for phrase in _STALLED):
+    lowered = message.lower()
+    if converged and any(phrase in lowered for phrase in _STALLED):
         return (f"residual max-norm {norm:.3g} meets the tolerance {tol:g}, so the solve counts as converged; "
                 f"the root finder itself stopped with: {message}")
+    if not converged and any(phrase in lowered for phrase in _SUCCESS):
+        return (f"residual max-norm {norm:.3g} is above the tolerance {tol:g}, although the root finder's "
+                f"own stopping rule was met")
     return message
 
 
