@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from equilibria.dynamics.report import dsge_result
 
+from .comparisons import closed_form_comparisons
 from .models import load_model
 
 __all__ = ["solve"]
@@ -10,4 +11,6 @@ __all__ = ["solve"]
 
 def solve(params):
     """Solve the model file ``params.model`` at its parameters (``params.values`` overrides)."""
-    return dsge_result(load_model(params.model), "moments", params=params.values, lags=params.lags)
+    result = dsge_result(load_model(params.model), "moments", params=params.values, lags=params.lags)
+    result.comparisons = closed_form_comparisons(params.model, params.values)
+    return result
