@@ -47,7 +47,7 @@ from .errors import ParameterError
 
 __all__ = [
     "Parameters", "param", "parse_overrides",
-    "as_float", "as_int", "as_float_array", "as_int_array", "as_str", "as_bool", "as_path", "float_array",
+    "as_float", "as_int", "as_float_array", "as_int_array", "as_str", "as_bool", "as_path", "as_names", "float_array",
     "positive", "nonnegative", "finite", "in_open_interval", "in_closed_interval", "one_of",
     "ndim", "square", "min_length", "max_length", "at_most", "at_least", "same_length_as", "existing_file",
     "require_memory", "memory_budget", "MAX_ELEMENTS", "MAX_DEPTH",
@@ -213,6 +213,12 @@ def _as_bool(value, name):
     raise ParameterError(name, "must be true or false", value)
 
 
+def _as_names(value, name):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ParameterError(name, "must be a list of names (strings)", value)
+    return tuple(value)
+
+
 def _as_path(value, name):
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
@@ -233,6 +239,7 @@ as_int_array = _converter(_as_int_array)
 as_str = _converter(_as_str)
 as_bool = _converter(_as_bool)
 as_path = _converter(_as_path)
+as_names = _converter(_as_names)
 
 
 # ----------------------------------------------------------------------------- validators

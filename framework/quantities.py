@@ -4,8 +4,9 @@ A :class:`~equilibria.results.Result` declares, once, what each entry of its ``d
 ``quantities`` maps a *data path* to a :class:`Quantity` (a label, a unit and, for arrays, the
 names of the axes and of their entries, say regions and sectors). A path names a key of ``data``
 (``"wages"``), a key inside a nested dict (``"welfare_change.fixed"``) or a key of the dicts inside
-a list (``"rows.tau"`` for every ``data["rows"][k]["tau"]``). A declaration covers everything below
-its path, so ``"welfare_change"`` labels all its columns at once.
+a list (``"rows.tau"`` for every ``data["rows"][k]["tau"]``); ``*`` stands for any one key
+(``"*.before.path"``). A declaration covers everything below its path, so ``"welfare_change"``
+labels all its columns at once; the longest matching path wins.
 
 The report shows the declarations beside the values; :func:`unlabelled` lists the numbers a
 result reports without a label and a unit.
@@ -17,10 +18,13 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["Quantity", "unlabelled", "quantity_rows", "quantities_table", "DIMENSIONLESS"]
+__all__ = ["Quantity", "unlabelled", "quantity_rows", "quantities_table", "present", "scalar_table",
+           "solve_report_quantities", "DIMENSIONLESS", "COUNT", "SECONDS", "TRUE_FALSE"]
 
 #: The unit of a pure number (a share, a ratio, an elasticity); say which in the label.
 DIMENSIONLESS = "1"
+#: Units of counts, wall-clock times and yes/no answers.
+COUNT, SECONDS, TRUE_FALSE = "count", "s", "true/false"
 
 
 def _names(value) -> tuple:
@@ -84,13 +88,21 @@ def _leaves(data, path: str = ""):
         yield from _leaves(data.to_dict(), path)
 
 
+def _matches(pattern: list[str], parts: list[str]) -> bool:
+    return len(pattern) <= len(parts) and all(p in ("*", s) for p, s in zip(pattern, parts))
+
+
 def _declared(path: str, quantities) -> Quantity | None:
+    """The most specific declaration covering ``path`` (the longest matching pattern; exact keys first)."""
     parts = path.split(".")
-    for k in range(len(parts), 0, -1):
-        found = quantities.get(".".join(parts[:k]))
-        if found is not None:
-            return found
-    return None
+    best, rank = None, None
+    for pattern, quantity in quantities.items():
+        pieces = pattern.split(".")
+        if _matches(pieces, parts):
+            key = (len(pieces), -pieces.count("*"))
+            if rank is None or key > rank:
+                best, rank = quantity, key
+    return best
 
 
 def unlabelled(data, quantities) -> list[str]:
@@ -117,7 +129,7 @@ def quantity_rows(data, quantities) -> list[list]:
         if value is _MISSING:
             continue
         axes = _axes_text(quantity)
-        shown = ("one per list entry" if value is _PER_ENTRY else "entries below" if isinstance(value, dict)
+        shown = ("one per entry" if value is _PER_ENTRY else "entries below" if isinstance(value, dict)
                  else _shown(value))
         rows.append([f"`{path}`", quantity.label, quantity.unit, axes, shown])
     return rows
@@ -135,16 +147,54 @@ def _axes_text(quantity: Quantity) -> str:
 
 
 def _lookup(data, path: str):
-    """The value at ``path``, ``_PER_ENTRY`` where the path crosses a list of dicts, or ``_MISSING``."""
-    value = data
-    for part in path.split("."):
-        if isinstance(value, (list, tuple)) and value and isinstance(value[0], dict):
-            return _PER_ENTRY if all(isinstance(v, dict) and _lookup(v, part) is not _MISSING for v in value) \
-                else _MISSING
-        if not isinstance(value, dict) or part not in value:
-            return _MISSING
-        value = value[part]
-    return value
+    """The value at ``path``; ``_PER_ENTRY`` where the path crosses a list of dicts or a ``*``; else ``_MISSING``."""
+    return _find(data, path.split("."))
+
+
+def _find(value, parts):
+    if not parts:
+        return value
+    head, rest = parts[0], parts[1:]
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
+        return _PER_ENTRY if any(_find(v, parts) is not _MISSING for v in value) else _MISSING
+    if not isinstance(value, dict):
+        return _MISSING
+    if head == "*":
+        return _PER_ENTRY if any(_find(v, rest) is not _MISSING for v in value.values()) else _MISSING
+    if head not in value:
+        return _MISSING
+    found = _find(value[head], rest)
+    return found
+
+
+def present(data, catalogue) -> dict:
+    """The entries of a plugin's ``catalogue`` (data path to :class:`Quantity`) whose paths occur in ``data``."""
+    return {path: q for path, q in catalogue.items() if _lookup(data, path) is not _MISSING}
+
+
+def solve_report_quantities(prefix: str, residual_unit: str, what: str = "the solve") -> dict:
+    """Declarations for a :class:`~equilibria.equilibrium.SolveReport` stored at ``prefix`` of a result's data.
+
+    ``residual_unit`` is the unit of the residuals (say ``"fraction of world labor"``).
+    """
+    entries = {
+        "converged": Quantity(label=f"{what}: residual max-norm met the tolerance", unit=TRUE_FALSE),
+        "iterations": Quantity(label=f"{what}: iterations", unit=COUNT),
+        "evaluations": Quantity(label=f"{what}: residual evaluations", unit=COUNT),
+        "residual_norm": Quantity(label=f"{what}: residual max-norm at the answer", unit=residual_unit),
+        "tolerance": Quantity(label=f"{what}: tolerance on the residual max-norm", unit=residual_unit),
+        "seconds": Quantity(label=f"{what}: wall-clock time", unit=SECONDS),
+    }
+    return {f"{prefix}.{key}": quantity for key, quantity in entries.items()}
+
+
+def scalar_table(data, quantities, caption: str = ""):
+    """The single numbers among ``data``'s top-level entries as a table of label, value and unit."""
+    from .results import Table
+
+    rows = [[quantities[key].label, value, quantities[key].unit] for key, value in data.items()
+            if key in quantities and _is_number(value)]
+    return Table(columns=["quantity", "value", "unit"], rows=rows, caption=caption)
 
 
 def quantities_table(data, quantities):

@@ -12,22 +12,12 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import (as_bool, as_float, as_float_array, as_int, finite, ndim, nonnegative, positive,
-                               require_memory)
+from equilibria.params import (as_bool, as_float, as_float_array, as_int, as_names, finite, ndim, nonnegative,
+                               positive, require_memory)
 
 from .synthetic import SYNTHETIC
 
 __all__ = ["TechParameters", "check_trade_costs"]
-
-
-def _as_names(value, _self, field):
-    name = field.alias or field.name
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ParameterError(name, "must be a list of names (strings)", value)
-    return tuple(value)
-
-
-as_names = attrs.Converter(_as_names, takes_self=True, takes_field=True)
 
 
 def check_trade_costs(name: str, tau: np.ndarray, n: int, s: int) -> None:

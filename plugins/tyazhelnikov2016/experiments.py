@@ -7,6 +7,7 @@ from equilibria import Experiment, Result, Table
 
 from .examples import PROP4_CLAIM, prop4_breakpoints, prop4_paths, prop7_analysis
 from .params import EconomyParameters, FirmParameters
+from .quantities import COST, PROP4, PROP7, TAU, economy_quantities, firm_quantities
 
 __all__ = ["EXPERIMENTS", "run_firm"]
 
@@ -19,11 +20,11 @@ def run_firm(params: FirmParameters, options=None) -> Result:
     data = sol.firm(0)
     data.update(tariff=params.tariff, n_nodes=problem.n_nodes, n_countries=problem.n_countries,
                 parents=[int(p) for p in problem.technology.parents])
-    table = Table(columns=["node", "parent", "country"],
+    table = Table(columns=["node", "parent", "country"], units=["node index", "node index", "country index"],
                   rows=[[v, int(problem.technology.parents[v]), data["path"][v]] for v in range(problem.n_nodes)],
                   caption=f"optimal locations (0-based); MC = {data['marginal_cost']:.6g}, NTMC = {data['ntmc']:.6g}, "
                           f"TQ = {data['tq']:.6g}, crossings = {data['crossings']}")
-    return Result(data=data, tables={"path": table})
+    return Result(data=data, tables={"path": table}, quantities=firm_quantities(problem.n_nodes))
 
 
 def run_prop4(params, options=None) -> Result:
@@ -44,6 +45,7 @@ def run_prop4(params, options=None) -> Result:
         row["paper_path"] = claim(row["tau"])
         row["agrees"] = row["path"] == row["paper_path"] or row["n_optimal_paths"] > 1
     table = Table(columns=["tau", "optimal path (1-based)", "paper", "MC", "NTMC", "TQ", "optimal paths"],
+                  units=[TAU, "country numbers", "country numbers", COST, COST, "units of T", "count"],
                   rows=[[r["tau"], "".join(map(str, r["path"])), "".join(map(str, r["paper_path"])), r["marginal_cost"],
                          r["ntmc"], r["tq"], r["n_optimal_paths"]] for r in rows],
                   caption="Proposition 4 (a1 = 4,4,4,4,4; a2 = 10,2,5,2,10; T = 1 off the diagonal). "
@@ -52,7 +54,7 @@ def run_prop4(params, options=None) -> Result:
     third = [r["path"][2] for r in sorted(rows, key=lambda r: -r["tau"])]
     return Result(data={"rows": rows, "breakpoints": breaks, "all_agree": all(r["agrees"] for r in rows),
                         "part3_country_as_tau_falls": third},
-                  tables={"prop4": table},
+                  tables={"prop4": table}, quantities=PROP4,
                   comparisons=[SourceValue(quantity=f"tau where the optimal path changes ({k + 1} of {len(breaks)})",
                                            unit="trade cost per unit", ours=float(b),
                                            source=(1.5, 0.5)[k] if k < 2 else None, where="Proposition 4",
@@ -74,6 +76,7 @@ def run_prop7(params, options=None) -> Result:
                          "".join(map(str, e["claimed_path"])), e["claimed_path_cost"], e["claim_is_unique_optimum"]])
     table = Table(columns=["reading of a_jk", "trade costs", "optimal path", "MC", "paper's path", "its cost",
                            "paper's path uniquely optimal"], rows=rows,
+                  units=["", "", "country numbers", COST, "country numbers", COST, "true/false"],
                   caption="Proposition 7 by DP and by enumerating all 27 paths (countries 1-based).")
     cp = analysis["country_part"]
     notes = [f"Reading a_jk = cost of part k in country j (as the text says 'for country 1'): the printed paths are "
@@ -81,13 +84,15 @@ def run_prop7(params, options=None) -> Result:
              f" (MC {cp['before']['marginal_cost']:g} before, {cp['after']['marginal_cost']:g} after).",
              "Reading a_jk = cost of part j in country k (section 2's notation): the optimal path is 3-2-3 both before "
              "and after, so the example only works with the first reading."]
-    return Result(data=analysis, tables={"prop7": table}, notes=notes)
+    return Result(data=analysis, tables={"prop7": table}, notes=notes, quantities=PROP7)
 
 
 def run_solve(params: EconomyParameters) -> Result:
     """Baseline: simulate the population and compute the free-entry equilibrium of section 4."""
+    from equilibria.quantities import scalar_table
+
+    from .ge import free_entry_report, general_equilibrium
     from .population import CostDistribution, simulate
-    from .ge import general_equilibrium
 
     problem = params.problem()
     pop = simulate(problem, CostDistribution.from_params(params), params.wages, params.n_firms, params.seed)
@@ -97,10 +102,10 @@ def run_solve(params: EconomyParameters) -> Result:
     data.update(mean_mc=float(sol.mc.mean()), median_mc=float(np.median(sol.mc)),
                 share_offshoring=float(np.mean(sol.crossings > 0)), mean_crossings=float(sol.crossings.mean()),
                 labor_demand=(pop.labor * (sol.mc ** -params.sigma)[:, None]).mean(axis=0).tolist(),
-                n_firms=params.n_firms)
-    table = Table(columns=["quantity", "value"], rows=[[k, v] for k, v in data.items() if np.ndim(v) == 0],
-                  caption="Free-entry equilibrium with quasilinear CES demand (section 4.4)")
-    return Result(data=data, tables={"equilibrium": table})
+                n_firms=params.n_firms, report=free_entry_report(pop.mc, ge, params).to_dict())
+    quantities = economy_quantities(params.country_names())
+    table = scalar_table(data, quantities, caption="Free-entry equilibrium with quasilinear CES demand (section 4.4)")
+    return Result(data=data, tables={"equilibrium": table}, quantities=quantities)
 
 
 def _param_class(name):

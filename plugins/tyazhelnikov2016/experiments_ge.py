@@ -10,14 +10,21 @@ import numpy as np
 
 from equilibria import Result, Table
 from equilibria.errors import ConvergenceError, ParameterError
+from equilibria.quantities import present
 from equilibria.params import (as_float, as_float_array, as_int, as_path, as_str, at_most, existing_file,
                                in_open_interval, max_length, ndim, nonnegative, one_of, param, positive,
                                same_length_as)
 
 from .params import EconomyParameters
+from .quantities import (CALIBRATION, FOSD, LOG_CHANGE, NUMERAIRE, SHARE_OF_FIRMS, TAU, liberalization_quantities,
+                         wage_quantities)
 
 __all__ = ["FosdParameters", "WageParameters", "CalibrationParameters", "run_fosd", "run_wages",
-           "run_liberalization", "run_calibrate"]
+           "run_liberalization", "run_calibrate", "TABLE1_COUNTRIES"]
+
+#: Section 5.3's two countries in the order of ``wages``: the rest of the world (wage 1) and China,
+#: whose cost draws are scaled by the relative wage ``w`` (``F_C = w F_W``).
+TABLE1_COUNTRIES = ("rest of the world", "China")
 
 
 @attrs.frozen(kw_only=True)
@@ -38,9 +45,7 @@ class FosdParameters(EconomyParameters):
 
 def run_fosd(params: FosdParameters, options=None) -> Result:
     """Marginal-cost distributions at two tau with common draws (Proposition 9, Figure 5)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from equilibria.plotting import new_figure
 
     from .population import CostDistribution, simulate
 
@@ -57,7 +62,7 @@ def run_fosd(params: FosdParameters, options=None) -> Result:
     F_hi = np.searchsorted(hi, grid, side="right") / hi.size
     F_lo = np.searchsorted(lo, grid, side="right") / lo.size
     dominated = bool(np.all(lo <= hi))  # every order statistic falls: F_lo >= F_hi everywhere
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = new_figure(10.0, 4.0, ncols=2)
     bins = np.linspace(grid[0], grid[-1], 80)
     for tau, data in ((params.tau, hi), (params.tau_low, lo)):
         axes[0].hist(data, bins=bins, histtype="step", density=True, label=f"tau = {tau:g}")
@@ -70,9 +75,9 @@ def run_fosd(params: FosdParameters, options=None) -> Result:
     axes[1].set_ylabel("CDF")
     axes[1].legend()
     fig.suptitle(f"{params.n_firms} firms, N = {params.n_stages}, {params.distribution} draws (Figure 5)")
-    fig.tight_layout()
     quant = [0.1, 0.25, 0.5, 0.75, 0.9]
     table = Table(columns=["quantile", f"MC at tau={params.tau:g}", f"MC at tau={params.tau_low:g}"],
+                  units=["probability", NUMERAIRE, NUMERAIRE],
                   rows=[[q, float(np.quantile(hi, q)), float(np.quantile(lo, q))] for q in quant],
                   caption="Quantiles of the marginal-cost distribution")
     data = {"tau_high": params.tau, "tau_low": params.tau_low, "first_order_dominance": dominated,
@@ -80,7 +85,7 @@ def run_fosd(params: FosdParameters, options=None) -> Result:
             "mean_mc": {str(params.tau): float(hi.mean()), str(params.tau_low): float(lo.mean())},
             "share_offshoring": {str(t): float(np.mean(pops[t].solution.crossings > 0)) for t in pops},
             "quantiles": {str(q): [float(np.quantile(hi, q)), float(np.quantile(lo, q))] for q in quant}}
-    return Result(data=data, tables={"quantiles": table}, figures={"fosd": fig},
+    return Result(data=data, tables={"quantiles": table}, figures={"fosd": fig}, quantities=FOSD,
                   notes=["Common draws: each firm's MC falls (Proposition 1), so the lower-tau distribution is "
                          "dominated at every quantile (Proposition 9)."])
 
@@ -122,16 +127,19 @@ def run_wages(params: WageParameters, options=None) -> Result:
             scan.append(float(economy.excess_demands({"wages": np.array([1.0, w2])})["wages"][1]))
     data = {"wages": w.tolist(), "labor_supply_shares": (np.asarray(params.labor_supply) / np.sum(params.labor_supply)).tolist(),
             **eq.aggregates, "residual_norm": eq.report.residual_norm, "tolerance": eq.report.tolerance,
-            "evaluations": eq.report.evaluations, "seconds": eq.report.seconds}
+            "evaluations": eq.report.evaluations, "seconds": eq.report.seconds, "report": eq.report.to_dict()}
     if scan:
         data["scan_w2"] = grid.tolist()
         data["scan_excess_country2"] = scan
         data["sign_changes_on_scan"] = int(np.sum(np.diff(np.sign(scan)) != 0))
+    countries = params.country_names()
     table = Table(columns=["country", "wage", "labor demand share", "labor supply share"],
-                  rows=[[k + 1, float(w[k]), data["labor_shares"][k], data["labor_supply_shares"][k]] for k in range(M)],
+                  units=["", f"wage of {countries[0]} = 1", "fraction of world labor", "fraction of world labor"],
+                  rows=[[countries[k], float(w[k]), data["labor_shares"][k], data["labor_supply_shares"][k]]
+                        for k in range(M)],
                   caption=f"Labor-market clearing with w_1 = 1 ({params.n_firms} firms, tau = {params.tau:g}); markets "
                           f"clear up to the share of the largest firm ({eq.report.tolerance:.2g}).")
-    return Result(data=data, tables={"wages": table})
+    return Result(data=data, tables={"wages": table}, quantities=present(data, wage_quantities(countries)))
 
 
 def run_liberalization(params: EconomyParameters, options=None) -> Result:
@@ -146,7 +154,7 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
     base = params.replace(n_firms=max(params.n_firms, 100_000)) if params.n_firms < 100_000 else params
     for label, theta in (("2000 technology", table1["2000"]), ("2007 technology", table1["2007"])):
         p = base.replace(shape=theta["shape"], scale=theta["scale"], tau=table1["2000"]["tau"],
-                         wages=[1.0, theta["w"]], distribution="pareto")
+                         wages=[1.0, theta["w"]], distribution="pareto", countries=TABLE1_COUNTRIES)
         res = decompose(p, table1["2007"]["tau"], executor)
         data[label] = res
         eff = res["effective"]
@@ -154,11 +162,12 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
                      eff["fragmentation_share"], res["dln_consumer_surplus_eq13"], res["share_firms_changing_path"]])
     table = Table(columns=["technology (Table 1)", "tau_0", "tau_1", "dln MC~ total", "dln MC~ direct",
                            "fragmentation share", "dln(W - E) by eq. 13", "firms changing path"], rows=rows,
+                  units=["", TAU, TAU, LOG_CHANGE, LOG_CHANGE, "fraction", LOG_CHANGE, SHARE_OF_FIRMS],
                   caption="Steps 6-8 of section 5.3 (Pareto costs, T = 1 off the diagonal, N = 10, sigma = 4, "
                           "zeta = 0.5). The paper reports a fragmentation share of 24.6%.")
     # how the fragmentation share grows with the size of the fall in tau (2000 technology)
     p2000 = base.replace(shape=table1["2000"]["shape"], scale=table1["2000"]["scale"], tau=table1["2000"]["tau"],
-                         wages=[1.0, table1["2000"]["w"]], distribution="pareto")
+                         wages=[1.0, table1["2000"]["w"]], distribution="pareto", countries=TABLE1_COUNTRIES)
     sweep = []
     for tau1 in (0.48, 0.45, 0.35, 0.25, 0.1, 0.0):
         res = decompose(p2000, tau1, executor)
@@ -166,6 +175,7 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
                       res["share_firms_changing_path"]])
     data["sweep"] = [dict(zip(("tau_new", "dln_total", "fragmentation_share", "firms_changing_path"), r)) for r in sweep]
     sweep_table = Table(columns=["tau_1", "dln MC~ total", "fragmentation share", "firms changing path"], rows=sweep,
+                        units=[TAU, LOG_CHANGE, "fraction", SHARE_OF_FIRMS],
                         caption="2000 technology, tau_0 = 0.49: the share is second order in the fall of tau")
     from equilibria.comparison import SourceValue, docs_link, printed_tolerance
 
@@ -177,6 +187,7 @@ def run_liberalization(params: EconomyParameters, options=None) -> Result:
                                link=docs_link("tyazhelnikov2016", "Measured results"))
                    for label in ("2000 technology", "2007 technology")]
     return Result(data=data, tables={"liberalization": table, "sweep": sweep_table}, comparisons=comparisons,
+                  quantities=liberalization_quantities(TABLE1_COUNTRIES),
                   notes=["MC~ is the sales-weighted effective marginal cost (E[MC^(1-sigma)])^(1/(1-sigma)); "
                          "the 'mean' entries of the JSON use the plain mean instead.",
                          "For a small fall in tau the direct effect is the first-order effect (envelope theorem), so "
@@ -273,8 +284,9 @@ def run_calibrate(params: CalibrationParameters, options=None) -> Result:
                                f"raise maxiter", history=[h["value"] for h in cal.history])
     rows = [[k, v, (dict(zip(("shape", "scale", "tau", "w"), truth))[k] if truth else "")] for k, v in fit["estimate"].items()]
     table = Table(columns=["parameter", "estimate", "true value" if truth else ""], rows=rows,
+                  units=["", "1 (scale: cost units)", "1 (scale: cost units)" if truth else ""],
                   caption=f"{params.measure} distance {fit['distance']:.4g} after {fit['evaluations']} evaluations "
                           f"({fit['replayed_from_checkpoint']} replayed from the checkpoint), {fit['seconds']:.1f} s")
     data = dict(fit, data=str(params.data) if params.data else "simulated", truth=truth,
                 checkpoint=str(checkpoint) if checkpoint else None, n_data=int(sales.size))
-    return Result(data=data, tables={"calibration": table})
+    return Result(data=data, tables={"calibration": table}, quantities=present(data, CALIBRATION))

@@ -26,7 +26,7 @@ from equilibria import Agent, Economy, Market
 from equilibria.errors import ParameterError
 
 __all__ = ["effective_mc", "demand_exponent", "welfare_elasticity", "gains_shares", "GeneralEquilibrium",
-           "general_equilibrium", "FreeEntryEconomy", "EntryValue", "sales"]
+           "general_equilibrium", "free_entry_report", "FreeEntryEconomy", "EntryValue", "sales"]
 
 
 def _check(sigma, zeta):
@@ -136,6 +136,21 @@ class _FreeEntry(Market):
 
     def excess_demand(self, responses, prices):
         return np.array([responses[_Entrants.name].expected_profit / self.sunk_cost - 1.0])
+
+
+def free_entry_report(mc, equilibrium: GeneralEquilibrium, params, tol: float = 1e-10):
+    """How well the closed form meets free entry: the relative excess profit ``E[pi]/f_s - 1`` at its ``P``.
+
+    The closed form of :func:`general_equilibrium` involves no iteration; the report's residual is the
+    free-entry market's excess (:class:`FreeEntryEconomy`) evaluated at the closed-form price index.
+    """
+    from equilibria.numerics.roots import solve_report
+
+    economy = FreeEntryEconomy(mc, params.sigma, params.zeta, params.sunk_cost)
+    residual = economy.residuals({"price_index": np.array([equilibrium.price_index])})
+    norm = float(np.max(np.abs(residual)))
+    return solve_report("closed form (section 4.4)", residual_norm=norm, tolerance=tol, iterations=0, evaluations=1,
+                        history=(norm,), message="free entry evaluated at the closed-form price index")
 
 
 class FreeEntryEconomy(Economy):

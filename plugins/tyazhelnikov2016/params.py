@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 
 from equilibria.errors import ParameterError
-from equilibria.params import (Parameters, as_float, as_float_array, as_int, as_int_array, as_str, at_most,
+from equilibria.params import (Parameters, as_float, as_float_array, as_int, as_int_array, as_names, as_str, at_most,
                                max_length, ndim, nonnegative, one_of, param, positive, require_memory)
 
 from .firm import TARIFFS, FirmProblem
@@ -106,8 +106,12 @@ class EconomyParameters(Parameters):
     sunk_cost = param(1.0, converter=as_float, validator=positive, description="f_s, sunk cost of entry")
     expenditure = param(10.0, converter=as_float, validator=positive, description="E, income of the consumer")
     seed = param(12345, converter=as_int, validator=nonnegative, description="seed of the cost draws")
+    countries = param(None, converter=_optional(as_names),
+                      description="names of the countries in the order of wages (default: country 1, 2, ...)")
 
     def check(self):
+        if self.countries is not None and len(self.countries) != self.n_countries:
+            raise ParameterError("countries", f"must hold one name per country ({self.n_countries})", self.countries)
         if not self.sigma > 1:
             raise ParameterError("sigma", "must be greater than 1", self.sigma)
         if not 0 < self.zeta < (self.sigma - 1) / self.sigma:
@@ -120,6 +124,11 @@ class EconomyParameters(Parameters):
     @property
     def n_countries(self) -> int:
         return len(self.wages)
+
+    def country_names(self) -> list[str]:
+        """The countries' names: ``countries`` or ``country 1``, ``country 2``, ..."""
+        return list(self.countries) if self.countries is not None else [f"country {k + 1}"
+                                                                        for k in range(self.n_countries)]
 
     def trade_matrix(self) -> np.ndarray:
         if self.trade_costs is None:
