@@ -24,7 +24,8 @@ def test_calibration_hits_the_targets():
     v, p = st.values, KrusellSmithParameters(**SMALL)
     assert np.isclose(v["r"], p.alpha * v["Z"] * v["K"] ** (p.alpha - 1) - p.depreciation, atol=1e-14)
     assert np.isclose(v["Z"] * v["K"] ** p.alpha, 1.0, atol=1e-14)
-    assert abs(st.report["asset_market_residual"]) < 1e-8
+    assert abs(st.residuals["asset_market"]) < 1e-8
+    assert st.report.converged and st.report.residual_norm == abs(st.residuals["asset_market"])
     assert abs(v["Y"] - v["C"] - p.depreciation * v["K"]) < 1e-8     # goods market (Walras)
     assert 0.9 < v["beta"] < 1 / 1.01
 

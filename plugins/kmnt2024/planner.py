@@ -30,7 +30,8 @@ import time
 
 import numpy as np
 
-from equilibria import ConvergenceError, Planner, PlannerSolution, SolveReport
+from equilibria import ConvergenceError, Planner, PlannerSolution
+from equilibria.numerics.roots import solve_report
 
 from .qp import maximize_quadratic
 from .technology import Choice, QuadraticTechnology
@@ -330,10 +331,12 @@ class DomarPlanner(Planner):
             inner, a, value = trial
         else:
             raise ConvergenceError(f"planner: no convergence in {self.maxiter} Newton steps", history=history)
-        report = SolveReport(method="projected newton over Domar weights (eq. 15)", converged=True,
-                             iterations=iteration, evaluations=inner_iterations, residual_norm=history[-1],
-                             tolerance=self.tol, seconds=time.perf_counter() - t0, history=tuple(history),
-                             message=f"inner: {inner.method}")
+        # The residual is the last Newton step over O (zero exactly at the optimum, Lemma 4); the
+        # verdict comes from it, so a stop at the gradient's noise floor above tol is not "converged".
+        stopped = "stopped at the gradient's noise floor; " if noise_steps > 5 else ""
+        report = solve_report("projected newton over Domar weights (eq. 15)", residual_norm=history[-1],
+                              tolerance=self.tol, iterations=iteration, evaluations=inner_iterations,
+                              history=history, started=t0, message=f"{stopped}inner: {inner.method}")
         allocation = {
             "domar_weights": omega,
             "network": inner.alpha,

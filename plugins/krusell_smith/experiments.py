@@ -35,13 +35,14 @@ def solve_baseline(params: KrusellSmithParameters) -> Result:
     steady = solve_steady_state(params)
     v = steady.values
     data = {k: v[k] for k in STEADY_STATE_LABELS}
-    data["report"] = steady.report
+    data["report"] = steady.report.to_dict()
+    data["market_residuals"] = steady.residuals
     table = Table(columns=["variable", "value", "unit"],
                   rows=[[label, data[k], unit] for k, (label, unit) in STEADY_STATE_LABELS.items()],
                   caption="Calibrated steady state of the Krusell–Smith economy (labor 1, K end-of-period).")
     return Result(data=data, tables={"Steady state": table}, comparisons=_steady_state_comparisons(params, v),
-                  notes=[f"β found by Brent's method in {steady.report['iterations']} household steady states; "
-                         f"asset market residual {steady.report['asset_market_residual']:.1e}."])
+                  notes=[f"β found by Brent's method in {steady.report.iterations} iterations; "
+                         f"asset market residual {steady.residuals['asset_market']:.1e}."])
 
 
 #: where the calibration's numbers would be printed; that source is not among the project's source documents

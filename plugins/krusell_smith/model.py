@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from equilibria.dynamics.transition import SequenceModel
+from equilibria.equilibrium import SolveReport
 from equilibria.errors import ConvergenceError
 from equilibria.household import IncomeFluctuationBlock, income_chain
 from equilibria.numerics import exponential_grid
+from equilibria.numerics.roots import find_root
 
 from .params import GRID_PIVOT, KrusellSmithParameters
 
@@ -45,15 +46,21 @@ def firm(params, K_lag, Z):
             "Y": Z * K_lag ** a}
 
 
+#: the asset market must clear to this many goods (households' assets minus capital) at the calibrated β
+ASSET_MARKET_TOL = 1e-8
+
+
 @dataclass
 class SteadyStateSolution:
-    """The calibrated steady state: β, Z, prices, aggregates, the household steady state and a report."""
+    """The calibrated steady state: β, Z, prices, aggregates, the household steady state, the report of
+    the search for β (its residual is the asset market, A - K) and the markets' signed residuals."""
 
     beta: float
     values: dict
     household: object
     block: IncomeFluctuationBlock
-    report: dict
+    report: SolveReport
+    residuals: dict
 
 
 def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
@@ -61,14 +68,12 @@ def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
     """Calibrate β and Z so that r = ``target_r`` and Y = ``target_y``.
 
     With r and Y given, the firm's conditions give K = α Y / (r + δ), Z = Y / K^α and
-    w = (1 - α) Y; β solves A(β) = K by Brent's method, each evaluation a household steady
-    state warm-started from the previous one, inside ``bracket`` (default
-    (0.75, 1 - 1e-6) / (1 + r)). The report has the β iterations, the
-    asset-market residual and the household solver's report at the solution.
+    w = (1 - α) Y; β solves A(β) = K by Brent's method (steps in β down to ``xtol``), each
+    evaluation a household steady state warm-started from the previous one, inside ``bracket``
+    (default (0.75, 1 - 1e-6) / (1 + r)). Converged means the asset market clears to
+    :data:`ASSET_MARKET_TOL`; the report is the root finder's, the household solver's report is
+    ``household.report``.
     """
-    import time
-
-    start = time.perf_counter()
     block = household_block(params)
     r, Y, a = params.target_r, params.target_y, params.alpha
     K = a * Y / (r + params.depreciation)
@@ -96,15 +101,17 @@ def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
     if excess(low) > 0:
         raise ConvergenceError(f"households hold more than the target capital even at β = {low:.6g}",
                                history=history)
-    beta, info = optimize.brentq(excess, low, high, xtol=xtol, rtol=4 * np.finfo(float).eps, full_output=True)
+    root = find_root(excess, high, method="brentq", bracket=(low, high), tol=ASSET_MARKET_TOL,
+                     options={"xtol": xtol, "rtol": 4 * np.finfo(float).eps},
+                     what="the discount factor β that clears the asset market (A = K)")
+    beta = root.x
     ss = cache.get(beta) or block.steady_state(inputs, beta, guess=cache["ss"])
     A, C = ss.aggregates["A"], ss.aggregates["C"]
     values = {"beta": beta, "Z": Z, "r": r, "w": w, "K": K, "Y": Y, "C": C, "A": A,
               "I": params.depreciation * K}
-    report = {"method": "brentq on beta", "iterations": info.iterations, "converged": bool(info.converged),
-              "asset_market_residual": float(A - K), "goods_market_residual": float(Y - C - params.depreciation * K),
-              "residual_history": history, "household": ss.report, "seconds": time.perf_counter() - start}
-    return SteadyStateSolution(beta=beta, values=values, household=ss, block=block, report=report)
+    residuals = {"asset_market": float(A - K), "goods_market": float(Y - C - params.depreciation * K)}
+    return SteadyStateSolution(beta=beta, values=values, household=ss, block=block, report=root.report,
+                               residuals=residuals)
 
 
 class KrusellSmithModel(SequenceModel):

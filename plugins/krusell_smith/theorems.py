@@ -43,7 +43,7 @@ def _model(params, keep=False, inside_grid=False):
 
 def _tol(model):
     """Transition tolerance: 1e-12 or ten times the steady state's own asset-market residual."""
-    return max(1e-12, 10 * abs(model.steady.report["asset_market_residual"]))
+    return max(1e-12, 10 * abs(model.steady.residuals["asset_market"]))
 
 
 def _shock(model, shock, persistence, T=HORIZON):
