@@ -7,6 +7,7 @@ section 2.4 (experiment ``steady_state``).
 """
 from equilibria import Experiment, Plugin
 
+from .experiments_dynamics import TransitionParameters, run_efficiency, run_irf
 from .experiments_full import run_steady_state
 from .experiments_oneperiod import run_oneperiod, solve_one_period_result
 from .params import OnePeriodParameters, ReallocationParameters
@@ -30,6 +31,13 @@ plugin = Plugin(
         Experiment(name="steady_state", description="Section 2.4-2.5: stationary equilibrium of the full model "
                                                     "(p, λ_M, w, R) beside Table 2.2 (takes minutes)",
                    run=run_steady_state, parameters=ReallocationParameters),
+        Experiment(name="irf", description="Section 2.5.2, Figures 2.1-2.3: transition after TFP shocks of -1.00% and "
+                                           "-0.90%, with lemons and without (λ = 0); prices clear every market "
+                                           "every period (takes minutes)",
+                   run=run_irf, parameters=TransitionParameters),
+        Experiment(name="efficiency", description="Section 2.5.2, Figures 2.4-2.6: mean MPK ratio and endogenous "
+                                                  "TFP along the same transitions (takes minutes)",
+                   run=run_efficiency, parameters=TransitionParameters),
     ],
     theorems=THEOREMS,
 )
