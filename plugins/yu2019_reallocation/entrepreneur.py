@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 
 from equilibria import ConvergenceError
+from equilibria.household.envelope import envelope_values, envelope_values_numpy
 from equilibria.numerics.markov import tauchen
 
 from .bundle import price_index
@@ -137,64 +138,37 @@ class Policy:
         return np.argmax(self.probabilities, axis=3)
 
 
-def _value_of_resources(m, assets, cont, cont_marginal, R):
-    """Best savings and value log(m - a'/R) + W(a') for resources ``m`` (any shape), by EGM.
+def _branches(cont, cont_marginal, resources, cost):
+    """The EGM branches (z, k'_j) with their cash on hand m = resources[z, k, a] - h(k'_j, k) at every (k, a)."""
+    nz, nk, na = resources.shape
+    m = resources[:, None, :, :] - cost.T[None, :, :, None]                  # (z, j, k, a)
+    return (cont.reshape(nz * nk, -1), cont_marginal.reshape(nz * nk, -1), m.reshape(nz * nk, nk * na))
 
-    The EGM points are m_e = c_e + a/R with c_e = 1/(R W_a(a)) (2.24). Where m_e increases the
-    policy is the interpolant; where it folds, every segment covering m is a candidate and the
-    best value wins (upper envelope). Saving nothing is always a candidate.
-    """
-    c_endog = 1.0 / (R * cont_marginal)
-    m_endog = c_endog + assets / R
-    with np.errstate(divide="ignore", invalid="ignore"):
-        best_v = np.where(m > 0, np.log(m) + cont[0], -np.inf)     # a' = 0
-        best_a = np.zeros_like(m)
-        if np.all(np.diff(m_endog) > 0):
-            a_next = np.interp(m, m_endog, assets)
-            c = m - a_next / R
-            v = np.where((c > 0) & (m > m_endog[0]), np.log(c) + np.interp(a_next, assets, cont), -np.inf)
-            better = v > best_v
-            return np.where(better, a_next, best_a), np.where(better, v, best_v)
-        for s in range(assets.size - 1):
-            lo, hi = m_endog[s], m_endog[s + 1]
-            covers = (m >= min(lo, hi)) & (m <= max(lo, hi)) & (hi != lo)
-            if s == assets.size - 2 and hi > lo:
-                covers |= m > hi                                   # the top segment, extended
-            if not covers.any():
-                continue
-            t = np.minimum((m - lo) / (hi - lo), 1.0)
-            a_next = assets[s] + t * (assets[s + 1] - assets[s])
-            c = m - a_next / R
-            v = np.where(covers & (c > 0), np.log(c) + cont[s] + t * (cont[s + 1] - cont[s]), -np.inf)
-            better = v > best_v
-            best_a, best_v = np.where(better, a_next, best_a), np.where(better, v, best_v)
-    return best_a, best_v
+
+def _choice_layout(values, savings, shape):
+    """(z, j, k, a) rows of the core's answer as (n_z, n_k, n_a, n_k') arrays."""
+    nz, nk, na = shape
+    return tuple(np.ascontiguousarray(x.reshape(nz, nk, nk, na).transpose(0, 2, 3, 1)) for x in (values, savings))
 
 
 def choice_values_numpy(cont, cont_marginal, resources, cost, assets, R):
     """Value and savings of every k'_j at every state, (n_z, n_k, n_a, n_k') each (the kernel's twin).
 
     ``cont``/``cont_marginal`` are W and W_a (n_z, n_k', n_a); ``resources`` (n_z, n_k, n_a) is m
-    before the capital cost ``cost[i, j] = h(k'_j, k_i)``.
+    before the capital cost ``cost[i, j] = h(k'_j, k_i)``. For every (z, k'_j) the savings problem
+    ``max_{a'} log(m - a'/R) + W(a')`` is solved by the core's EGM with an upper envelope
+    (:func:`equilibria.household.envelope.envelope_values_numpy`, savings price 1/R, log utility).
     """
-    nz, nk, na = resources.shape
-    values = np.full((nz, nk, na, nk), -np.inf)
-    savings = np.zeros((nz, nk, na, nk))
-    for z in range(nz):
-        for j in range(nk):
-            m = resources[z] - cost[:, j][:, None]
-            a_next, v = _value_of_resources(m, assets, cont[z, j], cont_marginal[z, j], R)
-            savings[z, :, :, j], values[z, :, :, j] = np.where(m > 0, a_next, 0.0), v
-    return values, savings
+    values, savings = envelope_values_numpy(assets, *_branches(cont, cont_marginal, resources, cost),
+                                            price=1.0 / R, gamma=1.0)
+    return _choice_layout(values, savings, resources.shape)
 
 
 def choice_values(cont, cont_marginal, resources, cost, assets, R):
-    """:func:`choice_values_numpy` by the compiled kernel ``equilibria.ext.realloc_bellman``."""
-    from equilibria.ext import realloc_bellman
-
-    return realloc_bellman.choice_values(
-        np.ascontiguousarray(cont), np.ascontiguousarray(cont_marginal), np.ascontiguousarray(resources),
-        np.ascontiguousarray(cost), np.ascontiguousarray(assets), float(R))
+    """:func:`choice_values_numpy` by the core's compiled kernel (``equilibria.ext.envelope_egm``)."""
+    values, savings = envelope_values(assets, *_branches(cont, cont_marginal, resources, cost),
+                                      price=1.0 / R, gamma=1.0)
+    return _choice_layout(values, savings, resources.shape)
 
 
 def choose(values, savings, resources, cost, R, smoothing: float) -> Policy:
@@ -238,28 +212,59 @@ def backward_step(params, grids: Grids, prices: PeriodPrices, value_next, margin
     return choose(values, savings, resources, cost, prices.gross_rate, smoothing)
 
 
+def _extrapolated(value, marginal, previous, steps):
+    """(V, V_a) moved on by the slowest mode estimated from two consecutive changes (see solve_entrepreneur)."""
+    d0 = np.concatenate([x.ravel() for x in previous])
+    d1 = np.concatenate([x.ravel() for x in steps])
+    rate = float(d1 @ d0) / float(d0 @ d0) if float(d0 @ d0) > 0 else 0.0
+    if not 0.0 < rate < 1.0:
+        return value, marginal
+    factor = min(rate / (1.0 - rate), 20.0)
+    return value + factor * steps[0], np.maximum(marginal + factor * steps[1], 0.5 * marginal)
+
+
 def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: PeriodPrices, *, guess=None,
-                       tol=1e-7, maxiter=3000, smoothing=None, kernel=True, cycle_tol=5e-4, window=60):
+                       tol=1e-7, maxiter=3000, smoothing=None, kernel=True, cycle_tol=5e-4, window=60,
+                       relative=True, extrapolate=5):
     """Stationary policies at constant ``prices`` by iterating :func:`backward_step`.
 
-    Converged when the value changes by less than ``tol`` — or, because the map on (V, V_a) can
-    settle into a cycle of tiny amplitude where the endogenous grid folds, when every change over
-    the last ``window`` steps stayed below ``cycle_tol`` (utils; values are of order -40). The
-    last change is returned with the policy.
+    With ``relative`` (the default) the stopping rule ignores the value's level: adding a constant
+    c to V adds β c to the next value and changes no choice, so the slowest mode of the iteration
+    (rate β) is the level alone. The iteration stops when the change of V is constant up to
+    ``tol`` (half its range below ``tol``), and the level is restored by the McQueen-Porteus
+    correction V + β/(1-β) × (midpoint of the last change), which bounds the value's error by the
+    same β/(1-β) tol as the plain rule (``relative=False``: every change below ``tol``). Because
+    the map on (V, V_a) can settle into a cycle of tiny amplitude where the endogenous grid folds,
+    it also stops when every change over the last ``window`` steps stayed below ``cycle_tol``
+    (utils; values are of order -40).
+
+    ``extrapolate = K`` (0: plain iteration) removes the estimated slowest mode every K steps, as
+    the core's DC-EGM does: with d0 and d1 the last two changes of (V - its mean, V_a), the rate
+    is λ = <d1, d0>/<d0, d0> and the iterate moves on by d1 λ/(1-λ) (at most 20 d1; V_a kept at
+    least half its value). The stopping rule is unchanged: it is tested on plain steps only.
 
     Returns ``(policy, iterations)``; ``(policy.value, policy.marginal)`` warm-starts later calls
     (``guess``). Raises ConvergenceError if the value does not settle within ``tol``.
     """
     resources = resources_before_choice(params, grids, prices)
     value, marginal = guess if guess is not None else initial_value(resources, params.discount)
-    history = []
+    beta = params.discount
+    history, previous = [], None
     for iteration in range(1, maxiter + 1):
         policy = backward_step(params, grids, prices, value, marginal, smoothing=smoothing, kernel=kernel)
-        distance = float(np.max(np.abs(policy.value - value)))
+        change = policy.value - value
+        low, high = float(change.min()), float(change.max())
+        distance = (high - low) / 2 if relative else max(-low, high)
         history.append(distance)
-        value, marginal = policy.value, policy.marginal
         if distance < tol or (iteration >= 2 * window and max(history[-window:]) < cycle_tol):
+            if relative:
+                policy = attrs.evolve(policy, value=policy.value + beta / (1 - beta) * (high + low) / 2)
             return policy, iteration
+        steps = (change - change.mean(), policy.marginal - marginal)
+        value, marginal = policy.value, policy.marginal
+        if extrapolate and previous is not None and iteration % extrapolate == 0:
+            value, marginal = _extrapolated(value, marginal, previous, steps)
+        previous = steps
     raise ConvergenceError(f"entrepreneur's problem did not converge in {maxiter} Bellman steps "
                            f"(last change {history[-1]:.3e})", history=history)
 

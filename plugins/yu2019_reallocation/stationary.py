@@ -60,22 +60,39 @@ def forward(dist, policy: Policy, grids: Grids, lotteries=None):
     return (grids.transition.T @ moved).reshape(nz, nk, na)
 
 
+def _choice_lotteries(grids: Grids, policy: Policy):
+    """The law of motion as the core's lottery arrays over the flattened state (k, a), one option per k'_j:
+    ``index[j, z, (k, a)] = j n_a + i`` (mass to a'_i and a'_{i+1} of capital k'_j), its weight and probability."""
+    nz, nk, na = policy.value.shape
+    index, weight = _lotteries(grids, policy)
+    layout = lambda x: np.ascontiguousarray(np.moveaxis(x, 3, 0).reshape(nk, nz, nk * na))   # noqa: E731
+    return (layout(index + np.arange(nk) * na), layout(weight), layout(policy.probabilities))
+
+
 def stationary_distribution(policy: Policy, grids: Grids, guess=None, tol=1e-11, maxiter=20000):
-    """The fixed point of :func:`forward` by iteration (from ``guess`` or all mass at the middle)."""
+    """The fixed point of :func:`forward` (from ``guess`` or all mass at the middle capital).
+
+    Iterated by the core's Young-lottery kernel (``equilibria.ext.young.stationary``) on the
+    flattened state (k, a) with one option per k'_j, extrapolating the slowest mode every five
+    steps; it stops when one plain step of :func:`forward` changes no mass by ``tol`` or more.
+    """
+    from equilibria.ext import young
+    from equilibria.household import exogenous_stationary
+
     nz, nk, na = policy.value.shape
     if guess is None:
-        from equilibria.household import exogenous_stationary
         dist = np.zeros((nz, nk, na))
         dist[:, nk // 2, 0] = exogenous_stationary(grids.transition)
     else:
         dist = guess / guess.sum()
-    lotteries = _lotteries(grids, policy)
-    for _ in range(maxiter):
-        new = forward(dist, policy, grids, lotteries)
-        if np.max(np.abs(new - dist)) < tol:
-            return new / new.sum()
-        dist = new
-    raise ConvergenceError(f"the distribution of entrepreneurs did not settle in {maxiter} steps", history=[])
+    dist = np.array(dist.reshape(nz, nk * na), dtype=float, order="C")
+    index, weight, probabilities = _choice_lotteries(grids, policy)
+    steps, change = young.stationary(index, weight, probabilities, np.ascontiguousarray(grids.transition, float),
+                                     dist, float(tol), int(maxiter), 5, 1, 5)
+    if not change < tol or not np.all(np.isfinite(dist)):
+        raise ConvergenceError(f"the distribution of entrepreneurs did not settle in {steps} steps "
+                               f"(change {change:.3e})", history=[change])
+    return (dist / dist.sum()).reshape(nz, nk, na)
 
 
 def household_labor(params: ReallocationParameters, wage):
@@ -229,9 +246,65 @@ class StationaryEquilibrium:
 DEFAULT_GUESS = {"used_price": 0.91, "market_lemon_share": 0.064, "wage": 1.17, "gross_rate": 1.02}
 
 
+def _clear_markets(residual, x0, *, tol, maxiter, step):
+    """Newton's method on ``residual(x) = 0`` with a one-sided finite-difference Jacobian (``step``) at the
+    start and Broyden's ("good") rank-one updates after every step; the Jacobian is recomputed where a
+    step (halved up to three times) fails to lower the max-norm. Returns ``(x, history, jacobians)``."""
+    history = []
+
+    def evaluate(x):
+        f = np.asarray(residual(x), dtype=float)
+        history.append(float(np.max(np.abs(f))) if np.all(np.isfinite(f)) else np.inf)
+        return f
+
+    def jacobian(x, f):
+        columns = []
+        for i in range(x.size):
+            shifted = x.copy()
+            shifted[i] += step
+            columns.append((evaluate(shifted) - f) / step)
+        return np.column_stack(columns)
+
+    x = np.array(x0, dtype=float)
+    f = evaluate(x)
+    norm, jac, fresh, jacobians = history[-1], None, False, 0
+    while norm > tol and len(history) < maxiter:
+        if jac is None:
+            jac, fresh, jacobians = jacobian(x, f), True, jacobians + 1
+        try:
+            dx = -np.linalg.solve(jac, f)
+        except np.linalg.LinAlgError:
+            raise ConvergenceError("market clearing: singular Jacobian of excess demands", history=history) from None
+        for _ in range(4):
+            trial = evaluate(x + dx)
+            if history[-1] < norm:
+                break
+            dx = dx / 2
+        if history[-1] < norm:
+            jac = jac + np.outer(trial - f - jac @ dx, dx) / (dx @ dx)
+            x, f, norm, fresh = x + dx, trial, history[-1], False
+        elif fresh:
+            raise ConvergenceError("market clearing: no step lowers the excess demands (noise in the "
+                                   "entrepreneurs' response above the tolerance?)", history=history)
+        else:
+            jac = None
+    return x, history, jacobians
+
+
 def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-4,
-                     progress=None) -> StationaryEquilibrium:
-    """Prices (p, λ_M, w, R) that clear every market in the stationary distribution, on the core's Economy."""
+                     progress=None, *, maxiter=60, step=1e-4) -> StationaryEquilibrium:
+    """Prices (p, λ_M, w, R) that clear every market in the stationary distribution, on the core's Economy.
+
+    The unknowns are the Economy's (log prices, logits of the bounded ones); they are found by
+    Newton's method with a finite-difference Jacobian (``step`` in the unknowns) at the guess and
+    Broyden's updates afterwards (:func:`_clear_markets`), until every excess demand is below
+    ``tol``. The entrepreneurs' values and distribution are warm-started from the previous
+    evaluation. Raises ConvergenceError if ``maxiter`` evaluations do not get there.
+    """
+    import time
+
+    from equilibria.equilibrium import SolveReport
+
     grids = build_grids(params)
     start = dict(DEFAULT_GUESS, **(guess or {}))
     markets = [UsedCapitalMarket(), LaborMarket(), BondMarket()]
@@ -244,12 +317,35 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         bounds["market_lemon_share"] = (0.0, 1.0)
     agent = Entrepreneurs(params, grids, progress)
     economy = Economy([agent], markets, prices=prices, positive=["used_price", "wage"], bounds=bounds)
-    eq = economy.solve(method="hybr", tol=tol, options={"eps": 1e-4})
-    response = eq.responses["entrepreneurs"]
-    period = _period_prices(eq.prices, params)
+    evaluated = {}
+
+    def residual(x):
+        at = economy.unpack(x)
+        responses = economy.respond(at)
+        excess = economy.excess_demands(at, responses)
+        evaluated[x.tobytes()] = (at, responses, excess)
+        return np.concatenate([excess[name] for name in economy.price_guess])
+
+    began = time.perf_counter()
+    x, history, jacobians = _clear_markets(residual, economy.pack(economy.price_guess), tol=tol, maxiter=maxiter,
+                                           step=step)
+    at, responses, excess = evaluated[np.asarray(x, dtype=float).tobytes()]
+    norm = float(max(np.max(np.abs(v)) for v in excess.values()))
+    converged = bool(np.isfinite(norm) and norm <= tol)
+    report = SolveReport(method="newton-broyden", converged=converged, iterations=len(history),
+                         evaluations=len(history), residual_norm=norm, tolerance=tol,
+                         seconds=time.perf_counter() - began, history=tuple(history),
+                         message=(f"excess demands below {tol:g} after {len(history)} evaluations "
+                                  f"({jacobians} finite-difference Jacobian{'s' if jacobians != 1 else ''})"
+                                  if converged else f"evaluation limit {maxiter} reached"))
+    if not converged:
+        raise ConvergenceError(f"stationary equilibrium: excess demands {norm:.2e} above {tol:g} after "
+                               f"{len(history)} evaluations", history=history)
+    response = responses["entrepreneurs"]
+    period = _period_prices(at, params)
     a = response.aggregates
     goods = a.output - a.consumption - a.new_investment
     return StationaryEquilibrium(params=params, grids=grids, prices=period, policy=response.policy,
                                  distribution=response.distribution, aggregates=a,
-                                 excess_demands={k: float(v[0]) for k, v in eq.excess_demands.items()},
-                                 goods_market_residual=float(goods), report=eq.report)
+                                 excess_demands={k: float(v[0]) for k, v in excess.items()},
+                                 goods_market_residual=float(goods), report=report)
