@@ -19,6 +19,7 @@ from scipy import optimize
 
 from equilibria import ConvergenceError, ParameterError
 from equilibria.numerics.anderson import anderson
+from equilibria.numerics.roots import find_root
 from equilibria.results import Result, Table
 
 from .equilibrium import solve_equilibrium
@@ -64,11 +65,11 @@ def identify_compatibility(params, wages, delta, received, targets, start=None):
         m = model_moments(trial, wages, delta, received)
         return (np.array([m[k] for k in keys]) - goal) / np.maximum(np.abs(goal), 1e-3)
 
-    sol = optimize.root(residual, x0, method="hybr", options={"xtol": 1e-10})
-    if np.max(np.abs(sol.fun)) > 1e-7:
-        raise ConvergenceError(f"t_bar and phi_bar not identified: {sol.message}", history=[float(np.max(np.abs(sol.fun)))])
-    tbar, phibar = np.exp(sol.x)
-    return params.replace(incompatibility=float(tbar), adaptation=float(phibar)), {"evaluations": int(sol.nfev)}
+    root = find_root(residual, x0, method="hybr", tol=1e-7, options={"xtol": 1e-10},
+                     what="t_bar and phi_bar from the two moments")
+    tbar, phibar = np.exp(root.x)
+    return (params.replace(incompatibility=float(tbar), adaptation=float(phibar)),
+            {"evaluations": root.report.evaluations, "report": root.report})
 
 
 def calibrate_trade_costs(params, target_shares, *, tol=1e-9, maxiter=60):
@@ -142,7 +143,14 @@ def fit_endowments(params, wages, delta, received, target_citations, *, start_me
     upper = np.concatenate([np.full(m, mean_bound), np.full(s, np.log(sd_bounds[1]))])
     sol = optimize.least_squares(residual, np.clip(x0, lower + 1e-9, upper - 1e-9), bounds=(lower, upper),
                                  method="trf", xtol=1e-12, ftol=1e-12, gtol=1e-12)
-    return build(sol.x), {"evaluations": int(sol.nfev), "residual_norm": float(np.max(np.abs(sol.fun)))}
+    norm = float(np.max(np.abs(sol.fun)))
+    if sol.status <= 0:      # the evaluation budget ran out (or the input was improper): no fit to report
+        raise ConvergenceError(f"endowment fit: least_squares stopped before its tolerances ({sol.message})",
+                               history=[norm])
+    # a fit, not a root: the data need not be matched exactly, so the report gives the misfit and the
+    # optimizer's own reason for stopping instead of a converged flag
+    return build(sol.x), {"method": "least_squares (trust-region reflective, bounded)", "evaluations": int(sol.nfev),
+                          "residual_norm": norm, "optimality": float(sol.optimality), "message": str(sol.message)}
 
 
 def recovery_result(params) -> Result:

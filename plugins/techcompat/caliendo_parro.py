@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import attrs
 import numpy as np
-from scipy import optimize
 
 from equilibria.errors import ConvergenceError
+from equilibria.numerics.roots import find_root
 
 __all__ = ["CaliendoParro", "solve_caliendo_parro"]
 
@@ -72,10 +72,9 @@ def solve_caliendo_parro(productivity_T, trade_costs, gamma, gamma_labor, consum
         output = _output(wages, labor, shares, gamma, consumption)
         return ((gamma_labor[None, :] * output).sum(axis=1) / (wages * labor) - 1.0)[1:]
 
-    sol = optimize.root(residual, np.zeros(n - 1), method="hybr", options={"xtol": 1e-14})
-    if not sol.success and np.max(np.abs(sol.fun)) > 1e-10:
-        raise ConvergenceError(f"Caliendo-Parro wages: {sol.message}")
-    wages = np.concatenate([[1.0], np.exp(sol.x)])
+    root = find_root(residual, np.zeros(n - 1), method="hybr", tol=1e-10, options={"xtol": 1e-14},
+                     what="Caliendo-Parro wages")
+    wages = np.concatenate([[1.0], np.exp(root.x)])
     shares, log_p = _prices(wages, T, tau, gamma, gamma_labor, theta)
     rho = consumption
     log_u = np.log(wages * labor) - np.where(rho > 0, rho * (log_p - np.log(np.where(rho > 0, rho, 1.0))), 0).sum(1)

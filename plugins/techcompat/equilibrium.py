@@ -32,7 +32,8 @@ class NetworkResponse:
 class ProductionNetwork(Agent):
     """All firms at given wages: costs, technology choice (those in ``respond``), sourcing, sales.
 
-    The last technology state is kept as the warm start of the next call (:meth:`reset` drops it).
+    The last technology state is kept as the warm start of the next call; :meth:`reset` (the core's
+    :meth:`~equilibria.Agent.reset` hook) goes back to the state given at construction.
     """
 
     name = "production"
@@ -46,7 +47,7 @@ class ProductionNetwork(Agent):
         self._initial = start
         self._last = start
 
-    def reset(self):
+    def reset(self) -> None:
         self._last = self._initial
 
     def respond(self, prices) -> NetworkResponse:
@@ -105,6 +106,5 @@ def solve_equilibrium(model: Model, *, respond=True, fixed_choice=None, start=No
                           technology=technology)
     try:   # Broyden's method needs no finite-difference Jacobian: ~15 evaluations on WIOD-sized economies
         return economy.solve(method="broyden1", tol=tol, maxiter=100)
-    except ConvergenceError:
-        economy.network.reset()
-        return economy.solve(method="hybr", tol=tol, options={"xtol": 1e-11})
+    except ConvergenceError:   # hybr from the starting technology, not from where Broyden stopped
+        return economy.solve(method="hybr", tol=tol, options={"xtol": 1e-11}, fresh=True)

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from scipy import optimize
 
-from equilibria.errors import ConvergenceError
+from equilibria.numerics.roots import find_root
 from equilibria.results import Result, Table
 
 __all__ = ["ClosedEconomy", "closed_economy_from", "TwoCountry", "externality_result"]
@@ -120,7 +120,8 @@ class TwoCountry:
         """ln U_d at positions theta, wages clearing labor markets (w_1 = 1)."""
         theta = np.asarray(theta, float)
         f = lambda x: self._flows(np.array([1.0, math.exp(x)]), theta)[2][1] - 1.0   # noqa: E731
-        x = optimize.brentq(f, -2.0, 2.0, xtol=1e-15)
+        x = find_root(f, 0.0, method="brentq", bracket=(-2.0, 2.0), tol=1e-12, options={"xtol": 1e-15},
+                      what="two-country labor market (log wage of country 2)").x
         income, log_p, _, chi = self._flows(np.array([1.0, math.exp(x)]), theta)
         return np.log(income) - log_p, chi
 
@@ -135,12 +136,11 @@ class TwoCountry:
 
         high, low = self.endowment
         if abs(high + low) < 1e-14 and high > 0:      # symmetric: theta = (x, -x), one equation on [0, high]
-            x = optimize.brentq(lambda x: foc(np.array([x, -x]))[0], 0.0, high, xtol=1e-15)
+            x = find_root(lambda x: foc(np.array([x, -x]))[0], high / 2, method="brentq", bracket=(0.0, high),
+                          tol=1e-10, options={"xtol": 1e-15}, what="symmetric two-country technology choice").x
             return np.array([x, -x])
-        theta, info, status, message = optimize.fsolve(foc, self.endowment * 0.5, xtol=1e-12, full_output=True)
-        if np.max(np.abs(foc(theta))) > 1e-10:
-            raise ConvergenceError(f"two-country technology choice: {message}")
-        return theta
+        return find_root(foc, self.endowment * 0.5, method="hybr", tol=1e-10, options={"xtol": 1e-12},
+                         what="two-country technology choice").x
 
     def spillover(self, h=1e-5):
         """d ln U_d / d theta_2 at the equilibrium positions (both countries)."""
