@@ -5,8 +5,10 @@ The work: the choice-specific values and savings of every next capital k'_j at e
 envelope over folded segments, evaluated at every (k, a). Inputs are a continuation with a
 non-concave value and non-monotone marginal value, so envelopes are exercised.
 
-Ours: the Cython kernel ``equilibria.ext.realloc_bellman.choice_values``; its NumPy twin; one
-iteration of the brute-force VFI reference (a' on a 500-point grid). The alternative a user
+Ours: the plugin's ``entrepreneur.choice_values``, i.e. the core's non-concave EGM step
+``equilibria.household.envelope_values`` (Cython kernel ``equilibria.ext.envelope_egm``, which
+visits only the segments that can cover each point) with the plugin's layout of the (z, k'_j)
+branches; its NumPy twin; one iteration of the brute-force VFI reference (a' on a 500-point grid). The alternative a user
 would write: the same loop in numba, run in the separate benchmark environment
 (``/work/benchvenv``) through a subprocess of this script on identical inputs (an .npz file); its
 answer must equal ours before timings count. Run::
@@ -128,7 +130,7 @@ def main():
     ours, t_kernel = _time(lambda: E.choice_values(*call), args.repeat)
     twin, t_numpy = _time(lambda: E.choice_values_numpy(*call), max(2, args.repeat // 3))
     assert np.allclose(ours[0][np.isfinite(ours[0])], twin[0][np.isfinite(twin[0])], atol=1e-12, rtol=0)
-    rows = [("Cython kernel (ours)", t_kernel), ("NumPy twin (ours)", t_numpy)]
+    rows = [("Cython kernel envelope_egm (ours)", t_kernel), ("NumPy twin (ours)", t_numpy)]
     if os.path.exists(args.bench_python):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "inputs.npz")

@@ -27,9 +27,11 @@ shocks of a small scale σ (``choice_smoothing``, in utils): V = σ log Σ_j exp
 choice probabilities also make aggregate demands continuous in prices. σ → 0 is the model as
 written.
 
-``choice_values_numpy`` is the specification of the choice-specific values (the compiled
-``equilibria.ext.realloc_bellman.choice_values`` is its twin), ``solve_entrepreneur`` iterates
-:func:`backward_step` to stationary policies, and ``solve_entrepreneur_vfi`` is a brute-force
+For every (z, k'_j) the savings problem in a' is the core's non-concave EGM step
+(:mod:`equilibria.household.envelope`, savings price 1/R, log utility): ``choice_values`` runs its
+kernel ``equilibria.ext.envelope_egm``, ``choice_values_numpy`` its NumPy twin.
+``solve_entrepreneur`` iterates :func:`backward_step` to stationary policies (relative value
+iteration with extrapolation of the slowest mode), and ``solve_entrepreneur_vfi`` is a brute-force
 value-function iteration (a' on a fine grid, hard maximum) used as an independent reference.
 """
 from __future__ import annotations
