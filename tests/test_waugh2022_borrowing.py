@@ -4,7 +4,8 @@ import pytest
 
 from equilibria.errors import ParameterError
 from equilibria.plugins.waugh2022.calibration import HeterogeneousParameters
-from equilibria.plugins.waugh2022.stationary import CountryHouseholds, solve_stationary, unit_grid
+from equilibria.plugins.waugh2022.stationary import (CountryHouseholds, country_responses, solve_stationary,
+                                                     unit_grid)
 
 TWO = dict(productivity=[1.0, 2.0], labor=[1.0, 1.0], trade_costs=[[1.0, 1.5], [1.5, 1.0]],
            asset_points=60, income_points=3, asset_max=30.0, borrowing_limit=1.0)
@@ -12,7 +13,7 @@ TWO = dict(productivity=[1.0, 2.0], labor=[1.0, 1.0], trade_costs=[[1.0, 1.5], [
 
 def _lower_bounds(params, wages):
     return [float(CountryHouseholds(params, i).respond(
-        {"wages": np.asarray(wages, float), "interest_rates": np.array([1.0])})["grid"][0]) for i in range(2)]
+        {"wages": np.asarray(wages, float), "interest_rates": np.array([1.0])}).grid[0]) for i in range(2)]
 
 
 def test_equal_limits_give_equal_bounds_in_the_numeraire_at_any_wages():
@@ -37,12 +38,13 @@ def test_general_equilibrium_grid_follows_the_wage():
         _, eq = solve_stationary(params)
         wages = eq.prices["wages"]
         assert wages[1] > 1.2
-        bounds = np.array([eq.responses[f"households_{i}"]["grid"][0] for i in range(2)])
+        responses = country_responses(eq.responses, 2)
+        bounds = np.array([r.grid[0] for r in responses])
         expected = -np.ones(2) if units == "numeraire" else -wages
         np.testing.assert_allclose(bounds, expected, rtol=1e-14)
         # no household below its limit
         for i in range(2):
-            solution = eq.responses[f"households_{i}"]["solution"]
+            solution = responses[i].solution
             assert solution.savings.min() >= bounds[i] - 1e-12
 
 

@@ -352,6 +352,7 @@ def _brentq(g, bracket, maxiter, options):
         return (np.array([x]), 0, f"the residual has the same sign at both ends of the bracket "
                                   f"({low:.6g}, {high:.6g}): ({f_low:.3g}, {f_high:.3g})")
     opts = {"xtol": 1e-14, "rtol": 4 * _EPS, **dict(options or {})}
-    root, info = optimize.brentq(f, low, high, maxiter=maxiter or BRENTQ_MAXITER, full_output=True, disp=False,
-                                 **opts)
+    ends = {low: f_low, high: f_high}          # SciPy evaluates the ends again: reuse them
+    root, info = optimize.brentq(lambda s: ends[s] if s in ends else f(s), low, high,
+                                 maxiter=maxiter or BRENTQ_MAXITER, full_output=True, disp=False, **opts)
     return np.array([root]), info.iterations, info.flag

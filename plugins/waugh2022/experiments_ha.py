@@ -24,10 +24,11 @@ import numpy as np
 from equilibria import Experiment, Result, Table
 from equilibria.errors import ParameterError
 from equilibria.parallel import SerialExecutor, executor_of
+from equilibria.plotting import bars
 
 from .calibration import HeterogeneousParameters
 from .params import WaughParameters
-from .stationary import CountryHouseholds, solve_stationary
+from .stationary import CountryHouseholds, household_name, solve_stationary
 
 __all__ = ["solve_heterogeneous", "HA_EXPERIMENTS", "wealth_equivalent", "autarky_economies",
            "trade_elasticity_pairs", "decile_means"]
@@ -132,7 +133,7 @@ def _autarky_economy(i, params, limits):
 
 
 def _households(economy, eq, i):
-    return eq.responses[f"households_{i}"], economy.agents[i]
+    return eq.responses[household_name(i)], economy.agents[i]
 
 
 def _mean_gain(params, before, after, country):
@@ -142,7 +143,7 @@ def _mean_gain(params, before, after, country):
     b, ba = _households(*before, country)
     a, aa = _households(*after, country)
     consumption, wealth = welfare_change(params, b, ba, a, aa)
-    dist = a["distribution"]
+    dist = a.distribution
     return _mean(wealth, dist), 100.0 * _mean(consumption, dist)
 
 
@@ -158,8 +159,8 @@ def welfare_change(params, response_to, agent_to, response_from, agent_from):
     household at its limit.
     """
     from equilibria.household import consumption_equivalent, value_parts
-    sol_to, sol_from = response_to["solution"], response_from["solution"]
-    grid_to, grid_from = response_to["grid_unit"], response_from["grid_unit"]
+    sol_to, sol_from = response_to.solution, response_from.solution
+    grid_to, grid_from = response_to.grid_unit, response_from.grid_unit
     args = (params.discount, params.risk_aversion, params.taste_dispersion)
     u_to, s_to = value_parts(sol_to, agent_to.transition, *args)
     u_from, s_from = value_parts(sol_from, agent_from.transition, *args)
@@ -183,25 +184,19 @@ def run_gains(params, options) -> Result:
     """Gains from trade: baseline versus autarky, by income and wealth decile."""
     if params.model != "incomplete_markets":
         raise ParameterError("model", "gains by wealth decile need 'incomplete_markets'", params.model)
-    import matplotlib
-    matplotlib.use("Agg")
-    from equilibria.plotting import new_figure
-
     economy, eq = solve_stationary(params)
     autarky = autarky_economies(params, executor_of(options), wages=eq.prices["wages"])
     rows, data = [], {"countries": []}
-    fig, axes = new_figure(width=10, height=4, ncols=2)
-    width = 0.8 / params.countries
     for i in range(params.countries):
         resp, agent = _households(economy, eq, i)
         aut_economy, aut_eq = autarky[i]
         aut_resp, aut_agent = _households(aut_economy, aut_eq, 0)
         ce, we = welfare_change(params, aut_resp, aut_agent, resp, agent)
         ce = 100.0 * ce
-        dist = resp["distribution"]
+        dist = resp.distribution
         R = eq.aggregates["interest_rates"][i]
-        income = agent.states[:, None] + (R - 1.0) * resp["grid_unit"][None, :]     # in wage units
-        wealth = np.broadcast_to(resp["grid_unit"][None, :], dist.shape)
+        income = agent.states[:, None] + (R - 1.0) * resp.grid_unit[None, :]     # in wage units
+        wealth = np.broadcast_to(resp.grid_unit[None, :], dist.shape)
         country = {"country": i, "mean_gain_percent": _mean(ce, dist), "mean_gain_wealth": _mean(we, dist),
                    "by_income_decile_percent": decile_means(income, ce, dist),
                    "by_wealth_decile_percent": decile_means(wealth, ce, dist),
@@ -213,16 +208,11 @@ def run_gains(params, options) -> Result:
         for d in range(10):
             rows.append([i, d + 1, country["by_income_decile_percent"][d], country["by_wealth_decile_percent"][d],
                          country["by_income_decile_wealth"][d], country["by_wealth_decile_wealth"][d]])
-        x = np.arange(10) + (i - (params.countries - 1) / 2) * width
-        axes[0].bar(x, country["by_income_decile_percent"], width, label=f"country {i}")
-        axes[1].bar(x, country["by_wealth_decile_percent"], width, label=f"country {i}")
-    for ax, title in zip(axes, ("by income decile", "by wealth decile")):
-        ax.set_xticks(range(10), [str(d + 1) for d in range(10)])
-        ax.set_title(f"Gains from trade {title}")
-        ax.set_xlabel("decile")
-        ax.set_ylabel("consumption equivalent (%)")
-        ax.axhline(0, color="black", linewidth=0.5)
-    axes[0].legend()
+    deciles = [str(d + 1) for d in range(10)]
+    figures = {f"gains_by_{kind}_decile": bars(deciles, {f"country {c['country']}": c[f"by_{kind}_decile_percent"]
+                                                         for c in data["countries"]},
+                                               f"Gains from trade by {kind} decile", "consumption equivalent (%)")
+               for kind in ("income", "wealth")}
     table = Table(columns=["country", "decile", "CE gain, income decile (%)", "CE gain, wealth decile (%)",
                            "wealth eq., income decile", "wealth eq., wealth decile"], rows=rows,
                   caption="Welfare gain from trade (baseline vs autarky) at the same state (a/w, z): the permanent "
@@ -235,8 +225,7 @@ def run_gains(params, options) -> Result:
                            c["interest_rate_trade"], c["interest_rate_autarky"],
                            100 * (c["home_share"] ** (-1 / params.theta) - 1)] for c in data["countries"]],
                     caption="Average gains from trade by country, beside the static formula of eq. (60).")
-    return Result(data=data, tables={"Gains from trade": summary, "Gains by decile": table},
-                  figures={"gains_by_decile": fig})
+    return Result(data=data, tables={"Gains from trade": summary, "Gains by decile": table}, figures=figures)
 
 
 def trade_elasticity_pairs(params: WaughParameters, step: float = 1e-3, general_equilibrium: bool = True,
@@ -267,7 +256,7 @@ def _pair_elasticity(pair, params, base_prices, step, general_equilibrium):
             s = e2.aggregates["trade_shares"]
             return np.log(s[i, j] / s[i, i])
         resp = _partial_response(shifted, i, base_prices)
-        return np.log(resp["imports"][j] / resp["imports"][i])
+        return np.log(resp.imports[j] / resp.imports[i])
     partial = (log_ratio(step, False) - log_ratio(-step, False)) / (2 * step)
     ge = (log_ratio(step, True) - log_ratio(-step, True)) / (2 * step) if general_equilibrium else None
     return {"importer": i, "exporter": j, "partial": float(partial),

@@ -22,18 +22,16 @@ planner's per-period welfare is at least the decentralized one's (checked as a t
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
-from scipy import optimize
 
-from equilibria.equilibrium import SolveReport
-from equilibria.errors import ConvergenceError, ParameterError
+from equilibria.errors import ParameterError
 from equilibria.numerics import stationary_distribution as markov_stationary
+from equilibria.numerics.roots import find_root
 from equilibria.planner import Planner, PlannerSolution
 
 from .household import utility
 from .params import WaughParameters
+from .stationary import country_responses
 
 __all__ = ["CentralizedPlanner", "planner_trade_elasticities", "decentralized_welfare"]
 
@@ -68,22 +66,12 @@ class CentralizedPlanner(Planner):
         supply = p.productivity * self.efficiency                           # eq. (31)
         return use / supply - 1.0
 
-    def solve(self) -> PlannerSolution:
-        start = time.perf_counter()
-        history = []
-
-        def f(x):
-            r = self.excess(x)
-            history.append(float(np.max(np.abs(r))))
-            return r
-        sol = optimize.root(f, np.zeros(self.params.countries), method="hybr", options={"xtol": 1e-14})
-        norm = float(np.max(np.abs(self.excess(sol.x))))
-        report = SolveReport(method="hybr", converged=norm < 1e-10, iterations=int(sol.nfev),
-                             evaluations=len(history), residual_norm=norm, tolerance=1e-10,
-                             seconds=time.perf_counter() - start, history=tuple(history), message=str(sol.message))
-        if norm > 1e-10:
-            raise ConvergenceError("planner: resource constraints not met", history=history)
-        chi = np.exp(sol.x)
+    def solve(self, tol: float = 1e-10) -> PlannerSolution:
+        """The multipliers χ (in logs) that meet the resource constraints (31)-(32), by ``hybr``."""
+        result = find_root(self.excess, np.zeros(self.params.countries), method="hybr", tol=tol,
+                           options={"xtol": 1e-14}, what="planner: resource constraints (eq. 31-32)")
+        report = result.report
+        chi = np.exp(result.x)
         c, mu, per_household = self.allocation(chi)
         value = chi[None, :] * self.params.trade_costs * c * mu         # at shadow prices
         shares = value / value.sum(axis=1, keepdims=True)
@@ -127,10 +115,9 @@ def planner_trade_elasticities(params: WaughParameters, step: float = 1e-4,
 def decentralized_welfare(params: WaughParameters, equilibrium) -> float:
     """The planner's per-period objective (28) evaluated at a decentralized stationary allocation."""
     total = 0.0
-    for i in range(params.countries):
-        r = equilibrium.responses[f"households_{i}"]
-        if "solution" in r:
-            sol, dist = r["solution"], r["distribution"]
+    for i, r in enumerate(country_responses(equilibrium.responses, params.countries)):
+        if r.solution is not None:
+            sol, dist = r.solution, r.distribution
             c = sol.consumption
             pi = np.clip(sol.probabilities, 1e-300, None)
             flow = np.sum(pi * (utility(c, params.risk_aversion) - params.taste_dispersion * np.log(pi)), axis=0)

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import attrs
 import numpy as np
 
 from equilibria import Agent, Economy, Market
 from equilibria.errors import ConvergenceError
 from equilibria.numerics import exponential_grid, stationary_distribution as markov_stationary
+from equilibria.numerics.roots import find_root
 
 from equilibria.household import solve_household, stationary_distribution, utility
 
@@ -34,12 +36,88 @@ from .distribution import household_aggregates
 from .params import WaughParameters
 from .static import consumer_prices
 
-__all__ = ["CountryHouseholds", "HandToMouthHouseholds", "GoodsMarket", "BondMarket", "RebateMarket",
-           "HeterogeneousTradeEconomy", "solve_stationary", "ces_index", "unit_grid",
-           "HOUSEHOLD_TOL", "DISTRIBUTION_TOL"]
+__all__ = ["CountryResponse", "CountryHouseholds", "HandToMouthHouseholds", "GoodsMarket", "BondMarket",
+           "RebateMarket", "HeterogeneousTradeEconomy", "solve_stationary", "ces_index", "unit_grid",
+           "household_name", "country_responses", "HOUSEHOLD_TOL", "DISTRIBUTION_TOL"]
 
 HOUSEHOLD_TOL = 1e-11
 DISTRIBUTION_TOL = 1e-13
+
+
+@attrs.frozen(kw_only=True)
+class CountryResponse:
+    """What one country's households report at given prices (section 1.4).
+
+    Every model fills the aggregates; the incomplete-markets households add their solution and
+    distribution, the hand-to-mouth households their choice probabilities and values.
+
+    Attributes
+    ----------
+    saturated : bool
+        βR_i ≥ 1 or a debt limit beyond the natural one: no stationary distribution; ``assets`` is
+        then the top of the grid (so root finders are pushed back) and the spending fields are NaN.
+    efficiency_units : float
+        L_i Σ_z λ_i(z) z, eq. (13).
+    assets : float
+        Net asset demand A'_i, eq. (14) (0 for hand-to-mouth households).
+    asset_holdings : float
+        Assets held under the distribution (equal to ``assets`` when no one saves beyond the grid).
+    beyond_grid : float
+        Mass of households choosing savings above the top of the grid.
+    expenditure : float
+        Consumer spending of the country, eq. (17).
+    imports : numpy.ndarray
+        M_ij, spending on each variety at consumer prices, eq. (19).
+    tariff_revenue : float
+        Σ_j M_ij τ_ij / (1 + τ_ij).
+    mean_value : float
+        Expected value under the distribution.
+    variety_prices : numpy.ndarray or None
+        p_ij, eq. (3).
+    solution : HouseholdSolution or None
+        The DC-EGM solution (incomplete markets), arrays ``[j, z, k]``.
+    distribution : numpy.ndarray or None
+        λ_i(z, a) on the grid (incomplete markets), eq. (12).
+    grid, grid_unit : numpy.ndarray or None
+        The asset grid in the numeraire and in units of the country's wage.
+    income : numpy.ndarray or None
+        w_i z + T_i by income state.
+    choice_shares : numpy.ndarray or None
+        Share of households choosing each variety (incomplete markets).
+    probabilities : numpy.ndarray or None
+        Choice probabilities by income state (hand-to-mouth), eq. (41)-(42).
+    value : numpy.ndarray or None
+        V(z) before taste shocks (hand-to-mouth).
+    """
+
+    saturated: bool = False
+    efficiency_units: float
+    assets: float
+    expenditure: float
+    imports: np.ndarray = attrs.field(eq=False)
+    tariff_revenue: float
+    asset_holdings: float = np.nan
+    beyond_grid: float = 0.0
+    mean_value: float = np.nan
+    variety_prices: np.ndarray | None = attrs.field(default=None, eq=False)
+    solution: object = attrs.field(default=None, eq=False)
+    distribution: np.ndarray | None = attrs.field(default=None, eq=False)
+    grid: np.ndarray | None = attrs.field(default=None, eq=False)
+    grid_unit: np.ndarray | None = attrs.field(default=None, eq=False)
+    income: np.ndarray | None = attrs.field(default=None, eq=False)
+    choice_shares: np.ndarray | None = attrs.field(default=None, eq=False)
+    probabilities: np.ndarray | None = attrs.field(default=None, eq=False)
+    value: np.ndarray | None = attrs.field(default=None, eq=False)
+
+
+def household_name(country: int) -> str:
+    """Name of country ``country``'s household agent (its key among an economy's responses)."""
+    return f"households_{country}"
+
+
+def country_responses(responses: Mapping[str, CountryResponse], countries: int) -> list[CountryResponse]:
+    """Every country's :class:`CountryResponse`, in country order, from an economy's responses."""
+    return [responses[household_name(i)] for i in range(countries)]
 
 
 def unit_grid(params: WaughParameters, country: int, wages=1.0) -> np.ndarray:
@@ -87,9 +165,14 @@ class CountryHouseholds(Agent):
     def __init__(self, params: WaughParameters, country: int):
         self.params = params
         self.country = country
-        self.name = f"households_{country}"
+        self.name = household_name(country)
         self.states, self.transition = params.income_chain
         self.grid_unit = unit_grid(params, country)
+        self._guess = None
+        self._dist = None
+
+    def reset(self) -> None:
+        """Forget the warm starts (the last policy and distribution)."""
         self._guess = None
         self._dist = None
 
@@ -99,7 +182,7 @@ class CountryHouseholds(Agent):
             return np.array([ces_index(p, self.params.substitution_elasticity)]), p
         return p, p
 
-    def respond(self, prices: Mapping[str, np.ndarray]) -> dict:
+    def respond(self, prices: Mapping[str, np.ndarray]) -> CountryResponse:
         p, i = self.params, self.country
         wages = np.asarray(prices["wages"], float)
         R = float(_rates(p, prices)[i])
@@ -112,9 +195,9 @@ class CountryHouseholds(Agent):
         if p.discount * R >= 1.0 - 1e-9 or income.min() <= 0 or \
                 (R > 1 and -grid[0] >= income.min() / (R - 1.0)):
             top = p.labor[i] * grid[-1]
-            return {"saturated": True, "assets": top, "efficiency_units": p.labor[i] * float(
-                markov_stationary(self.transition) @ self.states), "imports": np.full(m, np.nan),
-                "expenditure": np.nan, "tariff_revenue": np.nan}
+            return CountryResponse(saturated=True, assets=top, efficiency_units=p.labor[i] * float(
+                markov_stationary(self.transition) @ self.states), imports=np.full(m, np.nan),
+                expenditure=np.nan, tariff_revenue=np.nan)
         solution = solve_household(grid, income, self.transition, option_prices, R, p.discount,
                                    p.risk_aversion, p.taste_dispersion, values=True,
                                    tol=HOUSEHOLD_TOL, guess=self._guess)
@@ -129,24 +212,23 @@ class CountryHouseholds(Agent):
         else:
             imports = agg["imports"]                                                            # eq. (19)
         tau = p.tariff_matrix[i]
-        return {
-            "saturated": False,
-            "solution": solution,
-            "distribution": dist,
-            "grid": grid,
-            "grid_unit": self.grid_unit,
-            "income": income,
-            "variety_prices": variety_prices,
-            "efficiency_units": agg["efficiency_units"],
-            "assets": agg["assets"],
-            "asset_holdings": agg["asset_holdings"],
-            "beyond_grid": float(np.sum(solution.probabilities * dist[None] * (solution.savings > grid[-1]))),
-            "expenditure": float(imports.sum()),
-            "imports": imports,
-            "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
-            "choice_shares": agg["choice_shares"],
-            "mean_value": float(np.sum(dist * solution.value)),
-        }
+        return CountryResponse(
+            solution=solution,
+            distribution=dist,
+            grid=grid,
+            grid_unit=self.grid_unit,
+            income=income,
+            variety_prices=variety_prices,
+            efficiency_units=agg["efficiency_units"],
+            assets=agg["assets"],
+            asset_holdings=agg["asset_holdings"],
+            beyond_grid=float(np.sum(solution.probabilities * dist[None] * (solution.savings > grid[-1]))),
+            expenditure=float(imports.sum()),
+            imports=imports,
+            tariff_revenue=float(np.sum(imports * tau / (1.0 + tau))),
+            choice_shares=agg["choice_shares"],
+            mean_value=float(np.sum(dist * solution.value)),
+        )
 
 
 class HandToMouthHouseholds(Agent):
@@ -160,11 +242,11 @@ class HandToMouthHouseholds(Agent):
     def __init__(self, params: WaughParameters, country: int):
         self.params = params
         self.country = country
-        self.name = f"households_{country}"
+        self.name = household_name(country)
         self.states, self.transition = params.income_chain
         self.weights = markov_stationary(self.transition)
 
-    def respond(self, prices: Mapping[str, np.ndarray]) -> dict:
+    def respond(self, prices: Mapping[str, np.ndarray]) -> CountryResponse:
         from equilibria.numerics import logit
         p, i = self.params, self.country
         wages = np.asarray(prices["wages"], float)
@@ -183,20 +265,19 @@ class HandToMouthHouseholds(Agent):
         value = np.linalg.solve(np.eye(spend.size) - p.discount * self.transition, flow)
         imports = p.labor[i] * np.einsum("z,zj,z->j", self.weights, probabilities, spend)
         tau = p.tariff_matrix[i]
-        return {
-            "saturated": False,
-            "efficiency_units": p.labor[i] * float(self.weights @ self.states),
-            "assets": 0.0,
-            "asset_holdings": 0.0,
-            "beyond_grid": 0.0,
-            "expenditure": float(imports.sum()),
-            "imports": imports,
-            "tariff_revenue": float(np.sum(imports * tau / (1.0 + tau))),
-            "probabilities": probabilities,
-            "value": value,
-            "mean_value": float(self.weights @ value),
-            "variety_prices": price,
-        }
+        return CountryResponse(
+            efficiency_units=p.labor[i] * float(self.weights @ self.states),
+            assets=0.0,
+            asset_holdings=0.0,
+            beyond_grid=0.0,
+            expenditure=float(imports.sum()),
+            imports=imports,
+            tariff_revenue=float(np.sum(imports * tau / (1.0 + tau))),
+            probabilities=probabilities,
+            value=value,
+            mean_value=float(self.weights @ value),
+            variety_prices=price,
+        )
 
 
 def _world_income(params, prices):
@@ -219,12 +300,12 @@ class GoodsMarket(Market):
     def excess_demand(self, responses, prices):
         p = self.params
         wages = np.asarray(prices["wages"], float)
-        rows = [responses[f"households_{i}"] for i in range(p.countries)]
-        if any(r["saturated"] for r in rows):
+        rows = country_responses(responses, p.countries)
+        if any(r.saturated for r in rows):
             return np.zeros(p.countries)      # the bond market carries the signal
-        imports = np.array([r["imports"] for r in rows])
+        imports = np.array([r.imports for r in rows])
         sales = np.sum(imports / (1.0 + p.tariff_matrix), axis=0)
-        production = wages * np.array([r["efficiency_units"] for r in rows])
+        production = wages * np.array([r.efficiency_units for r in rows])
         return (sales - production) / _world_income(p, prices)
 
 
@@ -239,7 +320,7 @@ class BondMarket(Market):
 
     def excess_demand(self, responses, prices):
         p = self.params
-        assets = np.array([responses[f"households_{i}"]["assets"] for i in range(p.countries)])
+        assets = np.array([r.assets for r in country_responses(responses, p.countries)])
         scale = _world_income(p, prices)
         if p.financial == "globalization":
             return np.array([assets.sum() / scale])
@@ -259,7 +340,7 @@ class RebateMarket(Market):
     def excess_demand(self, responses, prices):
         p = self.params
         taxed = taxed_countries(p)
-        revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in taxed])
+        revenue = np.array([responses[household_name(i)].tariff_revenue for i in taxed])
         if np.any(~np.isfinite(revenue)):
             return np.zeros(taxed.size)
         return (revenue - p.labor[taxed] * np.asarray(prices["transfers"], float)) / _world_income(p, prices)
@@ -312,8 +393,8 @@ class HeterogeneousTradeEconomy(Economy):
 
     def aggregates(self, responses, prices):
         p = self.params
-        rows = [responses[f"households_{i}"] for i in range(p.countries)]
-        imports = np.array([r["imports"] for r in rows])
+        rows = country_responses(responses, p.countries)
+        imports = np.array([r.imports for r in rows])
         expenditure = imports.sum(axis=1)
         wages = np.asarray(prices["wages"], float)
         rates = _rates(p, prices) if "interest_rates" in prices else np.ones(p.countries)
@@ -323,14 +404,14 @@ class HeterogeneousTradeEconomy(Economy):
             "imports": imports,                                             # M_ij, eq. (19)
             "expenditure": expenditure,                                     # eq. (17)
             "exports": exports,                                             # sum_j X_ji, eq. (21)
-            "net_assets": np.array([r["assets"] for r in rows]),            # A'_i, eq. (14)
-            "mass_beyond_grid": np.array([r["beyond_grid"] for r in rows]),
-            "efficiency_units": np.array([r["efficiency_units"] for r in rows]),
-            "income": wages * np.array([r["efficiency_units"] for r in rows]),
-            "tariff_revenue": np.array([r["tariff_revenue"] for r in rows]),
+            "net_assets": np.array([r.assets for r in rows]),               # A'_i, eq. (14)
+            "mass_beyond_grid": np.array([r.beyond_grid for r in rows]),
+            "efficiency_units": np.array([r.efficiency_units for r in rows]),
+            "income": wages * np.array([r.efficiency_units for r in rows]),
+            "tariff_revenue": np.array([r.tariff_revenue for r in rows]),
             "transfers": _transfers(p, prices),
             "interest_rates": np.array(rates, float),
-            "mean_value": np.array([r["mean_value"] for r in rows]),
+            "mean_value": np.array([r.mean_value for r in rows]),
             "consumer_prices": consumer_prices(p, wages),
         }
 
@@ -374,10 +455,8 @@ def solve_stationary(params: WaughParameters, tol: float = 1e-9, guess: Mapping 
         return economy, economy.solve(method=method or "hybr", tol=tol, options=options)
     except (ConvergenceError, ValueError, FloatingPointError):
         pass
-    # fallback: reset the warm starts, clear the bond markets first, then solve jointly again
-    for agent in economy.agents:
-        if hasattr(agent, "_guess"):
-            agent._guess, agent._dist = None, None
+    # fallback: forget the warm starts, clear the bond markets first, then solve jointly again
+    economy.reset()
     start = _presolve(economy, params)
     return economy, economy.solve(method=method or "hybr", tol=tol, guess=start, options=options)
 
@@ -389,15 +468,13 @@ def _presolve(economy, params, passes: int = 2):
     Joint Newton-type steps from far away can leave the region where households have a
     stationary distribution; this puts every bond market near clearing first.
     """
-    from scipy import optimize
-
     prices = {k: np.array(v, float) for k, v in economy.price_guess.items()}
     taxed = taxed_countries(params)
     lo_bound, hi_bound = economy.rate_bounds
     for _ in range(passes if "transfers" in prices else 1):
         if "transfers" in prices:
             responses = economy.respond(prices)
-            revenue = np.array([responses[f"households_{i}"]["tariff_revenue"] for i in taxed])
+            revenue = np.array([responses[household_name(i)].tariff_revenue for i in taxed])
             if np.all(np.isfinite(revenue)):
                 prices["transfers"] = np.maximum(revenue / params.labor[taxed], 1e-6) \
                     if "transfers" in economy.positive else revenue / params.labor[taxed]
@@ -414,7 +491,7 @@ def _presolve(economy, params, passes: int = 2):
 
                 def excess(r, agent=agent, k=k):
                     trial = dict(prices, interest_rates=np.where(np.arange(rates.size) == k, r, rates))
-                    return float(agent.respond(trial)["assets"])
+                    return float(agent.respond(trial).assets)
             high = hi_bound - 1e-7
             low = min(rates[k], high - 1e-4)
             f_low = excess(low)
@@ -423,10 +500,11 @@ def _presolve(economy, params, passes: int = 2):
                 f_low = excess(low)
             if f_low > 0 or excess(high) < 0:
                 continue
-            try:
-                rates[k] = optimize.brentq(excess, low, high, xtol=1e-7)
-            except ValueError:          # a sign flipped between calls (warm starts): keep the guess
-                continue
+            # a starting point only: Brent's step tolerance decides, not the residual
+            result = find_root(excess, low, method="brentq", bracket=(low, high), options={"xtol": 1e-7},
+                               maxiter=100, raise_on_failure=False, what=f"presolve of bond market {k}")
+            if low < result.x < high:     # else the sign flipped between calls (warm starts): keep the guess
+                rates[k] = result.x
         prices["interest_rates"] = rates
     return prices
 

@@ -123,7 +123,7 @@ def walras_law(example) -> None:
     λ_i and A'_i the assets chosen (eq. 14); H_i = A'_i whenever no household saves beyond the
     top of the grid, and then it is sum_i (R_i - 1) A'_i: once the bond markets and the
     government budgets clear, so does the numeraire's goods market."""
-    from .stationary import HeterogeneousTradeEconomy
+    from .stationary import HeterogeneousTradeEconomy, country_responses
     params, wages, rates, transfers = example
     economy = HeterogeneousTradeEconomy(params, wages=wages, rates=rates,
                                         transfers=transfers if params.tariffs is not None else None)
@@ -132,9 +132,9 @@ def walras_law(example) -> None:
     excess = economy.excess_demands(prices, responses)
     world = float(np.sum(wages * params.labor))
     m = params.countries
-    rows = [responses[f"households_{i}"] for i in range(m)]
-    chosen = np.array([r["assets"] for r in rows])
-    held = np.array([r["asset_holdings"] for r in rows])
+    rows = country_responses(responses, m)
+    chosen = np.array([r.assets for r in rows])
+    held = np.array([r.asset_holdings for r in rows])
     r = np.broadcast_to(rates, (m,))
     identity = np.sum(r * held - chosen) / world
     if "transfers" in excess:
@@ -142,7 +142,7 @@ def walras_law(example) -> None:
     gap = abs(np.sum(excess["wages"]) - identity)
     assert gap < 1e-9, f"sum of goods excess demands {np.sum(excess['wages']):.6g} != {identity:.6g}"
     for row, h, a in zip(rows, held, chosen):
-        if row["beyond_grid"] == 0.0:
+        if row.beyond_grid == 0.0:
             assert abs(h - a) < 1e-9 * max(1.0, abs(a)), f"assets held {h} != chosen {a} inside the grid"
 
 
@@ -177,9 +177,9 @@ def gravity_hand_to_mouth(example) -> None:
     predicted /= predicted.sum(axis=1, keepdims=True)
     for i in range(params.countries):
         r = HandToMouthHouseholds(params, i).respond({"wages": wages})
-        gap = np.max(np.abs(r["probabilities"] - predicted[i][None, :]))
+        gap = np.max(np.abs(r.probabilities - predicted[i][None, :]))
         assert gap < 1e-12, f"choice probabilities differ from eq. (43) by {gap:.3g}"
-        shares = r["imports"] / r["imports"].sum()
+        shares = r.imports / r.imports.sum()
         assert np.max(np.abs(shares - predicted[i])) < 1e-12, "aggregate shares are not gravity shares"
     _, eq = solve_stationary(params, tol=1e-12)
     static = solve_static(params.replace(model="static"))

@@ -1,6 +1,8 @@
-"""Experiments of the static model: baseline, trade elasticities, gains from trade, a tariff.
+"""Experiments of the static model (Appendix A): baseline, trade elasticities, gains from trade, a tariff.
 
-Each experiment takes the plugin's parameters and returns a :class:`~equilibria.Result`.
+Each experiment takes the plugin's parameters and returns a :class:`~equilibria.Result`; with a
+heterogeneous-agent ``model`` the experiments of the same name in ``experiments_ha`` run instead
+(the switch is :func:`~equilibria.plugins.waugh2022.solve.by_model`).
 """
 from __future__ import annotations
 
@@ -12,25 +14,20 @@ from equilibria import Experiment, Result, Table
 from equilibria.parallel import executor_of
 from equilibria.plotting import bars, heatmap
 
+from . import experiments_ha
 from .params import WaughParameters
+from .solve import by_model
 from .static import general_equilibrium_trade_elasticity, partial_trade_elasticity, solve_static
 
-__all__ = ["solve_baseline", "EXPERIMENTS"]
+__all__ = ["solve_static_result", "EXPERIMENTS"]
 
 
 def _country_labels(params: WaughParameters):
     return [f"country {i}" for i in range(params.countries)]
 
 
-def solve_baseline(params: WaughParameters) -> Result:
-    """The static equilibrium (Appendix A): wages, trade shares (row = importer), welfare.
-
-    With ``model`` = ``"incomplete_markets"`` or ``"hand_to_mouth"`` the stationary equilibrium
-    of the heterogeneous-agent model is solved instead (``experiments_ha.solve_heterogeneous``).
-    """
-    if params.model != "static":
-        from .experiments_ha import solve_heterogeneous
-        return solve_heterogeneous(params)
+def solve_static_result(params: WaughParameters) -> Result:
+    """The static equilibrium (Appendix A): wages, trade shares (row = importer), welfare."""
     eq = solve_static(params)
     a = eq.aggregates
     data = {
@@ -60,9 +57,6 @@ def solve_baseline(params: WaughParameters) -> Result:
 
 def run_elasticity(params: WaughParameters, options) -> Result:
     """Trade elasticity of every pair: partial (wages fixed, eq. 53-54) and general equilibrium."""
-    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_elasticity)
-        from . import experiments_ha
-        return experiments_ha.run_elasticity(params, options)
     wages = solve_static(params).prices["wages"]
     pairs = [(i, j) for i in range(params.countries) for j in range(params.countries) if i != j]
     rows = executor_of(options).map(functools.partial(_pair_elasticities, params=params, wages=wages), pairs)
@@ -99,9 +93,6 @@ def _pair_elasticities(pair, params, wages):
 
 def run_gains(params: WaughParameters, options) -> Result:
     """Welfare gains from trade: baseline welfare relative to autarky (where welfare is A_i)."""
-    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_gains)
-        from . import experiments_ha
-        return experiments_ha.run_gains(params, options)
     eq = solve_static(params)
     welfare = eq.aggregates["welfare"]
     autarky = params.productivity            # π_ii = 1 in autarky, eq. (60)
@@ -117,9 +108,6 @@ def run_gains(params: WaughParameters, options) -> Result:
 
 def run_tariff(params: WaughParameters, options) -> Result:
     """Country 0 imposes a 10% tariff on all imports, revenue rebated lump-sum."""
-    if params.model != "static":      # the heterogeneous-agent version (experiments_ha.run_tariff)
-        from . import experiments_ha
-        return experiments_ha.run_tariff(params, options)
     base = solve_static(params)
     tariffs = np.zeros((params.countries, params.countries))
     tariffs[0, 1:] = 0.10
@@ -138,9 +126,9 @@ def run_tariff(params: WaughParameters, options) -> Result:
 
 EXPERIMENTS = [
     Experiment(name="elasticity", description="partial and general-equilibrium trade elasticity of every pair",
-               run=run_elasticity, headline=True),
-    Experiment(name="gains", description="welfare gains from trade relative to autarky", run=run_gains,
-               headline=True),
+               run=by_model(run_elasticity, experiments_ha.run_elasticity), headline=True),
+    Experiment(name="gains", description="welfare gains from trade relative to autarky",
+               run=by_model(run_gains, experiments_ha.run_gains), headline=True),
     Experiment(name="tariff", description="a unilateral 10% tariff by country 0, revenue rebated",
-               run=run_tariff, headline=True),
+               run=by_model(run_tariff, experiments_ha.run_tariff), headline=True),
 ]
