@@ -46,6 +46,10 @@ class SectorFirms(Agent):
     def __init__(self, model):
         self.model = model
 
+    def reset(self) -> None:
+        """Forget the corner QPs' warm starts (``NetworkEconomy.solve(fresh=True)``)."""
+        self.model.technology.forget_warm_starts()
+
     def respond(self, prices) -> Choice:
         R = prices[PRICE]
         m = self.model

@@ -16,6 +16,7 @@ from .car import SECTOR_NAMES, car_maker_expression
 from .equilibrium import NetworkEconomy
 from .model import Model
 from .planner import DomarPlanner
+from .quantities import SCALE, car_quantities, statics_quantities
 from .random_economy import random_arrays
 from .technology import QuadraticTechnology
 
@@ -125,7 +126,8 @@ def run_car(params, options=None) -> Result:
                 "shares_vs_price_variance": Table(
                     columns=["V[p_1], variance of the log price of steel (log points squared)", *share_columns],
                     rows=table_rows_v, caption="Car maker's input shares as V[p_1] rises (through Sigma_11)")},
-        figures=figures, notes=notes, comparisons=_car_comparisons(signs, max(gap1, gap2)))
+        figures=figures, notes=notes, comparisons=_car_comparisons(signs, max(gap1, gap2)),
+        quantities=car_quantities(SECTOR_NAMES))
 
 
 def _car_comparisons(slopes, gap) -> list:
@@ -252,7 +254,7 @@ def run_statics(params, options=None) -> Result:
                                                "omega_i after Sigma_ii + 0.05"],
                                       rows=[[names[int(r[0]) - 1], *r[1:]] for r in prop2],
                                       caption="Proposition 2 (rho >= 1)")},
-        notes=notes, comparisons=comparisons)
+        notes=notes, comparisons=comparisons, quantities=statics_quantities(names))
 
 
 def _statics_comparisons(gamma, label, names, fd, predicted, welfare_fd, welfare_predicted) -> list:
@@ -325,7 +327,7 @@ def run_scale(params, options=None) -> Result:
     columns = ["n", "factorise H_i (s)", "planner (s)", "planner Newton steps", "equilibrium (s)",
                "equilibrium Newton steps", "efficiency gap", "alpha_ij = 0"]
     return Result(
-        data={"economies": data, "corner_economies": cdata},
+        data={"economies": data, "corner_economies": cdata}, quantities=SCALE,
         tables={"scale": Table(columns=columns, rows=rows,
                                caption="Interior random economies: planner over Domar weights vs decentralized fixed point"),
                 "scale_corners": Table(columns=columns, rows=crows,

@@ -9,6 +9,7 @@ from equilibria.results import Result, Table
 from .equilibrium import NetworkEconomy
 from .model import Model
 from .planner import DomarPlanner
+from .quantities import solve_quantities
 
 __all__ = ["solve_model", "solve"]
 
@@ -76,7 +77,7 @@ def solve(params) -> Result:
         f"Decentralized equilibrium (eq. 12 + risk-adjusted pricing): {eq.report.iterations} Newton steps, "
         f"{eq.report.seconds:.3g} s; max |alpha_planner - alpha_equilibrium| = {gap:.2e} (Proposition 1).",
     ]
-    return Result(data=data, tables=tables, notes=notes,
+    return Result(data=data, tables=tables, notes=notes, quantities=solve_quantities(names),
                   comparisons=efficiency_comparisons(gap, price_gap, plan.objective, welfare_eq))
 
 

@@ -168,6 +168,10 @@ class QuadraticTechnology:
         # method and the decentralized Newton method move prices a little at a time).
         self._last_active: dict = {}
 
+    def forget_warm_starts(self) -> None:
+        """Drop the remembered active sets: the next corner QPs start cold."""
+        self._last_active.clear()
+
     def log_productivity(self, alpha) -> np.ndarray:
         """``a(alpha) = (a_1(alpha_1), ..., a_n(alpha_n))``."""
         d = np.asarray(alpha) - self.ideal
@@ -257,6 +261,9 @@ class GeneralTechnology:
         self.n = len(self.shifters)
         self.tol = tol
         self.maxiter = maxiter
+
+    def forget_warm_starts(self) -> None:
+        """Nothing to forget: every SQP starts from the ideal technique."""
 
     def log_productivity(self, alpha) -> np.ndarray:
         return np.array([s.value(a) for s, a in zip(self.shifters, np.asarray(alpha))])

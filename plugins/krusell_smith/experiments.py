@@ -9,6 +9,7 @@ from equilibria.plotting import new_figure
 
 from .model import KrusellSmithModel, solve_steady_state
 from .params import ImpulseParameters, KrusellSmithParameters
+from .quantities import BASELINE, IMPULSE_RESPONSES, STEADY_STATE
 
 __all__ = ["solve_baseline", "impulse_responses", "EXPERIMENTS", "VARIABLES"]
 
@@ -18,29 +19,18 @@ IRF_LABELS = {"K": "K, capital", "r": "r, real interest rate", "w": "w, wage", "
               "C": "C, consumption"}
 
 
-#: meaning and unit of each steady-state value (labor is 1, Y is normalized by ``target_y``)
-STEADY_STATE_LABELS = {
-    "beta": ("β, households' discount factor", "per period"),
-    "Z": ("Z, total factor productivity", "level (Y = Z K^α)"),
-    "r": ("r, real interest rate", "per period (fraction)"),
-    "w": ("w, wage per efficiency unit of labor", "goods per period"),
-    "K": ("K, capital", "goods"),
-    "Y": ("Y, output", "goods per period"),
-    "C": ("C, aggregate consumption", "goods per period"),
-}
-
-
 def solve_baseline(params: KrusellSmithParameters) -> Result:
     """β and Z calibrated to r = target_r and Y = target_y, with prices and aggregates."""
     steady = solve_steady_state(params)
     v = steady.values
-    data = {k: v[k] for k in STEADY_STATE_LABELS}
+    data = {k: v[k] for k in STEADY_STATE}
     data["report"] = steady.report.to_dict()
     data["market_residuals"] = steady.residuals
     table = Table(columns=["variable", "value", "unit"],
-                  rows=[[label, data[k], unit] for k, (label, unit) in STEADY_STATE_LABELS.items()],
+                  rows=[[q.label, data[k], q.unit] for k, q in STEADY_STATE.items()],
                   caption="Calibrated steady state of the Krusell–Smith economy (labor 1, K end-of-period).")
     return Result(data=data, tables={"Steady state": table}, comparisons=_steady_state_comparisons(params, v),
+                  quantities=BASELINE,
                   notes=[f"β found by Brent's method in {steady.report.iterations} iterations; "
                          f"asset market residual {steady.residuals['asset_market']:.1e}."])
 
@@ -123,6 +113,7 @@ def impulse_responses(params: ImpulseParameters, options=None) -> Result:
                   caption="Impulse responses to a productivity shock; K, w, Y, C in %, r in percentage points.")
     return Result(data=data, tables={"Impulse responses": table}, figures={"irf": figure},
                   comparisons=_impact_comparisons(params, ss, irf_linear, irf_nonlinear),
+                  quantities=IMPULSE_RESPONSES,
                   notes=[f"Nonlinear path: {nonlinear.report['iterations']} quasi-Newton iterations, "
                          f"residual {nonlinear.report['residual']:.1e}."])
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from equilibria import Experiment, Result, Table
 from equilibria.dynamics.report import dsge_result
+from equilibria.quantities import present
 
 from .comparisons import closed_form_comparisons
 from .models import load_model
+from .quantities import CLOSED_FORMS, dsge_quantities
 
 __all__ = ["EXPERIMENTS", "run_irf", "run_moments", "run_closed_forms"]
 
@@ -16,15 +18,19 @@ CLOSED_FORM_MODELS = ("brock_mirman", "nk", "rbc")
 
 def run_irf(params, options=None):
     """Impulse responses to every innovation (one standard deviation), with a figure per innovation."""
-    result = dsge_result(load_model(params.model), "irf", params=params.values, periods=params.periods)
+    model = load_model(params.model)
+    result = dsge_result(model, "irf", params=params.values, periods=params.periods)
     result.comparisons = closed_form_comparisons(params.model, params.values)
+    result.quantities = present(result.data, dsge_quantities(model))
     return result
 
 
 def run_moments(params, options=None):
     """Theoretical standard deviations, autocorrelations, correlations and variance decomposition."""
-    result = dsge_result(load_model(params.model), "moments", params=params.values, lags=params.lags)
+    model = load_model(params.model)
+    result = dsge_result(model, "moments", params=params.values, lags=params.lags)
     result.comparisons = closed_form_comparisons(params.model, params.values)
+    result.quantities = present(result.data, dsge_quantities(model))
     return result
 
 
@@ -41,7 +47,7 @@ def run_closed_forms(params, options=None):
                   rows=rows, caption="First-order solutions and steady states against closed forms (tolerance 1e-9).")
     return Result(data={"models": {r[0]: {"compared": r[1], "largest_difference": r[2], "reproduced": r[3]}
                                    for r in rows}},
-                  tables={"closed forms": table}, comparisons=comparisons)
+                  tables={"closed forms": table}, comparisons=comparisons, quantities=CLOSED_FORMS)
 
 
 EXPERIMENTS = [
