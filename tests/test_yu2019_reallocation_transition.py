@@ -12,7 +12,7 @@ from equilibria.plugins.yu2019_reallocation import entrepreneur as E
 from equilibria.plugins.yu2019_reallocation import stationary as S
 from equilibria.plugins.yu2019_reallocation.params import ReallocationParameters
 from equilibria.plugins.yu2019_reallocation.transition import (
-    ReallocationTransition, expectation_step, period_outcomes, tfp_path)
+    DistributionOperator, ReallocationTransition, expectation_step, period_outcomes, tfp_path)
 
 SMALL = dict(z_points=3, capital_points=20, asset_points=10, capital_max=4.0, asset_max=6.0)
 PRICES = E.PeriodPrices(used_price=0.9, market_lemon_share=0.064, wage=1.17, gross_rate=1.019)
@@ -49,6 +49,16 @@ def test_expectation_step_is_the_transpose_of_forward(off_equilibrium):
     lhs = np.sum(S.forward(mu, policy, grids) * v)
     rhs = np.sum(mu * expectation_step(v, policy, grids))
     assert abs(lhs - rhs) < 1e-12 * max(1.0, abs(lhs))
+
+
+def test_distribution_operator_equals_the_stationary_forward_step(off_equilibrium):
+    params, grids, policy, dist = off_equilibrium
+    rng = np.random.default_rng(5)
+    mu = rng.random(dist.shape)
+    operator = DistributionOperator(policy, grids)
+    np.testing.assert_allclose(operator.forward(mu), S.forward(mu, policy, grids), rtol=1e-13, atol=1e-15)
+    stack = rng.normal(size=(3, *dist.shape))
+    np.testing.assert_allclose(operator.expect(stack)[1], operator.expect(stack[1]), rtol=1e-14, atol=1e-14)
 
 
 def test_outcomes_aggregate_to_the_stationary_markets(off_equilibrium):

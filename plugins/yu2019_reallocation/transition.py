@@ -44,7 +44,7 @@ from .params import ReallocationParameters
 from .stationary import capital_change, forward, household_labor, stationary_distribution
 from .technology import labor_demand, measured_tfp, output
 
-__all__ = ["TARGETS", "OUTCOMES", "period_outcomes", "expectation_step", "ReallocationTransition",
+__all__ = ["TARGETS", "OUTCOMES", "period_outcomes", "DistributionOperator", "expectation_step", "ReallocationTransition",
            "tfp_path", "solve_path", "SOURCE_SHOCK"]
 
 #: Target name of each price: the market (or consistency condition) that price clears.
@@ -121,18 +121,51 @@ def _lotteries(grids: Grids, policy: Policy):
     return index.reshape(policy.savings.shape), weight.reshape(policy.savings.shape)
 
 
-def expectation_step(values, policy: Policy, grids: Grids, lotteries=None):
-    """The transpose of :func:`~.stationary.forward`: E(z,k,a) = Σ_j P(k'_j) E_z'[v(z', k'_j, lottery of a'_j)].
+class DistributionOperator:
+    """The law of motion of μ under one period's policy as a sparse matrix (section 2.4.3).
 
-    ``<forward(μ), v> = <μ, expectation_step(v)>`` for every μ and v (n_z, n_k, n_a).
+    Mass at (z, k, a) goes to k'_j with its choice probability and to the two grid points of
+    Young's lottery of a'_j (the core's :func:`equilibria.household.lottery`); then z moves by the
+    chain. ``A`` (CSR, one row per state, 2 n_k' entries) holds the first part; :meth:`forward` is
+    μ' = Π' (A' μ) — equal to :func:`~.stationary.forward` — and :meth:`expect` its transpose,
+    E(z,k,a) = Σ_j P(k'_j) E_z'[v(z', k'_j, lottery of a'_j)].
     """
-    index, weight = lotteries if lotteries is not None else _lotteries(grids, policy)
-    nz, nk, na = values.shape
-    ahead = (grids.transition @ values.reshape(nz, nk * na)).reshape(nz, nk, na)     # E[v(z', ·) | z]
-    rows = np.arange(nz)[:, None, None, None]
-    cols = np.arange(nk)[None, None, None, :]
-    low, high = ahead[rows, cols, index], ahead[rows, cols, index + 1]
-    return np.sum(policy.probabilities * (high + weight * (low - high)), axis=3)
+
+    def __init__(self, policy: Policy, grids: Grids):
+        from scipy import sparse
+
+        index, weight = _lotteries(grids, policy)
+        nz, nk, na, nj = policy.probabilities.shape
+        self.shape, self.transition = (nz, nk, na), grids.transition
+        N = nz * nk * na
+        low = (np.arange(nz)[:, None, None, None] * nj + np.arange(nj)[None, None, None, :]) * na + index
+        data = np.empty((nz, nk, na, nj, 2))
+        data[..., 0] = policy.probabilities * weight
+        data[..., 1] = policy.probabilities - data[..., 0]
+        columns = np.empty((nz, nk, na, nj, 2), dtype=np.int32)
+        columns[..., 0] = low
+        columns[..., 1] = low + 1
+        indptr = np.arange(0, 2 * nj * N + 1, 2 * nj, dtype=np.int64)
+        self.A = sparse.csr_matrix((data.ravel(), columns.ravel(), indptr), shape=(N, nz * nj * na))
+
+    def forward(self, dist):
+        nz = self.shape[0]
+        moved = (self.A.T @ np.ravel(dist)).reshape(nz, -1)
+        return (self.transition.T @ moved).reshape(self.shape)
+
+    def expect(self, values):
+        """Λ' applied to ``values`` (n_z, n_k, n_a), or to a stack (m, n_z, n_k, n_a)."""
+        values = np.asarray(values, float)
+        nz = self.shape[0]
+        stack = values.reshape(-1, nz, int(np.prod(self.shape)) // nz)
+        ahead = np.einsum("zy,myn->mzn", self.transition, stack).reshape(stack.shape[0], -1)
+        out = (self.A @ ahead.T).T
+        return out.reshape(values.shape)
+
+
+def expectation_step(values, policy: Policy, grids: Grids):
+    """The transpose of :func:`~.stationary.forward` under ``policy``: ``<forward(μ), v> = <μ, expectation_step(v)>``."""
+    return DistributionOperator(policy, grids).expect(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -310,15 +343,16 @@ class ReallocationTransition(SequenceModel):
                 value, marginal = policy.value, policy.marginal
                 self._report(f"jacobian {x}", s + 1, T)
             fake_news[x] = (direct, dD)
-        lotteries = _lotteries(grids, policy0)
-        self._report("jacobian expectations", 0, 1)
+        operator = DistributionOperator(policy0, grids)
+        expectations = np.empty((len(outputs), max(T - 1, 0), N))
+        current = np.stack([steady.outcomes[o] for o in outputs])
+        for k in range(T - 1):
+            expectations[:, k] = current.reshape(len(outputs), N)
+            current = operator.expect(current)
+        self._report("jacobian expectations", 1, 1)
         result = {}
-        for o in outputs:
-            E = np.empty((max(T - 1, 0), N))
-            current = steady.outcomes[o]
-            for k in range(T - 1):
-                E[k] = current.ravel()
-                current = expectation_step(current, policy0, grids, lotteries)
+        for i, o in enumerate(outputs):
+            E = expectations[i]
             for x in inputs:
                 direct, dD = fake_news[x]
                 F = np.empty((T, T))
