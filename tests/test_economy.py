@@ -149,3 +149,59 @@ def test_bounded_price_block_stays_inside_and_newton_chain_rule():
     with pytest.raises(ParameterError, match="inside the bounds"):
         Economy([CobbDouglasConsumers(alpha, endowment)], [GoodsMarket()], prices={"goods": np.full(3, 20.0)},
                 bounds={"goods": (0.0, 10.0)})
+
+
+@pytest.mark.parametrize("method", ["auto", "df-sane", "anderson", "broyden2"])
+def test_every_solve_method_runs_through_find_root(method):
+    alpha, endowment, economy = exchange_economy()
+    eq = economy.solve(method=method, tol=1e-9, maxiter=2000)
+    assert np.allclose(eq.prices["goods"], closed_form_prices(alpha, endowment), rtol=1e-7)
+    assert eq.report.method == ("hybr" if method == "auto" else method)
+
+
+def test_auto_picks_brentq_for_one_bracketed_price():
+    alpha, endowment, economy = exchange_economy(n_goods=2, seed=3)
+    eq = economy.solve(method="auto", bracket=(1e-3, 1e3), tol=1e-12)
+    assert eq.report.method == "brentq"
+    assert np.allclose(eq.prices["goods"], closed_form_prices(alpha, endowment), rtol=1e-10)
+
+
+def test_failure_message_names_the_economy_and_never_claims_convergence():
+    economy = Economy([Nobody()], [NoRootMarket()], prices={"x": [0.3]})
+    with pytest.raises(ConvergenceError, match="Economy market clearing: hybr") as info:
+        economy.solve(maxiter=50)
+    assert not info.value.result.report.converged
+    assert "converged" not in info.value.result.report.message.lower()
+
+
+class WarmStartedConsumers(CobbDouglasConsumers):
+    """Cobb-Douglas consumers that remember the last prices they saw (a stand-in for a warm start)."""
+
+    def __init__(self, alpha, endowment):
+        super().__init__(alpha, endowment)
+        self.last_prices = None
+        self.resets = 0
+
+    def respond(self, prices):
+        self.last_prices = np.array(prices["goods"])
+        return super().respond(prices)
+
+    def reset(self):
+        self.last_prices = None
+        self.resets += 1
+
+
+def test_reset_reaches_every_agent_and_fresh_solves_start_from_it():
+    alpha, endowment, _ = exchange_economy()
+    agent = WarmStartedConsumers(alpha, endowment)
+    economy = Economy([agent], [GoodsMarket()], prices={"goods": np.ones(3)}, numeraire=("goods", 0),
+                      positive={"goods"})
+    first = economy.solve(tol=1e-10)
+    assert agent.last_prices is not None and agent.resets == 0
+    economy.reset()
+    assert agent.last_prices is None and agent.resets == 1
+    again = economy.solve(tol=1e-10, fresh=True)
+    assert agent.resets == 2
+    np.testing.assert_array_equal(first.prices["goods"], again.prices["goods"])
+    # the default hook is a no-op: agents without memory need not define it
+    Nobody().reset()

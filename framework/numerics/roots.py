@@ -14,6 +14,7 @@ one of them
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any, Callable, Mapping
 
 import attrs
@@ -283,6 +284,7 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
 def _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar):
     """:func:`scipy.optimize.root` with the project's defaults (``xtol=1e-13``; ``fatol=tol``)."""
     from scipy import optimize
+    from scipy.linalg import LinAlgWarning
 
     opts = dict(options or {})
     if maxiter is not None:
@@ -296,7 +298,9 @@ def _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar):
     jac = None
     if jacobian is not None:
         jac = lambda x: np.atleast_2d(np.asarray(jacobian(float(x[0]) if scalar else x), dtype=float))  # noqa: E731
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # ill-conditioned updates near the root are SciPy's business: the residual decides
+        warnings.simplefilter("ignore", LinAlgWarning)
         try:
             sol = optimize.root(g, x0, method=method, jac=jac, options=opts)
         except (ValueError, FloatingPointError, ArithmeticError, np.linalg.LinAlgError) as exc:
