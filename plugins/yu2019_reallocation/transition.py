@@ -34,6 +34,7 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError
+from equilibria.params import memory_budget
 from equilibria.dynamics import SequenceModel, linear_transition, solve_transition
 from equilibria.dynamics.fake_news import jacobian_from_fake_news
 from equilibria.household import lottery
@@ -169,6 +170,14 @@ def expectation_step(values, policy: Policy, grids: Grids):
 
 
 @attrs.frozen(kw_only=True)
+class _Choices:
+    """What the forward step needs of a period's policy: k' probabilities and the savings of each k'."""
+
+    probabilities: np.ndarray
+    savings: np.ndarray
+
+
+@attrs.frozen(kw_only=True)
 class _Steady:
     prices: PeriodPrices
     value: np.ndarray
@@ -249,17 +258,25 @@ class ReallocationTransition(SequenceModel):
     def evaluate(self, paths: Mapping[str, np.ndarray], T: int) -> dict:
         """Targets and aggregates along price and TFP paths of length T (stationary after T).
 
-        Backward pass: V_t from V_{t+1} at period-t prices, starting from the stationary V at T
-        (only V and V_a are kept per period). Forward pass: the period-t policy again from V_{t+1},
-        the outcomes at μ_t, then μ_{t+1}.
+        Backward pass: the period-t policy from V_{t+1} at period-t prices, starting from the
+        stationary V at T, and its per-state outcomes. Forward pass: the aggregates at μ_t, then
+        μ_{t+1}. The choice probabilities and savings of every period are kept when T of them fit
+        in a quarter of the memory budget (``EQUILIBRIA_MEMORY_LIMIT_MB``); otherwise only V and
+        V_a are kept and the forward pass solves each period's policy again.
         """
         params, grids = self.params, self.grids
         periods = [self._period_prices(paths, t) for t in range(T)]
-        continuation = [None] * T
+        keep = T * 2 * self.steady.policy.probabilities.nbytes <= memory_budget() / 4
+        kept = [None] * T
+        outcomes = [None] * T
         value, marginal = self.steady.value, self.steady.marginal
         for t in range(T - 1, -1, -1):
-            continuation[t] = (value, marginal)
             policy = backward_step(params, grids, periods[t], value, marginal)
+            if keep:
+                kept[t] = _Choices(probabilities=policy.probabilities, savings=policy.savings)
+                outcomes[t] = period_outcomes(params, grids, periods[t], policy)
+            else:
+                kept[t] = (value, marginal)
             value, marginal = policy.value, policy.marginal
             self._report("backward", T - t, T)
         out = {name: np.empty(T) for name in (*self.targets, *OUTCOMES, "goods", "bundle_price", "mean_mpk_ratio",
@@ -267,14 +284,18 @@ class ReallocationTransition(SequenceModel):
         dist = self.steady.distribution
         mpk_rows = self._mpk_rows()
         for t in range(T):
-            policy = backward_step(params, grids, periods[t], *continuation[t])
-            y = period_outcomes(params, grids, periods[t], policy)
+            if keep:
+                policy, y = kept[t], outcomes[t]
+                kept[t] = outcomes[t] = None
+            else:
+                policy = backward_step(params, grids, periods[t], *kept[t])
+                y = period_outcomes(params, grids, periods[t], policy)
             for name in (*self.targets, *OUTCOMES):
                 out[name][t] = np.sum(dist * y[name])
             out["mean_mpk_ratio"][t] = self._mean_mpk_ratio(dist, periods[t], mpk_rows)
             out["bundle_price"][t] = periods[t].bundle_price(params)
             if t + 1 < T:
-                dist = forward(dist, policy, grids)
+                dist = forward(dist, policy, grids, _lotteries(grids, policy))
             self._report("forward", t + 1, T)
         household_consumption = paths["wage"] * out["household_labor"]
         out["goods"] = out["output"] - out["entrepreneur_consumption"] - household_consumption - out["new_investment"]
