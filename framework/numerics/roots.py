@@ -80,8 +80,8 @@ def solve_report(method: str, *, residual_norm: float, tolerance: float, iterati
     """A :class:`~equilibria.equilibrium.SolveReport` whose verdict comes from the residual.
 
     ``converged`` is ``residual_norm <= tolerance`` (and finite); the message goes through
-    :func:`honest_message`, so a stalled solver's message never sits unexplained beside
-    ``converged=True`` and a failed solve's message never claims success.
+    :func:`honest_message` (on one line), so a stalled solver's message never sits unexplained
+    beside ``converged=True`` and a failed solve's message never claims success.
 
     Parameters
     ----------
@@ -108,7 +108,7 @@ def solve_report(method: str, *, residual_norm: float, tolerance: float, iterati
         seconds = time.perf_counter() - started if started is not None else 0.0
     return SolveReport(method=str(method), converged=converged, iterations=iterations, evaluations=evaluations,
                        residual_norm=norm, tolerance=tol, seconds=float(seconds), history=history,
-                       message=honest_message(converged, norm, tol, str(message)))
+                       message=honest_message(converged, norm, tol, " ".join(str(message).split())))
 
 
 def finite_difference_jacobian(f: Callable[[np.ndarray], Any], x, *, step=None, central: bool = True,
