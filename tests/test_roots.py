@@ -194,3 +194,20 @@ def test_solve_report_decides_from_the_residual():
                        message="The solution converged.")
     assert not bad.converged and bad.evaluations == 2 and "converged" not in bad.message.lower()
     assert not solve_report("x", residual_norm=float("nan"), tolerance=1.0).converged
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(1, 6), method=st.sampled_from(["hybr", "newton", "lm"]))
+def test_random_monotone_systems_are_solved_to_their_known_root(seed, n, method):
+    """A x + 0.5 tanh(x) = b with A diagonally dominant (a monotone map with a unique root), b built
+    from a drawn root."""
+    rng = np.random.default_rng(seed)
+    matrix = rng.uniform(-1, 1, (n, n))
+    matrix += np.diag(np.abs(matrix).sum(axis=1) + 1.0)
+    root = rng.uniform(-2, 2, n)
+    rhs = matrix @ root + 0.5 * np.tanh(root)
+    result = find_root(lambda x: matrix @ x + 0.5 * np.tanh(x) - rhs, np.zeros(n), method=method, tol=1e-11)
+    # every row of the Jacobian is diagonally dominant by at least 1, so ||J⁻¹||_∞ <= 1 (Varah's bound)
+    # and the max-norm error is at most the residual's max-norm (mean value theorem row by row aside,
+    # a factor 10 of slack)
+    assert np.max(np.abs(result.x - root)) <= 1e-10

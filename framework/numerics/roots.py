@@ -90,7 +90,8 @@ def solve_report(method: str, *, residual_norm: float, tolerance: float, iterati
     residual_norm, tolerance : float
         Max-norm of the residual at the answer, and the tolerance it is held to.
     iterations, evaluations : int, optional
-        Default to each other, then to ``len(history)``.
+        ``evaluations`` defaults to ``len(history)`` (else ``iterations``), ``iterations`` to
+        ``evaluations``.
     history : sequence of float
         Residual max-norm at every evaluation.
     seconds : float, optional
@@ -102,8 +103,8 @@ def solve_report(method: str, *, residual_norm: float, tolerance: float, iterati
     tol = float(tolerance)
     converged = bool(np.isfinite(norm) and norm <= tol)
     history = tuple(float(h) for h in history)
-    evaluations = int(evaluations if evaluations is not None else (iterations or len(history)))
-    iterations = int(iterations if iterations else (evaluations or len(history)))
+    evaluations = int(evaluations if evaluations is not None else (len(history) or iterations or 0))
+    iterations = int(iterations if iterations else evaluations)
     if seconds is None:
         seconds = time.perf_counter() - started if started is not None else 0.0
     return SolveReport(method=str(method), converged=converged, iterations=iterations, evaluations=evaluations,
@@ -206,8 +207,7 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
         Required max-norm of the residual at the returned point. This alone decides convergence.
     maxiter : int, optional
         Cap on iterations: residual evaluations (``maxfev``) for ``"hybr"`` and ``"df-sane"``,
-        iterations otherwise;
-        ``"newton"`` defaults to 100 and ``"brentq"`` to 200.
+        iterations otherwise; ``"newton"`` defaults to 100 and ``"brentq"`` to 200.
     bracket : (float, float), optional
         ``"brentq"``'s interval; ``f`` must change sign over it.
     jacobian : callable, optional
