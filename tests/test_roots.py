@@ -207,7 +207,6 @@ def test_random_monotone_systems_are_solved_to_their_known_root(seed, n, method)
     root = rng.uniform(-2, 2, n)
     rhs = matrix @ root + 0.5 * np.tanh(root)
     result = find_root(lambda x: matrix @ x + 0.5 * np.tanh(x) - rhs, np.zeros(n), method=method, tol=1e-11)
-    # every row of the Jacobian is diagonally dominant by at least 1, so ||J⁻¹||_∞ <= 1 (Varah's bound)
-    # and the max-norm error is at most the residual's max-norm (mean value theorem row by row aside,
-    # a factor 10 of slack)
+    # f(x) = J̄ (x - root) with J̄ the Jacobian averaged between them, diagonally dominant by at least 1 in
+    # every row, so |x - root|_∞ <= |f(x)|_∞ <= 1e-11 (Varah's bound); the assertion leaves a factor 10
     assert np.max(np.abs(result.x - root)) <= 1e-10
