@@ -49,9 +49,10 @@ class Table:
         return [f"{c} [{u}]" if u else str(c) for c, u in zip(self.columns, units)]
 
     def to_markdown(self) -> str:
-        head = "| " + " | ".join(self.headers()) + " |"
+        cell = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731  (a "|" would split the cell)
+        head = "| " + " | ".join(cell(h) for h in self.headers()) + " |"
         rule = "|" + "|".join("---" for _ in self.columns) + "|"
-        body = ["| " + " | ".join(format_number(v) for v in row) + " |" for row in self.rows]
+        body = ["| " + " | ".join(cell(format_number(v)) for v in row) + " |" for row in self.rows]
         text = "\n".join([head, rule, *body])
         return f"{text}\n\n*{self.caption}*" if self.caption else text
 

@@ -12,6 +12,7 @@ from equilibria.results import Result, Table
 
 from .embargo import COLUMNS, EmbargoParameters, run_embargo
 from .measurement import citation_shares
+from .quantities import PERCENT_LOG, THETA, decoupling_quantities, embargo_quantities
 from .dataset import citation_structure
 
 __all__ = ["EXPERIMENTS", "run_embargo_experiment", "run_decoupling", "run_externality"]
@@ -58,6 +59,7 @@ def run_embargo_experiment(params: EmbargoParameters, options=None) -> Result:
     names = params.regions
     rows = [[LABELS[c], *change[c]] for c in COLUMNS if c in change]
     tables = {"decomposition": Table(columns=["technology response", *[f"100 dlnU {r}" for r in names]], rows=rows,
+                                     units=["", *[PERCENT_LOG] * len(names)],
                                      caption=f"Embargo on {params.sectors[s]} inputs from "
                                              f"{', '.join(names[o] for o in origins)} to {names[b]} (cf. Table 3)")}
     notes = [f"Baseline share of the embargoed origins in {names[b]}'s purchases of {params.sectors[s]} inputs: "
@@ -67,7 +69,8 @@ def run_embargo_experiment(params: EmbargoParameters, options=None) -> Result:
              f"Buyer's 100 dlnU: {change['fixed'][b]:.4f} with fixed technology, {change['all'][b]:.4f} when every "
              f"firm re-optimises ({'amplified' if change['all'][b] < change['fixed'][b] else 'dampened'} by "
              f"technology responses)."]
-    return Result(data=data, tables=tables, notes=notes, comparisons=_embargo_comparisons(change, b, names[b]))
+    return Result(data=data, tables=tables, notes=notes, comparisons=_embargo_comparisons(change, b, names[b]),
+                  quantities=embargo_quantities(params))
 
 
 def _embargo_comparisons(change, b: int, buyer: str) -> list:
@@ -76,7 +79,7 @@ def _embargo_comparisons(change, b: int, buyer: str) -> list:
 
     link = docs_link("techcompat", "Experiments")
     printed = {"fixed": -0.419, "all": -0.795}  # the slides' Table 3, China
-    return [SourceValue(quantity=f"100 Δln U of {buyer}, {LABELS[c]}", unit="percent (100 × log points)",
+    return [SourceValue(quantity=f"100 Δln U of {buyer}, {LABELS[c]}", unit=PERCENT_LOG,
                         ours=float(change[c][b]),
                         source=printed[c], where="Table 3 (China)", abs_tol=0.0005,
                         reason="synthetic economy, not the slides' data: only the sign and direction compare",
@@ -118,10 +121,12 @@ def run_decoupling(params: EmbargoParameters, options=None) -> Result:
     data = {"tech_mean_baseline": mean0, "tech_mean_embargo": mean1,
             "distance_buyer_to_origins": {"baseline": float(dist0), "embargo": float(dist1)}}
     tables = {"positions": Table(columns=["region", "sector", "mean before", "mean after", "change"], rows=rows,
+                                 units=["", "", THETA, THETA, THETA],
                                  caption="Ex-post mean technology positions before and after the embargo")} \
         if len(rows) <= 80 else {}
     notes = [f"Distance of {names[b]}'s {params.sectors[s]} to the embargoed origins: {dist0:.4f} -> {dist1:.4f}."]
-    return Result(data=data, tables=tables, figures={"decoupling": figure}, notes=notes)
+    return Result(data=data, tables=tables, figures={"decoupling": figure}, notes=notes,
+                  quantities=decoupling_quantities(params))
 
 
 def run_externality(params, options=None) -> Result:

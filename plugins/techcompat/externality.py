@@ -24,6 +24,8 @@ from scipy import optimize
 from equilibria.numerics.roots import find_root
 from equilibria.results import Result, Table
 
+from .quantities import LOG_U, THETA, externality_quantities
+
 __all__ = ["ClosedEconomy", "closed_economy_from", "TwoCountry", "externality_result"]
 
 
@@ -155,7 +157,7 @@ def externality_result(params) -> Result:
     closed = symmetric_closed_economy(tbar=params.incompatibility, phibar=params.adaptation,
                                       eta=params.demand_elasticity, zeta=params.trade_elasticity)
     eq, plan = closed.equilibrium(), closed.planner()
-    rows = [[i, closed.endowment[i], eq[i], plan[i]] for i in range(len(eq))]
+    rows = [[f"sector {i}", closed.endowment[i], eq[i], plan[i]] for i in range(len(eq))]
     two = TwoCountry(tbar=params.incompatibility, phibar=params.adaptation, eta=params.demand_elasticity,
                      zeta=params.trade_elasticity)
     theta, grad = two.spillover()
@@ -165,11 +167,13 @@ def externality_result(params) -> Result:
             "welfare_equilibrium": closed.log_welfare(eq), "welfare_planner": closed.log_welfare(plan),
             "two_country_positions": theta, "dlnU_dtheta2": grad}
     tables = {"closed": Table(columns=["sector", "endowment", "equilibrium", "planner"], rows=rows,
+                              units=["", THETA, THETA, THETA],
                               caption="Closed economy with symmetric sectors: positions (externality proposition)"),
               "spillover": Table(columns=["country", "position", "d ln U / d theta_2"],
-                                 rows=[[1, theta[0], grad[0]], [2, theta[1], grad[1]]],
+                                 units=["", THETA, f"{LOG_U} per unit of theta"],
+                                 rows=[["country 1", theta[0], grad[0]], ["country 2", theta[1], grad[1]]],
                                  caption="Two symmetric countries: moving country 2 toward country 1")}
     notes = [f"Adaptation sum |theta - theta_bar|: equilibrium {data['adaptation_equilibrium']:.4f} < planner "
              f"{data['adaptation_planner']:.4f} (under-investment in adaptation).",
              f"Moving country 2 toward country 1 raises both welfares: {grad[1]:.4g} and {grad[0]:.4g}."]
-    return Result(data=data, tables=tables, notes=notes)
+    return Result(data=data, tables=tables, notes=notes, quantities=externality_quantities(len(eq)))

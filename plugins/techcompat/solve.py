@@ -8,6 +8,7 @@ from equilibria.results import Result, Table
 from .equilibrium import solve_equilibrium
 from .model import Model
 from .params import TechParameters
+from .quantities import LOG_U, THETA, Units, baseline_quantities
 
 __all__ = ["solve", "summarize"]
 
@@ -49,14 +50,16 @@ def solve(params: TechParameters) -> Result:
     rows = [[names_r[d], data["wages"][d], data["log_welfare"][d], data["income"][d],
              100 * data["incompatibility_cost_share"][d], 100 * data["foreign_incompatibility_cost_share"][d]]
             for d in range(params.n_regions)]
-    tables = {"regions": Table(columns=["region", "wage", "ln U", "income", "incompat. cost % GDP",
-                                        "of which foreign inputs %"], rows=rows,
+    units = Units(params)
+    tables = {"regions": Table(columns=["region", "wage", "ln U", "income", "incompat. cost",
+                                        "of which foreign inputs"], rows=rows,
+                               units=["", units.wage, LOG_U, units.numeraire, "% of income", "% of income"],
                                caption="Baseline general equilibrium (wage of region 0 = 1; cf. Table 2)")}
     tech_rows = [[names_r[o], names_s[j], params.tech_mean[o, j], data["tech_mean"][o, j], params.tech_sd[o, j],
                   data["tech_sd"][o, j]] for o in range(params.n_regions) for j in range(params.n_sectors)]
     if len(tech_rows) <= 60:
         tables["technology"] = Table(columns=["region", "sector", "mean ex ante", "mean ex post", "sd ex ante",
-                                              "sd ex post"], rows=tech_rows,
+                                              "sd ex post"], rows=tech_rows, units=["", "", *[THETA] * 4],
                                      caption="Technology distributions before and after adaptation (cf. Figure 1)")
     cond = params.conditions()
     notes = [f"Labor markets cleared by {eq.report.method} in {eq.report.evaluations} evaluations "
@@ -64,4 +67,4 @@ def solve(params: TechParameters) -> Result:
              f"Existence condition zeta t_bar M^2 = {cond['existence_zeta_tbar_M2']:.3f} < 1 "
              f"(M = {cond['support_radius_M']:.3f}); uniqueness condition 2 M t_bar = "
              f"{cond['uniqueness_tbar_times_2M']:.3f} < 1; the bound on phi_bar is not in the slides."]
-    return Result(data=data, tables=tables, notes=notes)
+    return Result(data=data, tables=tables, notes=notes, quantities=baseline_quantities(params))
