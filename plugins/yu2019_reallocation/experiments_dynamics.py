@@ -85,8 +85,23 @@ def _deviation(name, path, steady):
     return 100.0 * (path / steady - 1.0)
 
 
+_SOLVED: dict = {}
+
+
 def transition_paths(params: TransitionParameters, options) -> dict:
-    """Stationary equilibrium and transition of every economy; levels and % deviations of every path."""
+    """Stationary equilibrium and transition of every economy; levels and % deviations of every path.
+
+    The last solution is remembered within the process, so ``irf`` and ``efficiency`` at the same
+    parameters (e.g. in one script or ``replicate``) solve the transitions once.
+    """
+    key = repr(sorted(attrs.asdict(params).items()))
+    if key not in _SOLVED:
+        _SOLVED.clear()
+        _SOLVED[key] = _solve_transitions(params, options)
+    return _SOLVED[key]
+
+
+def _solve_transitions(params: TransitionParameters, options) -> dict:
     T = params.periods
     tfp = tfp_path(T, SOURCE_SHOCK, params.tfp)
     economies = {}
