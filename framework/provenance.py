@@ -7,7 +7,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-__all__ = ["provenance", "provenance_markdown", "git_commit", "cpu_model"]
+__all__ = ["provenance", "provenance_markdown", "git_commit", "cpu_model", "library_versions", "LIBRARIES"]
 
 
 def git_commit() -> str:
@@ -49,6 +49,23 @@ def _threads() -> dict:
     return {name: os.environ[name] for name in names if name in os.environ}
 
 
+#: Libraries whose versions can change a report's numbers (Hypothesis draws the theorem examples).
+LIBRARIES = ("hypothesis", "attrs", "matplotlib", "Cython", "dask")
+
+
+def library_versions() -> dict:
+    """Installed versions of :data:`LIBRARIES` (``"not installed"`` for a missing one)."""
+    from importlib import metadata
+
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
 def provenance() -> dict:
     """Version, commit, UTC date and the machine, as JSON-able data."""
     import numpy
@@ -61,7 +78,7 @@ def provenance() -> dict:
             "machine": {"platform": platform.platform(), "cpu": cpu_model(), "cores": os.cpu_count(),
                         "python": platform.python_version(), "numpy": numpy.__version__,
                         "scipy": scipy.__version__, "kernel_cpu_level": _kernel_level(),
-                        "threads": _threads() or "default"}}
+                        "threads": _threads() or "default", "libraries": library_versions()}}
 
 
 def provenance_markdown(info: dict) -> str:
@@ -71,4 +88,6 @@ def provenance_markdown(info: dict) -> str:
              f"- machine: {m['cpu']}, {m['cores']} cores, {m['platform']}",
              f"- Python {m['python']}, NumPy {m['numpy']}, SciPy {m['scipy']}; kernels at CPU level "
              f"{m['kernel_cpu_level']}; threads {m['threads']}"]
+    if m.get("libraries"):
+        lines.append("- libraries: " + ", ".join(f"{name} {version}" for name, version in m["libraries"].items()))
     return "\n".join(lines) + "\n"

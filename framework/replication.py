@@ -30,18 +30,34 @@ __all__ = ["replicate"]
 
 
 def _steps(plugin, examples, executor):
-    """(step name, parameter values and seeds used, function) for every step of ``plugin``."""
+    """(step name, parameters object or settings, function) for every step of ``plugin``."""
     params = plugin.parameters()
-    yield "baseline", _values(params), lambda p=params: plugin.solve(p)
+    yield "baseline", params, lambda p=params: plugin.solve(p)
     for experiment in plugin.experiments:
         if experiment.headline:
             params = (experiment.parameters or plugin.parameters)()
-            yield experiment.name, _values(params), (lambda e=experiment, p=params: e.run(
+            yield experiment.name, params, (lambda e=experiment, p=params: e.run(
                 p, {"out": None, "progress": False, "executor": executor}))
     if examples and plugin.theorems:
         settings = {"examples": examples, "hypothesis": "derandomized (fixed seed)"}
         yield "theorems", settings, lambda: plugin.check_theorems(examples=examples, derandomize=True,
                                                                   executor=executor)
+
+
+#: What the settings of a theorem step mean.
+_THEOREM_SETTINGS = {"examples": {"unit": "count", "description": "Hypothesis examples per theorem"},
+                     "hypothesis": {"unit": "", "description": "how examples are drawn"}}
+
+
+def _labels(params) -> dict:
+    """Unit and description of every parameter (``Parameters.describe``), by name."""
+    if isinstance(params, dict):
+        return {name: _THEOREM_SETTINGS.get(name, {"unit": "", "description": ""}) for name in params}
+    try:
+        return {row["name"]: {"unit": row["unit"], "description": row["description"]}
+                for row in type(params).describe()}
+    except Exception:  # a parameters object without describe: names only
+        return {}
 
 
 def _import_plugin_modules(name: str) -> float:
@@ -113,13 +129,15 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
     from tqdm import tqdm
 
     info = provenance()
-    plan = [(name, step, used, fn) for name, plugin in plugins.items()
-            for step, used, fn in _steps(plugin, examples, executor)]
+    plan = [(name, step, params, fn) for name, plugin in plugins.items()
+            for step, params, fn in _steps(plugin, examples, executor)]
     records, markdown = [], ["# equilibria replication report\n", provenance_markdown(info)]
     current = None
     interactive = progress and sys.stderr.isatty()
     bar = tqdm(plan, desc="replicate", unit="step", disable=not interactive, file=None)
-    for index, (name, step, used, fn) in enumerate(bar, 1):
+    for index, (name, step, params, fn) in enumerate(bar, 1):
+        used = params if isinstance(params, dict) else _values(params)
+        labels = _labels(params)
         bar.set_postfix_str(f"{name}: {step}")
         if progress and not interactive:  # a log file gets plain lines, not a redrawn bar
             print(f"replicate [{index}/{len(plan)}] {name}: {step}", file=sys.stderr, flush=True)
@@ -130,7 +148,7 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
             import_seconds = _import_plugin_modules(name)
         folder = out / name / step
         started = time.perf_counter()
-        record = {"plugin": name, "step": step, "parameters": used}
+        record = {"plugin": name, "step": step, "parameters": used, "parameter_units": labels}
         if step == "baseline":
             record["import_seconds"] = import_seconds
         try:
@@ -156,7 +174,7 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
                 record["unlabelled"] = unlabelled(produced.data, produced.quantities)
                 body = result_markdown(produced, {k: Path(step) / Path(v).name for k, v in written.items()}, level=4)
                 title = "Baseline" if step == "baseline" else f"Experiment `{step}`"
-                markdown.append(f"### {title}\n\n{body}\n{_parameters_markdown(used)}")
+                markdown.append(f"### {title}\n\n{body}\n{_parameters_markdown(used, labels)}")
         except Exception as exc:  # a failing step is reported, the others still run
             record.update(status="failed", seconds=time.perf_counter() - started,
                           error=f"{type(exc).__name__}: {exc}")
@@ -173,16 +191,18 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
     return {"report": str(report), "steps": len(records), "failed": failed, "records": records}
 
 
-def _parameters_markdown(used: dict) -> str:
-    """The parameter values of a step as a collapsed list (long arrays shortened)."""
-    items, shortened = [], ""
+def _parameters_markdown(used: dict, labels: dict | None = None) -> str:
+    """The parameter values of a step as a collapsed table with units and meanings (long arrays shortened)."""
+    labels = labels or {}
+    rows, shortened = [], ""
     for key, value in used.items():
         text = json.dumps(value)
         if len(text) > 120:
             text, shortened = text[:117] + "...", " (long values shortened; report.json has them in full)"
-        items.append(f"`{key}` = {text}")
-    return (f"<details><summary>Parameters used{shortened}</summary>\n\n" + "; ".join(items)
-            + "\n\n</details>\n")
+        label = labels.get(key, {})
+        rows.append([f"`{key}`", text, label.get("unit") or "—", label.get("description") or "—"])
+    table = Table(columns=["parameter", "value", "unit", "meaning"], rows=rows)
+    return f"<details><summary>Parameters used{shortened}</summary>\n\n{table.to_markdown()}\n\n</details>\n"
 
 
 _FIGURE_LINK = re.compile(r"(!\[[^\]]*\]\()(?![a-z]+:|/)")

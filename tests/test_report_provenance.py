@@ -114,7 +114,7 @@ def test_replicate_report_carries_provenance_parameters_and_plain_progress(tmp_p
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stderr and "replicate [1/" in result.stderr  # stderr is a pipe: plain lines
     report = (tmp_path / "r" / "report.md").read_text()
-    assert "- package: equilibria" in report and "Parameters used" in report and "`periods` = 40" in report
+    assert "- package: equilibria" in report and "Parameters used" in report and "| `periods` | 40 |" in report
     summary = json.loads((tmp_path / "r" / "report.json").read_text())
     assert summary["provenance"]["machine"]["cores"] >= 1
     baseline = summary["steps"][0]

@@ -30,9 +30,11 @@ COLUMNS = ("fixed", "sector", "region", "all")
 class EmbargoParameters(TechParameters):
     """The economy plus the embargo: who is cut off from which sector's inputs."""
 
-    embargo_buyer = param(1, description="region whose firms lose access to the embargoed inputs", converter=as_int)
-    embargo_sector = param(2, description="input sector under embargo", converter=as_int)
-    embargo_origins = param([0], description="origin regions whose exports of the sector to the buyer stop",
+    embargo_buyer = param(1, unit="region index (0-based)",
+                          description="region whose firms lose access to the embargoed inputs", converter=as_int)
+    embargo_sector = param(2, unit="sector index (0-based)", description="input sector under embargo", converter=as_int)
+    embargo_origins = param([0], unit="region indices (0-based)",
+                            description="origin regions whose exports of the sector to the buyer stop",
                             converter=as_float_array)
 
     def check(self) -> None:

@@ -39,44 +39,55 @@ class TechParameters(Parameters):
     sectors = param(SYNTHETIC["sectors"], description="names of the S sectors (i, j)", converter=as_names)
     labor = param(SYNTHETIC["labor"], description="L_d, labor endowment of region d", unit="workers",
                   converter=as_float_array, validator=[ndim(1), positive, finite])
-    productivity = param(SYNTHETIC["productivity"], description="A^i_d, technique productivity scale "
+    productivity = param(SYNTHETIC["productivity"], unit="1 (scale of technique productivities)",
+                         description="A^i_d, technique productivity scale "
                          "(Assumption 1), N x S [d][i]", converter=as_float_array, validator=[ndim(2), positive, finite])
-    input_shares = param(SYNTHETIC["input_shares"], description="gamma^{ij}, Cobb-Douglas share of input j in "
+    input_shares = param(SYNTHETIC["input_shares"], unit="fraction of costs",
+                         description="gamma^{ij}, Cobb-Douglas share of input j in "
                          "sector i, S x S [i][j]", converter=as_float_array, validator=[ndim(2), nonnegative, finite])
-    labor_shares = param(SYNTHETIC["labor_shares"], description="gamma^{iL}, labor share of sector i (S); "
+    labor_shares = param(SYNTHETIC["labor_shares"], unit="fraction of costs",
+                         description="gamma^{iL}, labor share of sector i (S); "
                          "gamma^{iL} + sum_j gamma^{ij} must be at most one (a shortfall is value added paid to "
                          "labor)", converter=as_float_array, validator=[ndim(1), positive, finite])
-    consumption_shares = param(SYNTHETIC["consumption_shares"], description="rho^j_d, Cobb-Douglas consumption "
+    consumption_shares = param(SYNTHETIC["consumption_shares"], unit="fraction of spending",
+                               description="rho^j_d, Cobb-Douglas consumption "
                                "shares, N x S, rows sum to one", converter=as_float_array,
                                validator=[ndim(2), nonnegative, finite])
     trade_costs = param(SYNTHETIC["trade_costs"], description="tau^j_{do}, iceberg cost of intermediate input j "
                         "shipped from o to d, N x N x S [d][o][j], tau_dd = 1", unit="units shipped per unit "
                         "delivered", converter=as_float_array, validator=ndim(3))
-    final_trade_costs = param(None, description="tau^{Uj}_{do}, iceberg cost of final goods (default: trade_costs)",
+    final_trade_costs = param(None, unit="1 (iceberg factor)",
+                              description="tau^{Uj}_{do}, iceberg cost of final goods (default: trade_costs)",
                               converter=attrs.converters.optional(as_float_array))
-    trade_elasticity = param(4.0, description="zeta, Frechet/Poisson shape of supplier efficiencies "
+    trade_elasticity = param(4.0, unit="1", description="zeta, Frechet/Poisson shape of supplier efficiencies "
                              "(Assumption 1); the slides' 'eta, zeta - 1 | 4' is read as eta - 1 = zeta = 4",
                              converter=as_float, validator=[positive, finite])
-    demand_elasticity = param(5.0, description="eta > 1, elasticity of substitution between varieties in "
+    demand_elasticity = param(5.0, unit="1", description="eta > 1, elasticity of substitution between varieties in "
                               "final demand", converter=as_float, validator=finite)
-    technique_shape = param(6.0, description="lambda, Poisson shape of technique productivities (Assumption 1); "
+    technique_shape = param(6.0, unit="1",
+                            description="lambda, Poisson shape of technique productivities (Assumption 1); "
                             "must exceed zeta and eta - 1, and lambda gamma^{ij} < zeta", converter=as_float,
                             validator=[positive, finite])
-    incompatibility = param(0.05, description="t_bar, t(theta, theta~) = exp(t_bar (theta - theta~)^2) "
+    incompatibility = param(0.05, unit="per squared unit of theta",
+                            description="t_bar, t(theta, theta~) = exp(t_bar (theta - theta~)^2) "
                             "(Assumption 2; slides' calibration 0.05)", converter=as_float,
                             validator=[nonnegative, finite])
-    adaptation = param(0.05, description="phi_bar, phi(theta_bar, theta) = 1 - exp(-phi_bar (theta_bar - "
+    adaptation = param(0.05, unit="per squared unit of theta",
+                       description="phi_bar, phi(theta_bar, theta) = 1 - exp(-phi_bar (theta_bar - "
                        "theta)^2) (Assumption 2)", converter=as_float, validator=[positive, finite])
-    tech_mean = param(SYNTHETIC["tech_mean"], description="mu_bar^j_o, mean of the normal ex-ante technology "
+    tech_mean = param(SYNTHETIC["tech_mean"], unit="theta (model units)",
+                      description="mu_bar^j_o, mean of the normal ex-ante technology "
                       "endowment, N x S [o][j]", converter=as_float_array, validator=[ndim(2), finite])
-    tech_sd = param(SYNTHETIC["tech_sd"], description="sigma_bar^j_o > 0, sd of the ex-ante endowment, N x S",
+    tech_sd = param(SYNTHETIC["tech_sd"], unit="theta (model units)",
+                    description="sigma_bar^j_o > 0, sd of the ex-ante endowment, N x S",
                     converter=as_float_array, validator=[ndim(2), finite])
     markups = param(True, description="monopolistic markups eta/(eta-1) toward consumers (false: marginal-cost "
                     "pricing everywhere)", converter=as_bool)
-    tech_points = param(61, description="points of the bounded technology grid that carries every "
+    tech_points = param(61, unit="count", description="points of the bounded technology grid that carries every "
                         "distribution Theta^j_o (at least 5; at most what fits in memory: the technology choice "
                         "needs 16 N S K^2 bytes)", converter=as_int)
-    tech_span = param(4.0, description="grid half-width beyond the extreme endowment means, in endowment sds",
+    tech_span = param(4.0, unit="endowment standard deviations",
+                      description="grid half-width beyond the extreme endowment means, in endowment sds",
                       converter=as_float, validator=[positive, finite])
 
     # ------------------------------------------------------------------ shapes

@@ -31,16 +31,19 @@ TABLE1_COUNTRIES = ("rest of the world", "China")
 class FosdParameters(EconomyParameters):
     """Figure 5: 100,000 firms, N = 10, generalized-gamma draws, two values of tau."""
 
-    n_firms = param(100_000, converter=as_int, validator=positive, description="simulated firms")
+    n_firms = param(100_000, converter=as_int, validator=positive, unit="count", description="simulated firms")
     distribution = param("gengamma", converter=as_str, validator=one_of("pareto", "frechet", "lognormal", "gengamma"),
                          description="cost distribution")
-    shape = param(2.0, converter=as_float, validator=positive, description="gengamma a")
-    shape2 = param(1.0, converter=as_float, validator=positive, description="gengamma c")
-    scale = param(1.0, converter=as_float, validator=positive, description="scale of the cost draws")
+    shape = param(2.0, converter=as_float, validator=positive, unit="1", description="gengamma a")
+    shape2 = param(1.0, converter=as_float, validator=positive, unit="1", description="gengamma c")
+    scale = param(1.0, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                  description="scale of the cost draws")
     wages = param(factory=lambda: [1.0, 1.0], converter=as_float_array, validator=[ndim(1), positive, max_length(1000)],
-                  description="relative wages (cost scaling) by country")
-    tau = param(2.0, converter=as_float, validator=nonnegative, description="the higher trade cost tau_0")
-    tau_low = param(0.5, converter=as_float, validator=nonnegative, description="the lower trade cost tau_1")
+                  unit="relative to the first country", description="relative wages (cost scaling) by country")
+    tau = param(2.0, converter=as_float, validator=nonnegative, unit="1 (multiplier of the trade costs T)",
+                description="the higher trade cost tau_0")
+    tau_low = param(0.5, converter=as_float, validator=nonnegative, unit="1 (multiplier of the trade costs T)",
+                    description="the lower trade cost tau_1")
 
 
 def run_fosd(params: FosdParameters, options=None) -> Result:
@@ -94,17 +97,20 @@ def run_fosd(params: FosdParameters, options=None) -> Result:
 class WageParameters(EconomyParameters):
     """Endogenous wages (section 3.5): labor supplies and output weighting."""
 
-    n_firms = param(20_000, converter=as_int, validator=positive, description="simulated firms")
+    n_firms = param(20_000, converter=as_int, validator=positive, unit="count", description="simulated firms")
     distribution = param("lognormal", converter=as_str, validator=one_of("pareto", "frechet", "lognormal", "gengamma"),
                          description="distribution of labor requirements")
-    shape = param(0.5, converter=as_float, validator=positive, description="shape of the labor requirements")
-    scale = param(1.0, converter=as_float, validator=positive, description="scale of the labor requirements")
-    tau = param(0.3, converter=as_float, validator=nonnegative, description="trade-cost multiplier")
+    shape = param(0.5, converter=as_float, validator=positive, unit="1", description="shape of the labor requirements")
+    scale = param(1.0, converter=as_float, validator=positive, unit="labor per unit of a stage",
+                  description="scale of the labor requirements")
+    tau = param(0.3, converter=as_float, validator=nonnegative, unit="1 (multiplier of the trade costs T)",
+                description="trade-cost multiplier")
     wages = param(factory=lambda: [1.0, 1.0], converter=as_float_array, validator=[ndim(1), positive, max_length(1000)],
+                  unit="relative to the first country",
                   description="ignored except for its length (number of countries)")
     labor_supply = param(factory=lambda: [1.0, 2.0], converter=as_float_array,
                          validator=[ndim(1), positive, same_length_as("wages")],
-                         description="inelastic labor supply L_k by country")
+                         unit="labor units", description="inelastic labor supply L_k by country")
     output = param("unit", converter=as_str, validator=one_of("unit", "ces"),
                    description="firm output weights: one unit each, or CES demand MC^-sigma")
 
@@ -204,28 +210,36 @@ class CalibrationParameters(EconomyParameters):
                              "at the 'true_*' parameters (a recovery check)")
     measure = param("kl", converter=as_str, validator=one_of("kl", "ks", "cvm"), description="distance: kl, ks or cvm")
     trim = param(0.05, converter=as_float, validator=[nonnegative, at_most(0.9)],
-                 description="share of the largest firms dropped in data and simulation")
-    n_firms = param(20_000, converter=as_int, validator=positive, description="simulated firms per evaluation")
-    shape = param(1.0, converter=as_float, validator=positive, description="starting shape")
-    scale = param(0.4, converter=as_float, validator=positive, description="starting scale")
-    tau = param(0.3, converter=as_float, validator=nonnegative, description="starting tau")
+                 unit="fraction of firms", description="share of the largest firms dropped in data and simulation")
+    n_firms = param(20_000, converter=as_int, validator=positive, unit="count",
+                    description="simulated firms per evaluation")
+    shape = param(1.0, converter=as_float, validator=positive, unit="1", description="starting shape")
+    scale = param(0.4, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                  description="starting scale")
+    tau = param(0.3, converter=as_float, validator=nonnegative, unit="1 (multiplier of the trade costs T)",
+                description="starting tau")
     start_w = param(1.1, converter=as_float, validator=in_open_interval(1.0, math.inf),
-                    description="starting relative wage (> 1)")
-    true_shape = param(1.2, converter=as_float, validator=positive, description="shape used to simulate data")
-    true_scale = param(0.5, converter=as_float, validator=positive, description="scale used to simulate data")
-    true_tau = param(0.4, converter=as_float, validator=positive, description="tau used to simulate data")
-    true_w = param(1.3, converter=as_float, validator=positive, description="relative wage used to simulate data")
-    demand_shifter = param(1.0, converter=as_float, validator=positive, description="D in r = D p^(1-sigma)")
+                    unit="relative to the first country", description="starting relative wage (> 1)")
+    true_shape = param(1.2, converter=as_float, validator=positive, unit="1", description="shape used to simulate data")
+    true_scale = param(0.5, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                       description="scale used to simulate data")
+    true_tau = param(0.4, converter=as_float, validator=positive, unit="1 (multiplier of the trade costs T)",
+                     description="tau used to simulate data")
+    true_w = param(1.3, converter=as_float, validator=positive, unit="relative to the first country",
+                   description="relative wage used to simulate data")
+    demand_shifter = param(1.0, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                           description="D in r = D p^(1-sigma)")
     checkpoint = param(None, converter=attrs.converters.optional(as_path),
                        description="checkpoint file (JSON lines); default OUT/calibration.jsonl with --out")
     firms_per_task = param(10_000, converter=as_int, validator=positive,
+                           unit="count",
                            description="simulated firms per task of the executor (does not change the result)")
     executor = param(None, validator=attrs.validators.optional(one_of("serial", "processes", "dask")),
                      description="deprecated: use the global option --executor")
     workers = param(None, converter=attrs.converters.optional(as_int), validator=attrs.validators.optional(positive),
-                    description="deprecated: use the global option --workers")
+                    unit="count", description="deprecated: use the global option --workers")
     maxiter = param(400, converter=as_int, validator=[positive, at_most(1_000_000)],
-                    description="Nelder-Mead iterations per restart")
+                    unit="count", description="Nelder-Mead iterations per restart")
 
 
 def _legacy_executor(params: CalibrationParameters, executor):

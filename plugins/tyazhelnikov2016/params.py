@@ -37,21 +37,28 @@ class FirmParameters(Parameters):
     """
 
     costs = param(factory=lambda: [row[:] for row in _PROP4_COSTS], converter=as_float_array, validator=ndim(2),
+                  unit="cost units",
                   description="production costs a[v][j], nodes x countries (a chain: stages in production order)")
     trade_costs = param(factory=lambda: [[0.0, 1.0], [1.0, 0.0]], converter=as_float_array,
+                        unit="cost units per crossing (before tau)",
                         description="T[j][k]: cost of moving a part from country j to country k; zero diagonal")
     tau = param(1.0, converter=as_float_array,
+                unit="1 (multiplier of the trade costs T)",
                 description="trade-cost multiplier tau (a number, or one per node for stage-dependent tau_i)")
     parents = param(None, converter=_optional(as_int_array),
+                    unit="node index (0-based)",
                     description="tree: parents[v] is the node v is assembled into, -1 for the final node; "
                                 "default the chain 0 -> 1 -> ... -> N-1")
     tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS),
                    description="'unit' (eq. 1, 5) or 'ad_valorem' (eq. 7-9: crossings scale with the value crossing)")
     destination = param(None, converter=_optional(as_int),
+                        unit="country index (0-based)",
                         description="country the final good is shipped to (section 3.3); none: third country")
     final_trade_costs = param(None, converter=_optional(as_float_array),
+                              unit="cost units per shipment (before tau_final)",
                               description="T^F[c][d]: final-good shipment costs; default trade_costs")
     tau_final = param(None, converter=_optional(as_float_array),
+                      unit="1 (multiplier of T^F)",
                       description="tau^F: multiplier of the final-good shipment cost; default tau")
 
     def check(self):
@@ -87,24 +94,34 @@ class EconomyParameters(Parameters):
     2000 estimates (Pareto, shape 0.42, scale 0.13, tau 0.49, w 1.18, sigma 4, zeta 0.5).
     """
 
-    n_stages = param(10, converter=as_int, validator=[positive, at_most(MAX_STAGES)], description="N, nodes of the chain")
-    n_firms = param(20000, converter=as_int, validator=[positive, at_most(MAX_FIRMS)], description="simulated firms")
+    n_stages = param(10, converter=as_int, validator=[positive, at_most(MAX_STAGES)], unit="count",
+                     description="N, nodes of the chain")
+    n_firms = param(20000, converter=as_int, validator=[positive, at_most(MAX_FIRMS)], unit="count",
+                    description="simulated firms")
     distribution = param("pareto", converter=as_str, validator=one_of(*DISTRIBUTIONS),
                          description="cost distribution: pareto, frechet, lognormal or gengamma")
-    shape = param(0.42, converter=as_float, validator=positive, description="shape parameter of the cost distribution")
+    shape = param(0.42, converter=as_float, validator=positive, unit="1",
+                  description="shape parameter of the cost distribution")
     shape2 = param(1.0, converter=as_float, validator=positive,
-                   description="second shape parameter (gengamma's c); ignored by the others")
-    scale = param(0.13, converter=as_float, validator=positive, description="scale parameter of the cost distribution")
-    tau = param(0.49, converter=as_float, validator=nonnegative, description="trade-cost multiplier tau")
+                   unit="1", description="second shape parameter (gengamma's c); ignored by the others")
+    scale = param(0.13, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                  description="scale parameter of the cost distribution")
+    tau = param(0.49, converter=as_float, validator=nonnegative, unit="1 (multiplier of the trade costs T)",
+                description="trade-cost multiplier tau")
     wages = param(factory=lambda: [1.0, 1.18], converter=as_float_array,
                   validator=[ndim(1), positive, max_length(MAX_COUNTRIES)],
+                  unit="relative to the first country",
                   description="relative wage (cost scaling) of each country; M = len(wages)")
-    trade_costs = param(None, converter=_optional(as_float_array), description="T[j][k]; default 1 off the diagonal")
+    trade_costs = param(None, converter=_optional(as_float_array),
+                        unit="units of the numeraire good per crossing (before tau)",
+                        description="T[j][k]; default 1 off the diagonal")
     tariff = param("unit", converter=as_str, validator=one_of(*TARIFFS), description="'unit' or 'ad_valorem'")
-    sigma = param(4.0, converter=as_float, description="elasticity of substitution sigma > 1 (eq. 11)")
-    zeta = param(0.5, converter=as_float, description="quasilinear curvature, 0 < zeta < (sigma-1)/sigma")
-    sunk_cost = param(1.0, converter=as_float, validator=positive, description="f_s, sunk cost of entry")
-    expenditure = param(10.0, converter=as_float, validator=positive, description="E, income of the consumer")
+    sigma = param(4.0, converter=as_float, unit="1", description="elasticity of substitution sigma > 1 (eq. 11)")
+    zeta = param(0.5, converter=as_float, unit="1", description="quasilinear curvature, 0 < zeta < (sigma-1)/sigma")
+    sunk_cost = param(1.0, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                      description="f_s, sunk cost of entry")
+    expenditure = param(10.0, converter=as_float, validator=positive, unit="units of the numeraire good q0",
+                        description="E, income of the consumer")
     seed = param(12345, converter=as_int, validator=nonnegative, description="seed of the cost draws")
     countries = param(None, converter=_optional(as_names),
                       description="names of the countries in the order of wages (default: country 1, 2, ...)")
