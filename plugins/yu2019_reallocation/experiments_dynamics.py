@@ -224,18 +224,22 @@ def _notes(params, solved, figures):
     return notes
 
 
-def _title(params, what):
-    return f"{what} (ε = {params.substitution:g}, b̄ = {params.borrowing_limit:g}; t = 0 is the steady state)"
+def _result(params, options, panels, name, columns, what, which) -> tuple:
+    """The transitions (solved or remembered), their tables, data, notes and one figure of ``panels``."""
+    solved = transition_paths(params, options)
+    _check_finite(solved)
+    n = min(params.shown_periods, params.periods + 1)
+    result = Result(data=_data(solved, panels), tables=_tables(solved, panels, n),
+                    notes=_notes(params, solved, which))
+    title = f"{what} (ε = {params.substitution:g}, b̄ = {params.borrowing_limit:g}; t = 0 is the steady state)"
+    result.figures[name] = _figure(solved, panels, n, columns, title)
+    return solved, result
 
 
 def run_irf(params: TransitionParameters, options) -> Result:
     """Figures 2.1-2.3: prices and quantities after the TFP shocks, with and without lemons."""
-    solved = transition_paths(params, options)
-    _check_finite(solved)
-    n = min(params.shown_periods, params.periods + 1)
-    result = Result(data=_data(solved, IRF_PANELS), tables=_tables(solved, IRF_PANELS, n),
-                    notes=_notes(params, solved, lambda w: w[0]))
-    result.figures["irf"] = _figure(solved, IRF_PANELS, n, 3, _title(params, "Impulse responses to the negative TFP shocks"))
+    solved, result = _result(params, options, IRF_PANELS, "irf", 3, "Impulse responses to the negative TFP shocks",
+                             lambda figures: figures[0])
     economies = list(solved["economies"].values())
     if len(economies) == 2:
         drops = [float(np.min(e["deviations"]["total_reallocation"])) for e in economies]
@@ -247,11 +251,5 @@ def run_irf(params: TransitionParameters, options) -> Result:
 
 def run_efficiency(params: TransitionParameters, options) -> Result:
     """Figures 2.4-2.6: mean MPK ratio (highest over second lowest z) and endogenous TFP along the transition."""
-    solved = transition_paths(params, options)
-    _check_finite(solved)
-    n = min(params.shown_periods, params.periods + 1)
-    result = Result(data=_data(solved, EFFICIENCY_PANELS), tables=_tables(solved, EFFICIENCY_PANELS, n),
-                    notes=_notes(params, solved, lambda w: w[1]))
-    result.figures["efficiency"] = _figure(solved, EFFICIENCY_PANELS, n, 2,
-                                           _title(params, "Allocative efficiency after the negative TFP shocks"))
-    return result
+    return _result(params, options, EFFICIENCY_PANELS, "efficiency", 2,
+                   "Allocative efficiency after the negative TFP shocks", lambda figures: figures[1])[1]

@@ -45,8 +45,8 @@ from .params import ReallocationParameters
 from .stationary import capital_change, forward, household_labor, stationary_distribution
 from .technology import labor_demand, measured_tfp, output
 
-__all__ = ["TARGETS", "OUTCOMES", "period_outcomes", "DistributionOperator", "expectation_step", "ReallocationTransition",
-           "tfp_path", "solve_path", "SOURCE_SHOCK"]
+__all__ = ["TARGETS", "OUTCOMES", "period_outcomes", "DistributionOperator", "expectation_step",
+           "ReallocationTransition", "tfp_path", "solve_path", "SOURCE_SHOCK"]
 
 #: Target name of each price: the market (or consistency condition) that price clears.
 TARGETS = {"used_price": "used_capital", "market_lemon_share": "lemon_share", "wage": "labor",
@@ -165,7 +165,8 @@ class DistributionOperator:
 
 
 def expectation_step(values, policy: Policy, grids: Grids):
-    """The transpose of :func:`~.stationary.forward` under ``policy``: ``<forward(μ), v> = <μ, expectation_step(v)>``."""
+    """The transpose of :func:`~.stationary.forward` under ``policy``:
+    ``<forward(μ), v> = <μ, expectation_step(v)>`` for every μ and v."""
     return DistributionOperator(policy, grids).expect(values)
 
 
