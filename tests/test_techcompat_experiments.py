@@ -15,6 +15,7 @@ from equilibria.plugins.techcompat.embargo import EmbargoParameters
 from equilibria.plugins.techcompat.equilibrium import solve_equilibrium
 from equilibria.plugins.techcompat.model import Model
 from equilibria.plugins.techcompat.params import TechParameters
+from equilibria.quantities import unlabelled
 
 
 def _cli(*args):
@@ -52,6 +53,8 @@ def test_embargo_contract_and_decomposition():
     base = solve_equilibrium(Model.from_parameters(params))
     state = base.aggregates["technology"]
     assert np.allclose(result.data["tech_mean_baseline"], state.moments(Model.from_parameters(params))[0])
+    assert unlabelled(result.data, result.quantities) == []
+    assert result.quantities["welfare_change"].names[1] == params.regions
 
 
 def test_embargo_with_no_trade_to_lose_changes_nothing():
@@ -73,17 +76,24 @@ def test_decoupling_figure(tmp_path):
     assert written["decoupling"].stat().st_size > 1000
     d = result.data["distance_buyer_to_origins"]
     assert d["embargo"] > d["baseline"]                  # the embargo decouples the buyer from the origins
+    assert unlabelled(result.data, result.quantities) == []
 
 
 def test_externality_experiment():
-    data = plugin.experiment("externality").run(TechParameters(), {}).data
+    result = plugin.experiment("externality").run(TechParameters(), {})
+    data = result.data
+    assert unlabelled(data, result.quantities) == []
     assert data["adaptation_equilibrium"] < data["adaptation_planner"]
     assert data["welfare_planner"] >= data["welfare_equilibrium"]
     assert min(data["dlnU_dtheta2"]) > 0
 
 
 def test_quadratic_normal_close_to_full():
-    data = plugin.experiment("quadratic").run(TechParameters(), {}).data
+    result = plugin.experiment("quadratic").run(TechParameters(), {})
+    data = result.data
+    assert unlabelled(data, result.quantities) == []
+    assert all(len(table.units) == len(table.columns) or "unit" in table.columns
+               for table in result.tables.values())
     assert data["max_error_mean"] < 1e-3 and data["max_error_sd"] < 1e-3
     assert data["max_error_wages"] < 1e-6
 
@@ -148,5 +158,6 @@ def test_endowment_fit_stays_at_the_truth():
     fitted, info = fit_endowments(truth, data.wages, data.citation_structure, data.citations_received,
                                   data.citation_shares)
     assert info["residual_norm"] < 1e-9
+    assert "converged" not in info and info["message"] and info["optimality"] >= 0   # a fit reports its misfit
     np.testing.assert_allclose(fitted.tech_mean, truth.tech_mean, atol=1e-6)
     np.testing.assert_allclose(fitted.tech_sd, truth.tech_sd, atol=1e-6)
