@@ -8,23 +8,28 @@ liberalisation decomposition and the calibration of section 5.
 
 Modules: :mod:`.technology` (trees), :mod:`.firm` (the firm's problem), :mod:`.reference`
 (NumPy twin, brute force), :mod:`.examples` (Propositions 4 and 7), :mod:`.population`
-(cost draws, chunked simulation), :mod:`.ge` (section 4), :mod:`.experiments`,
+(cost draws, chunked simulation), :mod:`.ge` (section 4), :mod:`.wages` (section 3.5),
+:mod:`.solve` (the baseline), :mod:`.experiments`, :mod:`.quantities` (labels and units),
 :mod:`.theorems`.
 """
 from equilibria import Plugin
 
-from .experiments import EXPERIMENTS, run_solve
 from .firm import FirmProblem, FirmSolution, solve_firms
 from .params import EconomyParameters, FirmParameters
+from .solve import solve
 
-__all__ = ["plugin", "solve_firms", "FirmProblem", "FirmSolution", "FirmParameters", "EconomyParameters"]
+__all__ = ["plugin", "solve", "solve_firms", "FirmProblem", "FirmSolution", "FirmParameters", "EconomyParameters"]
+
+
+def _experiments():
+    from .experiments import EXPERIMENTS
+
+    return EXPERIMENTS
 
 
 def _theorems():
-    try:
-        from .theorems import THEOREMS
-    except ImportError:  # theorems module not present in this build
-        return ()
+    from .theorems import THEOREMS
+
     return THEOREMS
 
 
@@ -35,8 +40,8 @@ plugin = Plugin(
                 "unit and ad-valorem trade costs; general equilibrium with quasilinear CES and free entry; "
                 "liberalisation decomposition and simulated calibration.",
     parameters=EconomyParameters,
-    solve=run_solve,
-    experiments=EXPERIMENTS,
+    solve=solve,
+    experiments=_experiments(),
     theorems=_theorems(),
     doc="docs/plugins/tyazhelnikov2016.md",
 )

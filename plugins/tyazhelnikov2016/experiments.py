@@ -1,13 +1,11 @@
 """Experiments of the tyazhelnikov2016 plugin (``equilibria run tyazhelnikov2016 NAME``)."""
 from __future__ import annotations
 
-import numpy as np
-
 from equilibria import Experiment, Result, Table
 
 from .examples import PROP4_CLAIM, prop4_breakpoints, prop4_paths, prop7_analysis
-from .params import EconomyParameters, FirmParameters
-from .quantities import COST, PROP4, PROP7, TAU, economy_quantities, firm_quantities
+from .params import FirmParameters
+from .quantities import COST, PROP4, PROP7, TAU, firm_quantities
 
 __all__ = ["EXPERIMENTS", "run_firm"]
 
@@ -85,27 +83,6 @@ def run_prop7(params, options=None) -> Result:
              "Reading a_jk = cost of part j in country k (section 2's notation): the optimal path is 3-2-3 both before "
              "and after, so the example only works with the first reading."]
     return Result(data=analysis, tables={"prop7": table}, notes=notes, quantities=PROP7)
-
-
-def run_solve(params: EconomyParameters) -> Result:
-    """Baseline: simulate the population and compute the free-entry equilibrium of section 4."""
-    from equilibria.quantities import scalar_table
-
-    from .ge import free_entry_report, general_equilibrium
-    from .population import CostDistribution, simulate
-
-    problem = params.problem()
-    pop = simulate(problem, CostDistribution.from_params(params), params.wages, params.n_firms, params.seed)
-    ge = general_equilibrium(pop.mc, params.sigma, params.zeta, params.sunk_cost, params.expenditure)
-    sol = pop.solution
-    data = ge.to_dict()
-    data.update(mean_mc=float(sol.mc.mean()), median_mc=float(np.median(sol.mc)),
-                share_offshoring=float(np.mean(sol.crossings > 0)), mean_crossings=float(sol.crossings.mean()),
-                labor_demand=(pop.labor * (sol.mc ** -params.sigma)[:, None]).mean(axis=0).tolist(),
-                n_firms=params.n_firms, report=free_entry_report(pop.mc, ge, params).to_dict())
-    quantities = economy_quantities(params.country_names())
-    table = scalar_table(data, quantities, caption="Free-entry equilibrium with quasilinear CES demand (section 4.4)")
-    return Result(data=data, tables={"equilibrium": table}, quantities=quantities)
 
 
 def _param_class(name):
