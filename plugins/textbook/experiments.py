@@ -10,7 +10,7 @@ from .comparisons import closed_form_comparisons
 from .models import load_model
 from .quantities import CLOSED_FORMS, dsge_quantities
 
-__all__ = ["EXPERIMENTS", "run_irf", "run_moments", "run_closed_forms"]
+__all__ = ["EXPERIMENTS", "run_irf", "run_moments", "run_closed_forms", "model_result"]
 
 #: the models with closed forms, in the order of the report
 CLOSED_FORM_MODELS = ("brock_mirman", "nk", "rbc")
@@ -18,17 +18,18 @@ CLOSED_FORM_MODELS = ("brock_mirman", "nk", "rbc")
 
 def run_irf(params, options=None):
     """Impulse responses to every innovation (one standard deviation), with a figure per innovation."""
-    model = load_model(params.model)
-    result = dsge_result(model, "irf", params=params.values, periods=params.periods)
-    result.comparisons = closed_form_comparisons(params.model, params.values)
-    result.quantities = present(result.data, dsge_quantities(model))
-    return result
+    return model_result(params, "irf", periods=params.periods)
 
 
 def run_moments(params, options=None):
     """Theoretical standard deviations, autocorrelations, correlations and variance decomposition."""
+    return model_result(params, "moments", lags=params.lags)
+
+
+def model_result(params, action: str, **settings):
+    """The core's report of ``action`` for the chosen model, with its closed forms and declared quantities."""
     model = load_model(params.model)
-    result = dsge_result(model, "moments", params=params.values, lags=params.lags)
+    result = dsge_result(model, action, params=params.values, **settings)
     result.comparisons = closed_form_comparisons(params.model, params.values)
     result.quantities = present(result.data, dsge_quantities(model))
     return result
