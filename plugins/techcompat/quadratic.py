@@ -124,19 +124,20 @@ def solve_quadratic_normal(model: Model, wages, start: QuadraticNormal | None = 
     return QuadraticNormal(k=k, b=b, c=c, mean=mu, sd=sd, iterations=iterations)
 
 
-def solve_technology_quadratic(model: Model, wages, *, start=None, respond=True, fixed_choice=None,
-                               **_) -> TechnologyState:
+def solve_technology_quadratic(model: Model, wages, *, start: TechnologyState | None = None, respond=True,
+                               fixed_choice=None, **_) -> TechnologyState:
     """Technology from the quadratic-normal approximation, costs exact for it (a grid state).
 
-    ``respond``/``fixed_choice`` work as in :func:`~.technology.solve_technology`."""
-    qn = solve_quadratic_normal(model, wages, start=getattr(start, "quadratic", None))
+    ``start`` (the previous state) warm-starts both the quadratic-normal fixed point (its
+    ``quadratic`` coefficients, when it has them) and the costs; ``respond``/``fixed_choice`` work as
+    in :func:`~.technology.solve_technology`."""
+    qn = solve_quadratic_normal(model, wages, start=start.quadratic if start is not None else None)
     choice = qn.policy(model, np.broadcast_to(model.grid, model.shape))
     n, s, k = model.shape
     moving = np.repeat(np.broadcast_to(np.asarray(respond, bool), (n, s))[..., None], k, axis=-1)
     if fixed_choice is not None:
         choice = np.where(moving, choice, fixed_choice)
-    state = solve_technology(model, wages, start=start if isinstance(start, TechnologyState) else None,
-                             respond=False, fixed_choice=choice)
+    state = solve_technology(model, wages, start=start, respond=False, fixed_choice=choice)
     return attrs.evolve(state, quadratic=qn)     # warm start of the next call
 
 
