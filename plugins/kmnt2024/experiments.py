@@ -16,7 +16,7 @@ from .car import SECTOR_NAMES, car_maker_expression
 from .equilibrium import NetworkEconomy
 from .model import Model
 from .planner import DomarPlanner
-from .quantities import SCALE, car_quantities, statics_quantities
+from .quantities import DOMAR, LOG_POINTS, SCALE, SHARE, car_quantities, statics_quantities
 from .random_economy import random_arrays
 from .technology import QuadraticTechnology
 
@@ -98,7 +98,7 @@ def run_car(params, options=None) -> Result:
 
     signs = {f"d alpha_4{j + 1} / d E[p_1]": slope(mean_rows, "expected_p1", j) for j in range(4)}
     signs.update({f"d alpha_4{j + 1} / d V[p_1]": slope(var_rows, "var_p1", j) for j in range(4)})
-    share_columns = [f"α_4{j + 1}, {SECTOR_NAMES[j]} share (fraction)" for j in range(4)]
+    share_columns = [f"α_4{j + 1}, {SECTOR_NAMES[j]} share" for j in range(4)]
     table_rows = [[r["expected_p1"], *r["shares"]] for r in mean_rows[::4]]
     table_rows_v = [[r["var_p1"], *r["shares"]] for r in var_rows[::4]]
     figures = {
@@ -121,10 +121,12 @@ def run_car(params, options=None) -> Result:
         data={"expected_price_sweep": mean_rows, "variance_sweep": var_rows, "slopes": signs,
               "efficiency_gap": max(gap1, gap2), "symbolic_shifter_gap": sym_gap},
         tables={"shares_vs_expected_price": Table(
-                    columns=["E[p_1], expected log price of steel (log points)", *share_columns], rows=table_rows,
+                    columns=["E[p_1], expected log price of steel", *share_columns], units=[LOG_POINTS, *[SHARE] * 4],
+                    rows=table_rows,
                     caption="Car maker's input shares as E[p_1] rises (through mu_1)"),
                 "shares_vs_price_variance": Table(
-                    columns=["V[p_1], variance of the log price of steel (log points squared)", *share_columns],
+                    columns=["V[p_1], variance of the log price of steel", *share_columns],
+                    units=["log points squared", *[SHARE] * 4],
                     rows=table_rows_v, caption="Car maker's input shares as V[p_1] rises (through Sigma_11)")},
         figures=figures, notes=notes, comparisons=_car_comparisons(signs, max(gap1, gap2)),
         quantities=car_quantities(SECTOR_NAMES))
@@ -239,19 +241,21 @@ def run_statics(params, options=None) -> Result:
               "max_error_prop3": worst, "max_error_cor4": worst_w,
               "finite_change": {"flexible": bound["flexible"], "fixed": bound["fixed"]}},
         tables={"propagation": Table(columns=["response of", *[f"E_{k + 1} ({names[k]})" for k in range(n)]],
+                                     units=["", *["fraction of GDP per log point"] * n],
                                      rows=[[f"omega_{i + 1} ({names[i]})", *[f"{v:+.5f}" for v in P[i]]]
                                            for i in range(n)],
                                      caption="Propagation matrix -H^{-1} (column k: response of omega, a fraction of "
                                              "GDP, to a unit impulse in E_k, log points)"),
                 "responses": Table(columns=table_cols, rows=rows,
+                                   units=["", *["fraction of GDP per unit of gamma"] * (n + 1)],
                                    caption="Proposition 3: d omega / d gamma (fractions of GDP per log point for mu, "
                                            "per log point squared for Sigma), and its distance to finite differences"),
-                "welfare": Table(columns=["gamma", "Corollary 4 (log points per unit of gamma)",
-                                          "finite difference (log points per unit of gamma)", "error"],
+                "welfare": Table(columns=["gamma", "Corollary 4", "finite difference", "error"],
+                                 units=["", *["log points per unit of gamma"] * 3],
                                  rows=welfare_rows,
                                  caption="Welfare responds as if the network were fixed (Proposition 5)"),
-                "proposition2": Table(columns=["sector", "omega_i (fraction of GDP)", "omega_i after mu_i + 0.1",
-                                               "omega_i after Sigma_ii + 0.05"],
+                "proposition2": Table(columns=["sector", "omega_i", "omega_i after mu_i + 0.1",
+                                               "omega_i after Sigma_ii + 0.05"], units=["", DOMAR, DOMAR, DOMAR],
                                       rows=[[names[int(r[0]) - 1], *r[1:]] for r in prop2],
                                       caption="Proposition 2 (rho >= 1)")},
         notes=notes, comparisons=comparisons, quantities=statics_quantities(names))
@@ -324,13 +328,14 @@ def run_scale(params, options=None) -> Result:
     corner_sizes = tuple(options.get("corner_sizes") if options.get("corner_sizes") is not None else CORNER_SIZES)
     rows, data = _scale_rows(sizes, executor, curvature=10.0, share_floor=0.5)
     crows, cdata = _scale_rows(corner_sizes, executor, curvature=2.0)
-    columns = ["n", "factorise H_i (s)", "planner (s)", "planner Newton steps", "equilibrium (s)",
+    columns = ["n", "factorise H_i", "planner", "planner Newton steps", "equilibrium",
                "equilibrium Newton steps", "efficiency gap", "alpha_ij = 0"]
+    units = ["count", "s", "s", "count", "s", "count", SHARE, "count"]
     return Result(
         data={"economies": data, "corner_economies": cdata}, quantities=SCALE,
-        tables={"scale": Table(columns=columns, rows=rows,
+        tables={"scale": Table(columns=columns, rows=rows, units=units,
                                caption="Interior random economies: planner over Domar weights vs decentralized fixed point"),
-                "scale_corners": Table(columns=columns, rows=crows,
+                "scale_corners": Table(columns=columns, rows=crows, units=units,
                                        caption="Corner-heavy random economies (many firms at alpha_ij = 0)")},
         notes=[f"Times are wall-clock on the machine that ran the experiment ({executor.describe()}: one task "
                "per economy, so with parallel workers economies are solved side by side); the one-time inversion "

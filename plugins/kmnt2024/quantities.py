@@ -78,7 +78,8 @@ def statics_quantities(names) -> dict:
     """Proposition 3's matrices, the errors against finite differences and the finite-change bound."""
     return {
         "domar_weights": _by_sector("planner's Domar weights ω*", DOMAR, names),
-        "propagation_matrix": _Q(label="propagation matrix -H^(-1) (Proposition 3)", unit="fraction of GDP per log point",
+        "propagation_matrix": _Q(label="propagation matrix -H^(-1) (Proposition 3)",
+                                 unit="fraction of GDP per log point",
                                  axes=("response of ω", "impulse in E"), names=(names, names)),
         "curvature": _Q(label="H = hess a_bar - (rho - 1) Sigma (Proposition 3)", unit="log points per unit ω squared",
                         axes=("sector", "sector"), names=(names, names)),

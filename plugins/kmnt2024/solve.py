@@ -9,7 +9,7 @@ from equilibria.results import Result, Table
 from .equilibrium import NetworkEconomy
 from .model import Model
 from .planner import DomarPlanner
-from .quantities import solve_quantities
+from .quantities import DOMAR, LOG_POINTS, SHARE, solve_quantities
 
 __all__ = ["solve_model", "solve"]
 
@@ -56,12 +56,13 @@ def solve(params) -> Result:
         rows = [[names[i], plan.allocation["domar_weights"][i], fm.expected_log_prices[i],
                  plan.allocation["risk_adjusted_prices"][i]] for i in range(n)]
         tables["sectors"] = Table(
-            columns=["sector", "Domar weight ω_i (sales / GDP)", "E[p_i] (log price, wage = 1)",
-                     "R_i (risk-adjusted log price, wage = 1)"], rows=rows,
+            columns=["sector", "Domar weight ω_i", "expected log price E[p_i]", "risk-adjusted log price R_i"],
+            units=["", DOMAR, LOG_POINTS, LOG_POINTS], rows=rows,
             caption="Planner's Domar weights (eq. 15), expected log prices (Lemma 1) and risk-adjusted prices "
                     "(Lemma 2) at the efficient network.")
         tables["network"] = Table(
-            columns=["buyer (row) / input (column)", *names], rows=[[names[i], *alpha[i]] for i in range(n)],
+            columns=["buyer (row) / input (column)", *names], units=["", *[SHARE] * n],
+            rows=[[names[i], *alpha[i]] for i in range(n)],
             caption="Efficient network α(ω*): row i holds firm i's input shares α_ij (fraction of firm i's costs "
                     "spent on good j; labour takes the rest).")
     tables["aggregates"] = Table(
@@ -88,7 +89,8 @@ def efficiency_comparisons(network_gap, price_gap, welfare_planner, welfare_equi
 
     link = docs_link("kmnt2024")
     return [
-        SourceValue(quantity="largest difference of α_ij, planner vs equilibrium (Proposition 1: the equilibrium is efficient)",
+        SourceValue(quantity="largest difference of α_ij, planner vs equilibrium (Proposition 1: the equilibrium "
+                             "is efficient)",
                     unit="input share (fraction)", ours=network_gap, source=0.0, where="slides, Proposition 1",
                     abs_tol=1e-8, reason="the two solvers stopped apart", link=link),
         SourceValue(quantity="W(α_equilibrium) - W(α_planner) (Proposition 1)",

@@ -45,7 +45,8 @@ def run_closed_forms(params, options=None):
         worst = max(abs(v.ours - v.source) for v in values)
         rows.append([name, len(values), worst, all(v.verdict == "reproduced" for v in values)])
     table = Table(columns=["model", "quantities compared", "largest absolute difference", "all reproduced"],
-                  rows=rows, caption="First-order solutions and steady states against closed forms (tolerance 1e-9).")
+                  units=["", "count", "units of the compared quantity", "true/false"], rows=rows,
+                  caption="First-order solutions and steady states against closed forms (tolerance 1e-9).")
     return Result(data={"models": {r[0]: {"compared": r[1], "largest_difference": r[2], "reproduced": r[3]}
                                    for r in rows}},
                   tables={"closed forms": table}, comparisons=comparisons, quantities=CLOSED_FORMS)
