@@ -3,6 +3,8 @@ calibration of Auclert, Bardóczy, Rognlie and Straub (2021); impulse responses 
 
 Built from the core's household toolkit (:mod:`equilibria.household`) and transition solver
 (:mod:`equilibria.dynamics.transition`). ``plugin`` is registered as ``krusell_smith``.
+Modules: :mod:`.params`, :mod:`.model` (households, firms, the calibrated steady state, the
+sequence-space model), :mod:`.quantities` (labels and units), :mod:`.experiments`, :mod:`.theorems`.
 """
 from equilibria import Plugin
 

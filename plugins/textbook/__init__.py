@@ -9,7 +9,7 @@
 The plugin uses the dynamics layer exactly as a user would: model files in ``data/`` read by
 :class:`equilibria.dynamics.Model`. Modules: :mod:`.params`, :mod:`.models` (files, caches and
 the closed forms the theorems compare with), :mod:`.comparisons` (results beside the closed forms),
-:mod:`.experiments`, :mod:`.theorems`.
+:mod:`.quantities` (labels and units), :mod:`.experiments`, :mod:`.theorems`.
 """
 from equilibria import Plugin
 
