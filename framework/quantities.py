@@ -58,6 +58,9 @@ class Quantity:
         return f"{text} by {' × '.join(self.axes)}" if self.axes else text
 
 
+_MISSING, _PER_ENTRY = object(), object()   # what a data path finds: nothing, or one value per entry
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating))
 
@@ -135,9 +138,6 @@ def quantity_rows(data, quantities) -> list[list]:
     return rows
 
 
-_MISSING, _PER_ENTRY = object(), object()
-
-
 def _axes_text(quantity: Quantity) -> str:
     parts = []
     for k, axis in enumerate(quantity.axes):
@@ -161,10 +161,7 @@ def _find(value, parts):
         return _MISSING
     if head == "*":
         return _PER_ENTRY if any(_find(v, rest) is not _MISSING for v in value.values()) else _MISSING
-    if head not in value:
-        return _MISSING
-    found = _find(value[head], rest)
-    return found
+    return _find(value[head], rest) if head in value else _MISSING
 
 
 def present(data, catalogue) -> dict:
