@@ -46,8 +46,9 @@ def firm(params, K_lag, Z):
             "Y": Z * K_lag ** a}
 
 
-#: the asset market must clear to this fraction of capital, |A - K| <= ASSET_MARKET_RTOL K, at the calibrated β
-#: (near β(1 + r) = 1 assets are steep in β: the last representable steps of β move A by about 1e-8)
+#: the asset market must clear to this fraction of capital (and at least to as many goods),
+#: |A - K| <= ASSET_MARKET_RTOL max(K, 1), at the calibrated β (near β(1 + r) = 1 assets are steep in β:
+#: the last representable steps of β move A by about 1e-8)
 ASSET_MARKET_RTOL = 1e-8
 
 
@@ -72,8 +73,8 @@ def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
     w = (1 - α) Y; β solves A(β) = K by Brent's method (steps in β down to ``xtol``), each
     evaluation a household steady state warm-started from the previous one, inside ``bracket``
     (default (0.75, 1 - 1e-6) / (1 + r)). Converged means the asset market clears to
-    :data:`ASSET_MARKET_RTOL` of capital; the report is the root finder's, the household solver's
-    report is ``household.report``.
+    :data:`ASSET_MARKET_RTOL` of capital (of one unit of goods when capital is below one); the report
+    is the root finder's, the household solver's report is ``household.report``.
     """
     block = household_block(params)
     r, Y, a = params.target_r, params.target_y, params.alpha
@@ -102,7 +103,7 @@ def solve_steady_state(params: KrusellSmithParameters, xtol: float = 1e-13,
     if excess(low) > 0:
         raise ConvergenceError(f"households hold more than the target capital even at β = {low:.6g}",
                                history=history)
-    root = find_root(excess, high, method="brentq", bracket=(low, high), tol=ASSET_MARKET_RTOL * K,
+    root = find_root(excess, high, method="brentq", bracket=(low, high), tol=ASSET_MARKET_RTOL * max(K, 1.0),
                      options={"xtol": xtol, "rtol": 4 * np.finfo(float).eps},
                      what="the discount factor β that clears the asset market (A = K)")
     beta = root.x
