@@ -20,10 +20,8 @@ def test_every_registered_plugin_loads(name):
     assert name == "-" or name not in FAILURES, str(FAILURES.get(name))
 
 
-# Known to fail on a derandomized example: the RI fixed point, solved to 1e-5, leaves a 2.2e-3 relative gap
-# in consumption at mu = 8.5e-10 (the bound is 2e-3); a tighter fixed point does not converge everywhere.
-# Run with -m slow until the RI solver is made more accurate.
-KNOWN_FRAGILE = {"yu2019_inventories:full_information_limit"}
+# Theorems known to fail on a derandomized example, run only with -m slow (none at present).
+KNOWN_FRAGILE = set()
 
 
 def _case(plugin_name, theorem):

@@ -69,6 +69,10 @@ class InventoryParameters(Parameters):
     mu = param(0.000525, description="μ, marginal cost of information flow (per bit, per quarter) as a "
                                      "fraction of the firm's steady-state sales revenue, eq. (1.34)",
                converter=as_float, validator=finite)
+    price_action = param("nominal", description="the inattentive firm's pricing action: 'nominal' (log P_j; "
+                                                "the price level aggregates the firms' actual prices, A.5 step 3) "
+                                                "or 'relative' (P_j/P)", converter=as_str,
+                         validator=one_of("nominal", "relative"))
     xi_p = param(None, description="ξ_p, Calvo probability of not resetting the price (default: Table 1.1's "
                                    "column for `firms`; 0 under rational inattention)", converter=_optional_float)
     iota_p = param(None, description="ι_p, price indexation to last quarter's inflation (default: Table 1.1)",

@@ -26,7 +26,7 @@ import numpy as np
 
 from equilibria import ConvergenceError
 
-__all__ = ["AttentionSolution", "solve_attention", "information_flow"]
+__all__ = ["AttentionSolution", "solve_attention", "information_flow", "stationarity", "attention_solution"]
 
 _LN2 = math.log(2.0)
 
@@ -151,3 +151,43 @@ def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=
     return AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
                              interaction_share=interaction / loss if loss > 0 else 0.0,
                              iterations=int(result.nit), filters=g)
+
+
+def stationarity(b, log_c, a, K, H1, info_price, n_grid=None) -> np.ndarray:
+    """The first-order conditions of the attention problem in the coordinates ``(b, log c)``.
+
+    The gradient of ``L(b, c)`` (module docstring) with respect to the actions' loadings ``b``
+    (2 × T) and the logs of the noise scales: ``∂L/∂b = R(d) + λ ∂I/∂g / c`` and
+    ``∂L/∂log c_i = K_ii c_i² - λ Σ_l g_il ∂I/∂g_il`` with ``g = b / c``, ``d = b - a`` and
+    ``R(d) = K d_l - H1 d_l+1 - H1' d_l-1``. These coordinates stay well conditioned as
+    ``λ → 0`` (the loadings approach ``a`` and the noise vanishes), unlike ``(g, c)``, in which
+    the information term flattens out. Returned flat: ``2T`` entries for ``b``, then 2 for ``log c``.
+    Leading batch dimensions of ``b`` (..., 2, T), ``log_c`` (..., 2) and ``a`` are evaluated at once.
+    """
+    b = np.asarray(b, float)
+    c = np.exp(np.asarray(log_c, float))
+    T = b.shape[-1]
+    N = n_grid or _grid(T)
+    g = b / c[..., :, None]
+    d = b - a
+    R = np.einsum("ij,...jl->...il", K, d)
+    R[..., :-1] -= np.einsum("ij,...jl->...il", H1, d[..., 1:])
+    R[..., 1:] -= np.einsum("ji,...jl->...il", H1, d[..., :-1])
+    G = np.fft.fft(g, N, axis=-1)
+    q = np.sum(G.real ** 2 + G.imag ** 2, axis=-2, keepdims=True)
+    d_info = info_price / _LN2 * np.fft.ifft(G / (1.0 + q), axis=-1).real[..., :T]
+    grad_b = R + d_info / c[..., :, None]
+    grad_log_c = np.diag(K) * c * c - np.sum(d_info * g, axis=-1)
+    return np.concatenate([grad_b.reshape(b.shape[:-2] + (-1,)), grad_log_c], axis=-1)
+
+
+def attention_solution(a, b, c, H0, H1, iterations: int = 0) -> AttentionSolution:
+    """The :class:`AttentionSolution` of actions ``b`` with noise scales ``c`` against first-best ``a``."""
+    a, b, c = (np.asarray(v, float) for v in (a, b, c))
+    K = -np.asarray(H0, float)
+    loss, interaction = _loss_parts(b - a, c, K, np.asarray(H1, float))
+    g = b / c[:, None]
+    total, each = information_flow(g, np.ones(len(c)))
+    return AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
+                             interaction_share=interaction / loss if loss > 0 else 0.0,
+                             iterations=iterations, filters=g)

@@ -42,7 +42,7 @@ from .sequence import StackedSystem
 from .steady_state import steady_state
 
 __all__ = ["RIEquilibrium", "solve_ri", "DECISIONS", "FIRM_VARIABLES", "FIRM_ROWS", "DECISION_ROWS",
-           "ACTION_UNITS"]
+           "ACTION_UNITS", "cached_economy", "information_price"]
 
 DECISIONS = ("p", "Z")
 PRICE_BLOCK = ("lpstar", "qsum", "psum", "msum")
@@ -55,37 +55,12 @@ SHOCK_SIZE = {"eps_r": "sigma_r", "eps_a": "sigma_a"}
 MONEY_SHOCK = -0.006
 #: Decisions enter the attention problem in percent deviations.
 ACTION_UNITS = 100.0
-#: Utility value of one bit per quarter per unit of μ, as a multiple of Ξ* p* sales* (see
-#: :func:`information_price`). The text's unit for μ cannot be recovered; this constant makes
-#: Table 1.1's μ = 0.0525% give the benchmark's total information flow of Table 1.4
-#: (0.0768 + 0.0596 bits); :func:`calibrate_information_unit` recomputes it.
-INFORMATION_UNIT = 0.04
 
 
 def information_price(params: InventoryParameters, ss) -> float:
-    """λ = μ × INFORMATION_UNIT × Ξ* p* sales*: the marginal-utility cost of one bit per quarter."""
-    return params.mu * INFORMATION_UNIT * ss.marginal_utility * ss.relative_price * ss.sales
-
-
-def calibrate_information_unit(params: InventoryParameters | None = None, target: float = 0.0768 + 0.0596,
-                               tol: float = 2e-3) -> float:
-    """The INFORMATION_UNIT at which ``params`` (default Table 1.1) gives ``target`` bits in total."""
-    import math
-
-    global INFORMATION_UNIT
-    params = params or InventoryParameters()
-    economy = _Economy(params, params.ma_lags)
-    saved = INFORMATION_UNIT
-    lo, hi = math.log(0.003), math.log(0.1)
-    try:
-        while hi - lo > tol:
-            mid = 0.5 * (lo + hi)
-            INFORMATION_UNIT = math.exp(mid)
-            flow = solve_ri(params, economy=economy).attention.information
-            lo, hi = (lo, mid) if flow < target else (mid, hi)
-    finally:
-        INFORMATION_UNIT = saved
-    return math.exp(0.5 * (lo + hi))
+    """λ = μ Ξ* p* sales*: the marginal-utility cost of one bit per quarter, μ as a fraction of the
+    firm's steady-state sales revenue (Table 1.1: "flow cost of info. (% of sales)")."""
+    return params.mu * ss.marginal_utility * ss.relative_price * ss.sales
 
 
 @attrs.frozen(kw_only=True)
@@ -102,7 +77,14 @@ class RIEquilibrium:
 
 
 class _Economy:
-    """The affine map from actual decisions to first-best decisions for one parameter set."""
+    """The affine map from actual to first-best actions for one parameter set.
+
+    The model's decision variables are the relative price ``p = P_j/P`` and the stock ``Z``. The
+    firm's *actions* are ``(log P_j, Z)`` with the nominal price (``price_action = "nominal"``, the
+    reading of A.5's step 3, where the aggregate price level comes from the firms' actual pricing
+    decisions) or ``(p, Z)`` (``"relative"``). The nominal price is the relative price plus the
+    log price level ``Σ_s log π_s``, itself an affine function of the decisions.
+    """
 
     def __init__(self, params: InventoryParameters, T: int, money: bool = False):
         model = compiled_model()
@@ -119,19 +101,20 @@ class _Economy:
         self.aggregate = self.stacked.partition(agg_rows, agg_unknowns)
         self.firm = self.stacked.partition(FIRM_ROWS, [pos[v] for v in FIRM_VARIABLES])
         self.dec_idx = self.stacked.index(self.dec)
+        self.pi_idx = self.stacked.index([pos["PI"]])
         self.T = T
+        self.nominal = params.price_action == "nominal"
         self.everything = self.stacked.partition(all_rows, all_rows)
+        self._decision_map = None
         self._linear_map = None
 
     def full_information(self, rhs):
         """The full-information (flexible-price) responses: every row solved for every variable."""
         return self.everything.solve(np.zeros(self.stacked.n * self.T), rhs)
 
-        self._linear_map = None
-
-    def linear_map(self, rhs):
-        """``x† = J x + j0``: first-best decisions as an affine function of actual decisions."""
-        if self._linear_map is None or self._linear_map[2] is not rhs:
+    def _decision_jacobians(self):
+        """``(dx†/dx, d log π / dx)`` in model decisions; independent of the shock, computed once."""
+        if self._decision_map is None:
             n_dec = len(self.dec_idx)
             jfull = np.zeros((self.stacked.n * self.T, n_dec))
             jfull[self.dec_idx] = np.eye(n_dec)
@@ -139,18 +122,68 @@ class _Economy:
             dF = self.firm.jacobian(self.firm.known)
             position = {k: i for i, k in enumerate(self.firm.u_idx)}
             rows = [position[k] for k in self.dec_idx]
-            J = dF[rows] @ jfull[self.firm.k_idx]
-            j0 = self.first_best(self.aggregate_paths(np.zeros(n_dec), rhs))
-            self._linear_map = (J, j0, rhs)
+            self._decision_map = (dF[rows] @ jfull[self.firm.k_idx], jfull[self.pi_idx])
+        return self._decision_map
+
+    def _price_level(self, full):
+        """``E log P``: the log price level ``Σ_s log π_s`` in the price rows of an action vector."""
+        out = np.zeros(2 * self.T)
+        if self.nominal:
+            out[:self.T] = np.cumsum(full[self.pi_idx])
+        return out
+
+    def linear_map(self, rhs):
+        """``a† = J a + j0``: first-best actions as an affine function of actual actions."""
+        if self._linear_map is None or self._linear_map[2] is not rhs:
+            J, d_pi = self._decision_jacobians()
+            n_dec = len(self.dec_idx)
+            zero = self.aggregate_paths_of_decisions(np.zeros(n_dec), rhs)
+            j0 = self.first_best(zero)          # includes the price level level0 in nominal actions
+            level0 = self._price_level(zero)
+            if self.nominal:   # actions = decisions + E C (d_pi x + pi0): A x + level0
+                E_C_dpi = np.zeros((n_dec, n_dec))
+                E_C_dpi[:self.T] = np.cumsum(d_pi, axis=0)
+                A = np.eye(n_dec) + E_C_dpi
+                J_actions = np.linalg.solve(A.T, (J + E_C_dpi).T).T
+                j0 = j0 - J_actions @ level0
+            else:
+                A, J_actions = np.eye(n_dec), J
+            self._linear_map = (J_actions, j0, rhs, A, level0)
         return self._linear_map[:2]
 
-    def aggregate_paths(self, x_dec, rhs):
+    def decisions(self, actions, rhs):
+        """Model decisions ``(p, Z)`` (log deviations) of actual actions."""
+        self.linear_map(rhs)
+        _, _, _, A, level0 = self._linear_map
+        return np.linalg.solve(A, actions - level0) if self.nominal else np.asarray(actions, float)
+
+    def aggregate_paths(self, actions, rhs):
+        """The stacked paths of every model variable when firms take ``actions``."""
+        return self.aggregate_paths_of_decisions(self.decisions(actions, rhs), rhs)
+
+    def aggregate_paths_of_decisions(self, x_dec, rhs):
         full = np.zeros(self.stacked.n * self.T)
         full[self.dec_idx] = x_dec
         return self.aggregate.solve(full, rhs)
 
     def first_best(self, full):
-        return self.firm.solve(full)[self.dec_idx]
+        """First-best actions given the aggregate paths in ``full``."""
+        return self.firm.solve(full)[self.dec_idx] + self._price_level(full)
+
+
+def cached_economy(params: InventoryParameters, money: bool = False) -> _Economy:
+    """The :class:`_Economy` of ``params`` (μ and the shock sizes do not enter it); the last few are kept."""
+    key = (params.replace(mu=0.0, sigma_r=1.0, sigma_a=1.0), money)
+    for cached_key, cached in _ECONOMIES:
+        if cached_key == key:
+            return cached
+    built = _Economy(params, params.ma_lags, money=money)
+    _ECONOMIES.insert(0, (key, built))
+    del _ECONOMIES[4:]
+    return built
+
+
+_ECONOMIES: list = []
 
 
 def _report_units(model, full, T):
@@ -159,12 +192,57 @@ def _report_units(model, full, T):
     return {v: paths[:, i] for i, v in enumerate(model.variables)}
 
 
-def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 2e-4,
-             max_iterations: int = 600, economy: _Economy | None = None) -> RIEquilibrium:
-    """The RI equilibrium response to one innovation of one standard deviation (A.5)."""
+#: Damped gap iterations between attempts of the Newton stage (:func:`solve_ri`).
+NEWTON_AFTER = 40
+
+
+def _newton(residual, z, tol, max_iterations=40, what="rational-inattention fixed point (A.5)"):
+    """Newton's method with central-difference Jacobians and a backtracking line search on ``max |residual|``."""
+    history = []
+    for _ in range(max_iterations):
+        f = residual(z)
+        norm = float(np.max(np.abs(f)))
+        history.append(norm)
+        if not np.isfinite(norm):
+            break
+        if norm <= tol:
+            return z, history, True
+        step = np.linalg.solve(_jacobian(residual, z), -f)
+        length = 1.0
+        while length > 1e-4:
+            trial = residual(z + length * step)
+            if np.all(np.isfinite(trial)) and np.max(np.abs(trial)) < (1.0 - 1e-4 * length) * norm:
+                break
+            length *= 0.5
+        else:
+            break
+        z = z + length * step
+    return z, history, False
+
+
+def _jacobian(residual, z, step=1e-6):
+    """Central differences; ``residual`` evaluates a batch of points (rows) at once."""
+    e = np.eye(len(z)) * step
+    return ((residual(z[None, :] + e) - residual(z[None, :] - e)) / (2.0 * step)).T
+
+
+def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 1e-10,
+             max_iterations: int = 200, economy: _Economy | None = None) -> RIEquilibrium:
+    """The RI equilibrium response to one innovation of one standard deviation (A.5).
+
+    Two stages. (1) The damped iteration on the gap ``x† - x`` (module docstring) until the gap
+    changes by less than 1% of the first-best responses (or, if it stalls, for ``max_iterations``
+    rounds): a globally reliable but linearly converging start. (2) Newton's method on the joint
+    first-order conditions of the attention problem (:func:`~.rational_inattention.stationarity`,
+    in the coordinates ``(b, log c)``) with the first-best responses tied to the actual ones by the
+    exact linear equilibrium map, ``a = (I + S)^{-1}(x†_0 + S b)``; converges quadratically to ``tol``
+    (max-norm of the first-order conditions, in units of the largest loss curvature and response).
+    The solution is then checked to be a minimum of the firm's own problem (positive definite
+    Hessian with the aggregates held fixed) that beats zero attention.
+    """
     started = time.perf_counter()
     T = params.ma_lags
-    econ = economy or _Economy(params, T, money=shock == "eps_m")
+    econ = economy or cached_economy(params, money=shock == "eps_m")
     T = econ.T
     model = econ.model
     size = MONEY_SHOCK if shock == "eps_m" else getattr(params, SHOCK_SIZE[shock])
@@ -175,33 +253,91 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
     info_price = information_price(params, econ.ss)
     full_info = _report_units(model, econ.full_information(rhs), T)
     J, j0 = econ.linear_map(rhs)
-    solve_equilibrium = np.linalg.solve(np.eye(len(j0)) - J, np.column_stack([j0, J]))
-    base, spill = solve_equilibrium[:, 0], solve_equilibrium[:, 1:]
+    n = len(j0)
+    solve_equilibrium = np.linalg.solve(np.eye(n) - J, np.column_stack([j0, J]))
+    base, spill = solve_equilibrium[:, 0] * ACTION_UNITS, solve_equilibrium[:, 1:]
     # iterate on the gap x† - x: given it, x† = (I - J)^{-1} (j0 - J gap) exactly
-    gap = np.zeros_like(j0)
-    history, attention = [], None
+    history, attention, method = [], None, "zero attention"
     idle = solve_attention(j0.reshape(2, T) * ACTION_UNITS, H0, H1, info_price)
     if idle.information < 1e-9:      # no attention: x = 0 and x† = j0 is the equilibrium
-        gap, attention = j0.copy(), idle
+        attention, target = idle, j0.reshape(2, T) * ACTION_UNITS
         history.append(0.0)
-    for iteration in range(max_iterations if not history else 0):
-        target = (base - spill @ gap) * ACTION_UNITS
-        attention = solve_attention(target.reshape(2, T), H0, H1, info_price, start=attention)
-        residual = target / ACTION_UNITS - attention.b.ravel() / ACTION_UNITS - gap
-        change = float(np.max(np.abs(residual))) / max(float(np.max(np.abs(target))) / ACTION_UNITS, 1e-300)
-        history.append(change)
-        if change < tol:
-            break
-        gap = gap + damping * residual
-    if not history or history[-1] >= tol:
-        raise ConvergenceError("rational-inattention fixed point (A.5) did not converge", history=history)
+    else:
+        gap, attending, failure, tried = np.zeros(n), idle, None, False
+        for round_ in range(max_iterations):
+            target = base - spill @ gap
+            attention = solve_attention(target.reshape(2, T), H0, H1, info_price, start=attending)
+            if attention.information > 0.0:
+                attending = attention
+            residual = target - attention.b.ravel() - gap
+            history.append(float(np.max(np.abs(residual))) / max(float(np.max(np.abs(target))), 1e-300))
+            if (history[-1] < 1e-2 and not tried) or (round_ + 1) % NEWTON_AFTER == 0:
+                tried = True
+                try:
+                    attention, target, newton_history = _newton_stage(base, spill, attending, H0, H1, info_price,
+                                                                      tol, T)
+                    break
+                except ConvergenceError as exc:
+                    failure = exc
+            gap = gap + damping * residual
+        else:
+            raise failure or ConvergenceError("rational-inattention fixed point (A.5) did not converge",
+                                              history=history)
+        history += newton_history
+        method = "damped gap iteration, then Newton on the attention conditions (1.34) with the equilibrium map (A.5)"
     x = attention.b.ravel() / ACTION_UNITS
     full = econ.aggregate_paths(x, rhs)
-    target = econ.first_best(full) * ACTION_UNITS
-    report = SolveReport(method="sequence-space fixed point (A.5) with attention problems (1.34)", converged=True,
-                         iterations=len(history), evaluations=len(history), residual_norm=history[-1],
-                         tolerance=tol, seconds=time.perf_counter() - started, history=tuple(history))
+    first_best = econ.first_best(full) * ACTION_UNITS
+    report = SolveReport(method=method, converged=True, iterations=len(history), evaluations=len(history),
+                         residual_norm=history[-1], tolerance=tol, seconds=time.perf_counter() - started,
+                         history=tuple(history))
     return RIEquilibrium(shock=shock, paths=_report_units(model, full, T),
-                         first_best={"p": target[:T], "Z": target[T:]},
+                         first_best={"p": first_best[:T], "Z": first_best[T:]},
                          full_information=full_info,
                          attention=attention, report=report, info_price=info_price)
+
+
+def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
+    """Stage 2 of :func:`solve_ri`: ``(attention, first-best target, residual history)``."""
+    from .rational_inattention import _loss_parts, attention_solution, stationarity
+
+    n = len(base)
+    if start is None or start.information <= 0.0 or not np.all(start.c > 0):
+        raise ConvergenceError("rational-inattention fixed point (A.5): the attention problem chose zero attention "
+                               "along the iteration, but zero attention is not an equilibrium (the first-best "
+                               "responses of an inattentive economy are worth attending to): no equilibrium in "
+                               "this reading near the attention threshold", history=[])
+    # a = base - S (a - b)  <=>  a = M base + M S b
+    M = np.linalg.inv(np.eye(n) + spill)
+    a_base, a_of_b = M @ base, M @ spill
+    scale = float(np.max(np.abs(base)))
+    K = -np.asarray(H0)
+    norm = float(np.max(np.abs(K)))
+    K_s, H1_s, price_s = K / norm, np.asarray(H1) / norm, info_price / (scale * scale * norm)
+    a_base_s = a_base / scale
+
+    def residual(z, coupled=True):
+        b = z[..., :n]
+        a = a_base_s + b @ a_of_b.T if coupled else np.broadcast_to(fixed_a, b.shape)
+        shape = b.shape[:-1] + (2, T)
+        return stationarity(b.reshape(shape), z[..., n:], a.reshape(shape), K_s, H1_s, price_s)
+
+    z0 = np.concatenate([start.b.ravel() / scale, np.log(start.c / scale)])
+    z, history, ok = _newton(residual, z0, tol)
+    if not ok:
+        raise ConvergenceError(f"rational-inattention fixed point (A.5): Newton's method stalled at a first-order "
+                               f"residual of {history[-1]:.3g} (tolerance {tol:.3g})", history=history)
+    b = z[:n].reshape(2, T) * scale
+    c = np.exp(z[n:]) * scale
+    target = (a_base + a_of_b @ b.ravel()).reshape(2, T)
+    fixed_a = target.ravel() / scale
+    own = _jacobian(lambda u: residual(u, coupled=False), z)
+    lowest = float(np.min(np.linalg.eigvalsh(0.5 * (own + own.T))))
+    attention = attention_solution(target, b, c, H0, H1, iterations=len(history))
+    idle_loss, _ = _loss_parts(-target, np.zeros(2), K, np.asarray(H1))
+    if lowest <= 0.0 or idle_loss <= attention.loss + info_price * attention.information:
+        raise ConvergenceError("rational-inattention fixed point (A.5): the stationary point found is not the "
+                               "firm's optimal attention (" + ("not a local minimum" if lowest <= 0.0 else
+                               "zero attention does better") + "): no equilibrium in this reading here",
+                               history=history)
+    return attention, target, history
