@@ -130,8 +130,9 @@ def run_first_best(params: InventoryParameters, options) -> Result:
     """Actual versus first-best responses of Z_j and p_j under RI (Figures 1.10-1.11)."""
     from .ri_equilibrium import solve_ri
 
-    eq = solve_ri(_ri_params(params))
-    actual = {"p": eq.paths["p"], "Z": eq.paths["Z"]}
+    ri = _ri_params(params)
+    eq = solve_ri(ri)
+    actual = eq.actions
     series = {"actual": actual, "first best": eq.first_best}
     figure = _grid_figure(series, ("Z", "p"), "RI: actual and first-best responses to the interest-rate shock",
                           ncols=2)
@@ -143,12 +144,14 @@ def run_first_best(params: InventoryParameters, options) -> Result:
                         "report": eq.report.to_dict()},
                   tables={"first_best": Table(columns=["quarter", "Z actual", "Z first best", "p actual",
                                                        "p first best"], rows=rows,
-                                              caption="Percent deviations (Figures 1.10-1.11)")},
+                                              caption="Percent deviations (Figures 1.10-1.11); p is the "
+                                                      + ("nominal price log P_j" if ri.price_action == "nominal"
+                                                         else "relative price P_j/P"))},
                   figures={"first_best": figure})
 
 
 # --------------------------------------------------------------------------- sensitivity
-MU_GRID = (0.000525, 0.000263, 0.000132)
+MU_GRID = (0.000525, 0.000263, 0.000132, 0.00004, 0.00002, 0.00001)
 SIGMA_R_GRID = (0.0015, 0.0020, 0.0022, 0.0025)
 
 

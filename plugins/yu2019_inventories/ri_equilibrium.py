@@ -69,7 +69,8 @@ class RIEquilibrium:
 
     shock: str
     paths: dict = attrs.field(eq=False)            # model variable -> percent (or level) deviations
-    first_best: dict = attrs.field(eq=False)       # "p", "Z" -> first-best responses (percent)
+    first_best: dict = attrs.field(eq=False)       # "p", "Z" -> first-best actions (percent; p nominal or relative)
+    actions: dict = attrs.field(eq=False)          # "p", "Z" -> actual actions (percent), same coordinates
     full_information: dict = attrs.field(eq=False)  # model variable -> full-information responses
     attention: AttentionSolution = attrs.field(eq=False)
     report: SolveReport = attrs.field(eq=False)
@@ -293,6 +294,7 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
                          history=tuple(history))
     return RIEquilibrium(shock=shock, paths=_report_units(model, full, T),
                          first_best={"p": first_best[:T], "Z": first_best[T:]},
+                         actions={"p": attention.b[0].copy(), "Z": attention.b[1].copy()},
                          full_information=full_info,
                          attention=attention, report=report, info_price=info_price)
 
