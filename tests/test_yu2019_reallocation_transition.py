@@ -94,6 +94,23 @@ def test_fake_news_jacobian_matches_finite_differences(off_equilibrium):
     assert np.max(np.abs(np.triu(J[("bonds", "gross_rate")], 1))) > 1e-3
 
 
+def test_cycling_bellman_map_is_measured_against_the_unperturbed_pass():
+    """Where the Bellman map cycles (no fixed point to polish), the drift must not count as news:
+    the Jacobian stays close to finite differences (not exact: the drift's phase varies by period)."""
+    params = ReallocationParameters(**{**SMALL, "asset_max": 12.0})
+    grids = E.build_grids(params)
+    policy, _ = E.solve_entrepreneur(params, grids, PRICES)
+    model = ReallocationTransition(params, PRICES, policy.value, policy.marginal,
+                                   S.stationary_distribution(policy, grids), grids=grids)
+    assert not model.exact and model.fixed_point_gap > 1e-6
+    T = 6
+    J = model.jacobian(T)
+    reference = finite_difference_jacobian(model, T, inputs=(*model.unknowns, *model.exogenous),
+                                           outputs=model.targets, step=1e-5)
+    for key, exact in reference.items():
+        assert np.max(np.abs(J[key] - exact)) < 0.25 * np.max(np.abs(exact)), key
+
+
 def _recomputed_residuals(model, paths, T):
     """Markets along a path by the stationary module's own aggregates (independent of period_outcomes)."""
     params, grids = model.params, model.grids

@@ -115,9 +115,10 @@ def _solve_transitions(params: TransitionParameters, options) -> dict:
         solved = solve_path(model, tfp, tol=params.tolerance, progress=iteration)
         path = solved["nonlinear"]
         reference = None
-        if steady_residual > params.tolerance:
-            # The stationary prices clear markets less tightly than the path must: measure the
-            # responses against the unshocked path solved to the same tolerance.
+        if steady_residual > params.tolerance or not model.exact:
+            # The stationary prices clear markets less tightly than the path must (or the
+            # stationary value cycles under the Bellman step): measure the responses against the
+            # unshocked path solved to the same tolerance.
             from equilibria.dynamics import solve_transition
             reference = solve_transition(model, {"tfp": np.zeros(T)}, T, tol=params.tolerance,
                                          jacobian=solved["jacobian"], progress=iteration)
@@ -142,6 +143,7 @@ def _solve_transitions(params: TransitionParameters, options) -> dict:
                        "lemon_share_ratio_residual": float(np.max(np.abs(path.outputs["lemon_share_ratio_residual"]))),
                        "goods_market_residual": float(np.max(np.abs(path.outputs["goods"]))),
                        "steady_state_residual": steady_residual, "reference_path": reference is not None,
+                       "bellman_fixed_point_gap": model.fixed_point_gap,
                        "linear_minus_nonlinear_prices": linear_gap,
                        "stationary_seconds": stationary_seconds, "jacobian_seconds": solved["jacobian_seconds"],
                        "transition_seconds": solved["seconds"]},
@@ -251,5 +253,10 @@ def run_irf(params: TransitionParameters, options) -> Result:
 
 def run_efficiency(params: TransitionParameters, options) -> Result:
     """Figures 2.4-2.6: mean MPK ratio (highest over second lowest z) and endogenous TFP along the transition."""
-    return _result(params, options, EFFICIENCY_PANELS, "efficiency", 2,
-                   "Allocative efficiency after the negative TFP shocks", lambda figures: figures[1])[1]
+    solved, result = _result(params, options, EFFICIENCY_PANELS, "efficiency", 2,
+                             "Allocative efficiency after the negative TFP shocks", lambda figures: figures[1])
+    for label, economy in solved["economies"].items():
+        ratio, tfp = economy["deviations"]["mean_mpk_ratio"], economy["deviations"]["endogenous_tfp"]
+        result.notes.append(f"{label}: mean MPK ratio at most {np.max(ratio):+.3f}% (t = {int(np.argmax(ratio)) + 1}), "
+                            f"endogenous TFP at least {np.min(tfp):+.4f} pp (t = {int(np.argmin(tfp)) + 1}).")
+    return result

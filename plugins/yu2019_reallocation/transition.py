@@ -33,7 +33,7 @@ from typing import Callable, Mapping, Sequence
 import attrs
 import numpy as np
 
-from equilibria import ParameterError
+from equilibria import ConvergenceError, ParameterError
 from equilibria.params import memory_budget
 from equilibria.dynamics import SequenceModel, linear_transition, solve_transition
 from equilibria.dynamics.fake_news import jacobian_from_fake_news
@@ -58,6 +58,9 @@ OUTCOMES = ("capital", "output", "labor_demand", "household_labor", "bundle_inst
 
 #: Largest change of the stationary value under one Bellman step accepted as a fixed point (utils).
 FIXED_POINT_TOL = 1e-10
+
+#: Bellman steps allowed to bring a stationary value to that fixed point.
+POLISH_STEPS = 500
 
 #: Section 2.5.2: TFP 1.00% below its stationary value in the first period, 0.90% in the second.
 SOURCE_SHOCK = (-0.0100, -0.0090)
@@ -219,14 +222,23 @@ class ReallocationTransition(SequenceModel):
         value, marginal = np.asarray(value, float), np.asarray(marginal, float)
         distribution = np.asarray(distribution, float)
         policy = backward_step(params, self.grids, prices, value, marginal)
+        #: Whether the stationary value is a fixed point of the Bellman step (to FIXED_POINT_TOL).
+        self.exact = True
         if np.max(np.abs(policy.value - value)) > FIXED_POINT_TOL:
             # A value that still moves under the Bellman step would move the path by itself:
             # iterate to the fixed point and take the distribution it implies.
-            policy, _ = solve_entrepreneur(params, self.grids, prices, guess=(value, marginal), tol=1e-11,
-                                           cycle_tol=0.0)
-            value, marginal = policy.value, policy.marginal
-            distribution = stationary_distribution(policy, self.grids, guess=distribution)
-            policy = backward_step(params, self.grids, prices, value, marginal)
+            try:
+                polished, _ = solve_entrepreneur(params, self.grids, prices, guess=(value, marginal), tol=1e-11,
+                                                 cycle_tol=0.0, maxiter=POLISH_STEPS)
+            except ConvergenceError:
+                # The map settles into a cycle of tiny amplitude here (see entrepreneur.py): keep
+                # the value; the Jacobian then measures news against the unperturbed pass, and
+                # responses are taken against the unshocked path.
+                self.exact = False
+            else:
+                value, marginal = polished.value, polished.marginal
+                distribution = stationary_distribution(polished, self.grids, guess=distribution)
+                policy = backward_step(params, self.grids, prices, value, marginal)
         self.steady = _Steady(prices=prices, value=value, marginal=marginal,
                               distribution=distribution, policy=policy,
                               outcomes=period_outcomes(params, self.grids, prices, policy))
@@ -345,10 +357,13 @@ class ReallocationTransition(SequenceModel):
         params, grids, steady = self.params, self.grids, self.steady
         dist, policy0 = steady.distribution, steady.policy
         N = dist.size
-        # The stationary value is a fixed point of the Bellman step (to FIXED_POINT_TOL), so the
-        # unperturbed pass repeats the stationary policy: its outcomes and next distribution.
-        base_aggregates = {o: float(np.sum(dist * steady.outcomes[o])) for o in outputs}
-        base_next = forward(dist, policy0, grids)
+        if self.exact:
+            # The stationary value is a fixed point of the Bellman step, so the unperturbed pass
+            # repeats the stationary policy: its outcomes and next distribution.
+            base_aggregates = {o: np.full(T, np.sum(dist * steady.outcomes[o])) for o in outputs}
+            base_next = np.broadcast_to(forward(dist, policy0, grids), (T, *dist.shape))
+        else:
+            base_aggregates, base_next = self._reference_pass(T, outputs)
         fake_news = {}
         for b, x in enumerate(inputs):
             h = self.jacobian_step * max(1.0, abs(float(self.steady_state[x])))
@@ -360,8 +375,8 @@ class ReallocationTransition(SequenceModel):
                 policy = backward_step(params, grids, moved if s == 0 else steady.prices, value, marginal)
                 y = period_outcomes(params, grids, moved if s == 0 else steady.prices, policy)
                 for o in outputs:
-                    direct[o][s] = (np.sum(dist * y[o]) - base_aggregates[o]) / h
-                dD[s] = ((forward(dist, policy, grids) - base_next) / h).ravel()
+                    direct[o][s] = (np.sum(dist * y[o]) - base_aggregates[o][s]) / h
+                dD[s] = ((forward(dist, policy, grids) - base_next[s]) / h).ravel()
                 value, marginal = policy.value, policy.marginal
                 self._report(f"jacobian {x}", s + 1, T)
             fake_news[x] = (direct, dD)
@@ -383,6 +398,25 @@ class ReallocationTransition(SequenceModel):
                     F[1:] = E @ dD.T
                 result[(o, x)] = jacobian_from_fake_news(F)
         return result
+
+    def _reference_pass(self, T: int, outputs: Sequence[str]):
+        """The unperturbed backward pass: s Bellman steps from the stationary value at stationary
+        prices (s = 0..T-1), its aggregates at the stationary μ and the next distribution. Where
+        the Bellman map cycles, its drift must not count as news."""
+        params, grids, steady = self.params, self.grids, self.steady
+        dist = steady.distribution
+        aggregates = {o: np.empty(T) for o in outputs}
+        following = np.empty((T, *dist.shape))
+        value, marginal = steady.value, steady.marginal
+        for s in range(T):
+            policy = backward_step(params, grids, steady.prices, value, marginal)
+            y = period_outcomes(params, grids, steady.prices, policy)
+            for o in outputs:
+                aggregates[o][s] = np.sum(dist * y[o])
+            following[s] = forward(dist, policy, grids)
+            value, marginal = policy.value, policy.marginal
+            self._report("jacobian reference", s + 1, T)
+        return aggregates, following
 
 
 def solve_path(model: ReallocationTransition, tfp: np.ndarray, *, tol: float = 1e-7, maxiter: int = 30,
