@@ -158,21 +158,22 @@ def finite_difference_jacobian(f: Callable[[np.ndarray], Any], x, *, step=None, 
 
 
 class _Counted:
-    """``f`` on 1-D arrays with the residual history, the last point cached and the best point kept."""
+    """``f`` on 1-D arrays with the residual history, every evaluated point remembered (``f`` is
+    never called twice at one point: an agent's warm start must not move because of a repeat) and
+    the best point kept."""
 
     def __init__(self, f, scalar: bool):
         self.f, self.scalar = f, scalar
         self.history: list[float] = []
-        self.last_key: bytes | None = None
-        self.last_value: np.ndarray | None = None
+        self.seen: dict[bytes, np.ndarray] = {}
         self.best: tuple[float, np.ndarray] | None = None
         self.raised: BaseException | None = None
 
     def __call__(self, x) -> np.ndarray:
         x = np.atleast_1d(np.asarray(x, dtype=float)).ravel()
         key = x.tobytes()
-        if key == self.last_key:
-            return self.last_value
+        if key in self.seen:
+            return self.seen[key]
         try:
             value = self.f(float(x[0]) if self.scalar else x.copy())
         except BaseException as exc:   # re-raised as it is, not taken for a failure of the method
@@ -181,7 +182,7 @@ class _Counted:
         value = np.atleast_1d(np.asarray(value, dtype=float)).ravel()
         norm = _max_norm(value)
         self.history.append(norm)
-        self.last_key, self.last_value = key, value
+        self.seen[key] = value
         if np.isfinite(norm) and (self.best is None or norm < self.best[0]):
             self.best = (norm, x.copy())
         return value
@@ -356,7 +357,7 @@ def _brentq(g, bracket, maxiter, options):
         return (np.array([x]), 0, f"the residual has the same sign at both ends of the bracket "
                                   f"({low:.6g}, {high:.6g}): ({f_low:.3g}, {f_high:.3g})")
     opts = {"xtol": 1e-14, "rtol": 4 * _EPS, **dict(options or {})}
-    ends = {low: f_low, high: f_high}          # SciPy evaluates the ends again: reuse them
-    root, info = optimize.brentq(lambda s: ends[s] if s in ends else f(s), low, high,
-                                 maxiter=maxiter or BRENTQ_MAXITER, full_output=True, disp=False, **opts)
+    # SciPy evaluates the ends again: the remembered values are returned, f is not called twice
+    root, info = optimize.brentq(f, low, high, maxiter=maxiter or BRENTQ_MAXITER, full_output=True, disp=False,
+                                 **opts)
     return np.array([root]), info.iterations, info.flag
