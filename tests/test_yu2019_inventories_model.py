@@ -139,3 +139,17 @@ def test_calvo_moments_have_the_signs_of_table_1_3():
     moments = moments_from_responses(solve_linear(InventoryParameters(firms="calvo")).irf("eps_r", periods=400))
     assert np.all(np.sign(moments[:6]) == np.sign(TEXT_TABLE_1_3["Calvo"][:6]))
     assert np.allclose(moments[6:], TEXT_TABLE_1_3["Calvo"][6:], rtol=0.35)   # relative volatilities
+
+
+def test_money_moments_of_first_order_autoregressive_responses():
+    from equilibria.plugins.yu2019_inventories.experiments import money_moments
+
+    lags = np.arange(400)
+    sales = -2.0 * 0.8 ** lags
+    isr = 0.8 ** lags
+    paths = {"isr": isr, "sales": sales, "inv": isr + sales, "Y": 3.0 * 0.8 ** lags}
+    rho_is_s, rho_is_lag, _, sd_is_s, sd_y_s, elast_is, elast_i = money_moments(paths)
+    assert rho_is_s == pytest.approx(-1.0) and rho_is_lag == pytest.approx(0.8)
+    assert sd_is_s == pytest.approx(0.5) and sd_y_s == pytest.approx(1.5)
+    # IS = I - S in logs: the two elasticities differ by one
+    assert elast_is == pytest.approx(-0.5) and elast_i == pytest.approx(elast_is + 1.0)

@@ -60,7 +60,29 @@ def run_irf(params: InventoryParameters, options) -> Result:
     columns = ["variable", *[f"{label} q{t}" for label in series for t in (0, 4)]]
     return Result(data=data, tables={"irf": Table(columns=columns, rows=rows,
                                                   caption="Impact and fourth-quarter responses (percent)")},
-                  figures={"irf": figure}, notes=notes)
+                  figures={"irf": figure}, notes=notes, comparisons=_figure_1_8_comparisons(series))
+
+
+def _figure_1_8_comparisons(series) -> list:
+    """The numbers section 1.5.3 prints about Figure 1.8, beside ours (0.01 percentage point unless stated)."""
+    out = []
+    calvo, ri = series.get("calvo"), series.get("rational_inattention")
+    if calvo is not None:
+        out += [_source_value("Calvo: output on impact", "%", calvo["output"][0], -0.12, "section 1.5.3", abs_tol=0.02),
+                _source_value("Calvo: inflation on impact", "%", calvo["inflation"][0], -0.14, "section 1.5.3",
+                              abs_tol=0.01),
+                _source_value("Calvo: real wage on impact ('more than 0.25%')", "%", calvo["real_wage"][0], -0.25,
+                              "section 1.5.3", abs_tol=0.02)]
+    if ri is not None:
+        out += [_source_value("RI: output on impact", "%", ri["output"][0], -0.18, "section 1.5.3", abs_tol=0.02,
+                              reason="zero attention at Table 1.1's μ: goods for sale do not move on impact"),
+                _source_value("RI: inventory-sales ratio, peak", "%", float(np.max(ri["inventory_sales_ratio"][:16])),
+                              None, "Figure 1.8 (rises; no number printed)")]
+    if calvo is not None and ri is not None:
+        out.append(_source_value("real marginal cost on impact, Calvo / RI", "ratio",
+                                 calvo["real_marginal_cost"][0] / ri["real_marginal_cost"][0], 6.0, "section 1.5.3",
+                                 rel_tol=0.2, reason="RI real wage moves with the zero-attention equilibrium"))
+    return out
 
 
 # --------------------------------------------------------------------------- steady_state
@@ -147,7 +169,11 @@ def run_first_best(params: InventoryParameters, options) -> Result:
                                               caption="Percent deviations (Figures 1.10-1.11); p is the "
                                                       + ("nominal price log P_j" if ri.price_action == "nominal"
                                                          else "relative price P_j/P"))},
-                  figures={"first_best": figure})
+                  figures={"first_best": figure},
+                  comparisons=[_source_value("first-best Z on impact", "%", eq.first_best["Z"][0], -1.0,
+                                             "section 1.5.3, Figure 1.10", abs_tol=0.15),
+                               _source_value("first-best price, trough", "%", float(np.min(eq.first_best["p"][:30])),
+                                             -0.07, "Figure 1.11 (read off the plot)", abs_tol=0.015)])
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -171,6 +197,13 @@ def sensitivity_rows(params: InventoryParameters, name: str, values):
     return rows, paths
 
 
+#: Tables 1.4-1.5 as printed: profit deviation, information flow to P_j and to Z_j (bits), interaction share (%).
+TEXT_TABLE_1_4 = {0.000525: (0.0025, 0.0768, 0.0596), 0.000263: (0.0014, 0.2264, 0.1038),
+                  0.000132: (0.0013, 0.1779, 0.1310)}
+TEXT_TABLE_1_5 = {0.0015: (0.0025, 0.0768, 0.0596, -15.5), 0.0020: (0.0047, 0.1009, 0.0878, -17.2),
+                  0.0022: (0.0052, 0.1055, 0.1009, -18.8), 0.0025: (0.0072, 0.1164, 0.1039, -19.1)}
+
+
 def run_sensitivity(params: InventoryParameters, options) -> Result:
     """Tables 1.4-1.5: profit loss and information flows as μ and σ_r vary."""
     columns = ["value", "profit loss (% of revenue)", "info to p (bits)", "info to Z (bits)", "info total (bits)",
@@ -180,9 +213,24 @@ def run_sensitivity(params: InventoryParameters, options) -> Result:
     figure = _grid_figure({**mu_paths, **sr_paths}, ("Z", "inventory_sales_ratio"),
                           "RI: sensitivity to μ and σ_r (Figures 1.12-1.14)", ncols=2)
     text_mu = Table(columns=["μ", "profit deviation", "info to Pj", "info to Zj"],
-                    rows=[[0.000525, 0.0025, 0.0768, 0.0596], [0.000263, 0.0014, 0.2264, 0.1038],
-                          [0.000132, 0.0013, 0.1779, 0.1310]], caption="Table 1.4 as printed")
-    return Result(data={"mu": mu_rows, "sigma_r": sr_rows, "columns": columns},
+                    rows=[[mu, *values] for mu, values in TEXT_TABLE_1_4.items()], caption="Table 1.4 as printed")
+    comparisons = []
+    for rows, text, where in ((mu_rows, TEXT_TABLE_1_4, "Table 1.4"), (sr_rows, TEXT_TABLE_1_5, "Table 1.5")):
+        for row in rows:
+            printed = text.get(row[0])
+            if printed is None:
+                continue
+            reason = "zero attention at these μ in this reading (reading 10)"
+            comparisons += [_source_value(f"profit deviation at {row[0]:g} (% of revenue)", "%", row[1], printed[0],
+                                          where, rel_tol=0.3, reason=reason),
+                            _source_value(f"information flow to P_j at {row[0]:g}", "bits", row[2], printed[1], where,
+                                          abs_tol=0.05, reason=reason),
+                            _source_value(f"information flow to Z_j at {row[0]:g}", "bits", row[3], printed[2], where,
+                                          abs_tol=0.05, reason=reason)]
+            if len(printed) > 3:
+                comparisons.append(_source_value(f"interaction share of the loss at {row[0]:g}", "%", row[5],
+                                                 printed[3], where, abs_tol=5.0, reason=reason))
+    return Result(comparisons=comparisons, data={"mu": mu_rows, "sigma_r": sr_rows, "columns": columns},
                   tables={"mu": Table(columns=columns, rows=mu_rows, caption="Sensitivity to μ (Table 1.4)"),
                           "sigma_r": Table(columns=columns, rows=sr_rows, caption="Sensitivity to σ_r (Table 1.5)"),
                           "text_table_1_4": text_mu},
@@ -216,7 +264,7 @@ def run_money(params: InventoryParameters, options) -> Result:
         eq = None
         data["rational_inattention_error"] = str(exc)
     series["calvo"] = calvo
-    names = ("C", "mc", "PI", "sales", "inv", "isr", "Y", "rr")
+    names = ("C", "mc", "PI", "sales", "inv", "isr", "Y", "rr", "Z")
     for label, paths in series.items():
         c, mc = np.asarray(paths["C"][:8]), np.asarray(paths["mc"][:8])
         share = float(np.sum(np.abs(mc)) / np.sum(np.abs(c))) if np.any(c) else float("nan")
@@ -229,7 +277,62 @@ def run_money(params: InventoryParameters, options) -> Result:
                            "inventories - sales q1"], rows=rows,
                   caption="Kryvtsov-Midrigan decomposition: Δln C = [Δln M - Δln Λ] + [Δln Λ - Δln P]; the markup "
                           "term is the real marginal cost; the text reports a 24% markup share under RI")
-    return Result(data=data, tables={"money": table}, figures={"money": figure})
+    moments = {label: money_moments(paths) for label, paths in series.items()}
+    text_ri, text_data = TEXT_TABLE_1_6["RI"], TEXT_TABLE_1_6["data"]
+    moment_rows = [[name, moments.get("rational_inattention", [float("nan")] * 7)[i], text_ri[i],
+                    moments["calvo"][i], text_data[i]] for i, name in enumerate(MONEY_MOMENT_NAMES)]
+    data["table_1_6"] = {label: dict(zip(MONEY_MOMENT_NAMES, values)) for label, values in moments.items()}
+    comparisons = []
+    if "rational_inattention" in moments:
+        ri_share = data["rational_inattention"]["markup_share_percent"]
+        comparisons.append(_source_value("markup term share of the consumption response, RI (8 quarters)", "%",
+                                         ri_share, 24.0, "section 1.6.3", abs_tol=5.0,
+                                         reason="interior-attention equilibrium; see reading 14"))
+        comparisons += [_source_value(f"{name}, RI, money shock", "", moments["rational_inattention"][i], text_ri[i],
+                                      "Table 1.6", **MOMENT_TOLERANCE[i in MONEY_RATIO_ROWS],
+                                      reason="interior-attention equilibrium: inventories fall more than sales")
+                        for i, name in enumerate(MONEY_MOMENT_NAMES)]
+    return Result(data=data, tables={"money": table,
+                                     "table_1_6": Table(columns=["moment", "RI (model)", "RI (text)", "Calvo (model)",
+                                                                 "data (text, Kryvtsov-Midrigan)"],
+                                                        rows=moment_rows,
+                                                        caption="Moments conditional on money-supply shocks "
+                                                                "(Table 1.6), from 80 quarters of responses")},
+                  figures={"money": figure}, comparisons=comparisons)
+
+
+#: Table 1.6 as printed: the RI model and the data (Kryvtsov and Midrigan 2013, Table 3).
+TEXT_TABLE_1_6 = {"data": [-0.710, 0.880, 0.630, 0.93, 1.110, -0.660, 0.340],
+                  "RI": [-0.8255, 0.876, 0.246, 1.018, 1.022, -0.842, 0.158]}
+MONEY_MOMENT_NAMES = ["ρ(IS, S)", "ρ(IS, IS-1)", "ρ(Y, ΔI)", "σ(IS)/σ(S)", "σ(Y)/σ(S)", "elasticity of IS to S",
+                      "elasticity of I to S"]
+MONEY_RATIO_ROWS = (3, 4, 5, 6)
+#: Declared agreement for simulated moments: 0.1 on a correlation, 20% on a ratio or elasticity.
+MOMENT_TOLERANCE = {False: {"abs_tol": 0.1}, True: {"rel_tol": 0.2}}
+
+
+def money_moments(paths: dict) -> list:
+    """Table 1.6's moments conditional on one money-supply shock, from its moving-average coefficients."""
+    ma = {k: np.asarray(v, float) for k, v in paths.items()}
+    d_inv = ma["inv"] - np.concatenate([[0.0], ma["inv"][:-1]])
+
+    def cov(a, b):
+        return float(np.dot(a, b))
+
+    def corr(a, b):
+        return cov(a, b) / np.sqrt(cov(a, a) * cov(b, b))
+
+    isr, sales = ma["isr"], ma["sales"]
+    return [corr(isr, sales), cov(isr[1:], isr[:-1]) / cov(isr, isr), corr(ma["Y"], d_inv),
+            np.sqrt(cov(isr, isr) / cov(sales, sales)), np.sqrt(cov(ma["Y"], ma["Y"]) / cov(sales, sales)),
+            cov(isr, sales) / cov(sales, sales), cov(ma["inv"], sales) / cov(sales, sales)]
+
+
+def _source_value(quantity, unit, ours, source, where, abs_tol=0.0, rel_tol=0.0, reason=""):
+    from equilibria.comparison import SourceValue, docs_link
+
+    return SourceValue(quantity=quantity, unit=unit, ours=float(ours), source=source, where=where, abs_tol=abs_tol,
+                       rel_tol=rel_tol, reason=reason, link=docs_link("yu2019_inventories"))
 
 
 # --------------------------------------------------------------------------- moments
@@ -279,8 +382,12 @@ def run_moments(params: InventoryParameters, options) -> Result:
     table = Table(columns=["moment", "RI (model)", "RI (text)", "Calvo (model)", "Calvo (text)", "VAR (text)"],
                   rows=rows, caption="Moments conditional on interest-rate shocks (Table 1.3); IS inventory-sales "
                                      "ratio, S sales, ΔI inventory investment, w real wage; RI truncated at 80 quarters")
+    comparisons = [_source_value(f"{name}, {label}, interest-rate shock", "", columns[label][i], TEXT_TABLE_1_3[label][i],
+                                 "Table 1.3", **MOMENT_TOLERANCE[i >= 6],
+                                 reason="reconstructed model; see 'Results' on the docs page")
+                   for label in ("RI", "Calvo") for i, name in enumerate(MOMENT_NAMES)]
     return Result(data={"moments": {k: dict(zip(MOMENT_NAMES, v)) for k, v in columns.items()}},
-                  tables={"table_1_3": table})
+                  tables={"table_1_3": table}, comparisons=comparisons)
 
 
 # --------------------------------------------------------------------------- estimate
