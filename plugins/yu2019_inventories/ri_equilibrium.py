@@ -120,10 +120,8 @@ class _Economy:
             jfull = np.zeros((self.stacked.n * self.T, n_dec))
             jfull[self.dec_idx] = np.eye(n_dec)
             jfull[self.aggregate.u_idx] = self.aggregate.jacobian(self.dec)
-            dF = self.firm.jacobian(self.firm.known)
-            position = {k: i for i, k in enumerate(self.firm.u_idx)}
-            rows = [position[k] for k in self.dec_idx]
-            self._decision_map = (dF[rows] @ jfull[self.firm.k_idx], jfull[self.pi_idx])
+            d_first_best = self.firm.jacobian_rows(self.dec_idx)
+            self._decision_map = (d_first_best @ jfull[self.firm.k_idx], jfull[self.pi_idx])
         return self._decision_map
 
     def _price_level(self, full):

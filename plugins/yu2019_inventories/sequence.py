@@ -77,6 +77,16 @@ class _Partition:
         out[self.u_idx] = self.lu.solve(b)
         return out
 
+    def jacobian_rows(self, outputs) -> np.ndarray:
+        """``d unknowns[outputs] / d known`` for stacked positions ``outputs`` of the unknowns, through the
+        transposed factorization (as many solves as outputs, not as known variables)."""
+        position = np.full(self.stacked.n * self.stacked.T, -1)
+        position[self.u_idx] = np.arange(len(self.u_idx))
+        selector = np.zeros((len(self.u_idx), len(outputs)))
+        selector[position[np.asarray(outputs)], np.arange(len(outputs))] = 1.0
+        adjoint = self.lu.solve(selector, trans="T")
+        return -np.asarray((self.coupling.T @ adjoint).T)
+
     def jacobian(self, given) -> np.ndarray:
         """``d unknowns / d given`` (stacked, variable-major) for model positions ``given``."""
         cols = self.stacked.index(given)
