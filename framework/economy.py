@@ -240,7 +240,7 @@ class Economy:
         result = find_root(lambda x: evaluate(x)[0], x0, method=method, tol=tol, maxiter=maxiter,
                            bracket=bracket, jacobian=jacobian, options=options,
                            what=f"{type(self).__name__} market clearing")
-        _, prices, responses = evaluate(result.x)   # cached when it was the last point evaluated
+        _, prices, responses = evaluate(result.x)   # cached: find_root evaluates its answer last
         excess = self.excess_demands(prices, responses)
         return Equilibrium(prices=prices, responses=responses, aggregates=self.aggregates(responses, prices),
                            excess_demands=excess, report=result.report)

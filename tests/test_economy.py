@@ -205,3 +205,11 @@ def test_reset_reaches_every_agent_and_fresh_solves_start_from_it():
     np.testing.assert_array_equal(first.prices["goods"], again.prices["goods"])
     # the default hook is a no-op: agents without memory need not define it
     Nobody().reset()
+
+
+@pytest.mark.parametrize("method", ["hybr", "broyden1", "newton"])
+def test_report_residual_is_the_one_of_the_returned_equilibrium(method):
+    alpha, endowment, _ = exchange_economy(n_goods=4, seed=2)
+    economy = ExchangeWithJacobian(alpha, endowment)
+    eq = economy.solve(method=method, tol=1e-10, maxiter=500)
+    assert eq.report.residual_norm == np.max(np.abs(eq.excess_demands["goods"][1:]))

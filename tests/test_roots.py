@@ -210,3 +210,16 @@ def test_random_monotone_systems_are_solved_to_their_known_root(seed, n, method)
     # f(x) = J̄ (x - root) with J̄ the Jacobian averaged between them, diagonally dominant by at least 1 in
     # every row, so |x - root|_∞ <= |f(x)|_∞ <= 1e-11 (Varah's bound); the assertion leaves a factor 10
     assert np.max(np.abs(result.x - root)) <= 1e-10
+
+
+@pytest.mark.parametrize("method", ["brentq", "hybr", "newton", "broyden1"])
+def test_f_is_not_called_twice_at_one_point_during_a_solve_and_the_answer_is_evaluated_last(method):
+    points = []
+
+    def f(x):
+        points.append(float(x))
+        return x ** 3 - 2.0
+
+    result = find_root(f, 1.0, method=method, bracket=(0.0, 2.0) if method == "brentq" else None, tol=1e-12)
+    assert len(points[:-1]) == len(set(points[:-1])) and len(points) == result.report.evaluations
+    assert points[-1] == result.x          # the state f leaves behind is the one at the answer

@@ -158,21 +158,27 @@ def finite_difference_jacobian(f: Callable[[np.ndarray], Any], x, *, step=None, 
 
 
 class _Counted:
-    """``f`` on 1-D arrays with the residual history, every evaluated point remembered (``f`` is
-    never called twice at one point: an agent's warm start must not move because of a repeat) and
-    the best point kept."""
+    """``f`` on 1-D arrays with the residual history and the best point kept.
+
+    During a solve every evaluated point is remembered, so a method asking twice for one point
+    (Brent's method for the ends of its bracket) does not call ``f`` again. The residual at the
+    returned point is taken with ``final=True``: fresh unless that point was the last one evaluated,
+    so that it describes the state ``f`` leaves behind (an economy's responses at the answer, even
+    when agents warm-start from their previous call).
+    """
 
     def __init__(self, f, scalar: bool):
         self.f, self.scalar = f, scalar
         self.history: list[float] = []
         self.seen: dict[bytes, np.ndarray] = {}
+        self.last_key: bytes | None = None
         self.best: tuple[float, np.ndarray] | None = None
         self.raised: BaseException | None = None
 
-    def __call__(self, x) -> np.ndarray:
+    def __call__(self, x, final: bool = False) -> np.ndarray:
         x = np.atleast_1d(np.asarray(x, dtype=float)).ravel()
         key = x.tobytes()
-        if key in self.seen:
+        if key in self.seen and (not final or key == self.last_key):
             return self.seen[key]
         try:
             value = self.f(float(x[0]) if self.scalar else x.copy())
@@ -183,6 +189,7 @@ class _Counted:
         norm = _max_norm(value)
         self.history.append(norm)
         self.seen[key] = value
+        self.last_key = key
         if np.isfinite(norm) and (self.best is None or norm < self.best[0]):
             self.best = (norm, x.copy())
         return value
@@ -269,7 +276,7 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
         x, iterations, message = _newton(g, x0, tol, maxiter, jacobian, scalar)
     else:
         x, iterations, message = _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar)
-    residual = g(x)
+    residual = g(x, final=True)
     norm = _max_norm(residual)
     report = solve_report(method, residual_norm=norm, tolerance=tol, iterations=iterations,
                           evaluations=len(g.history), history=g.history, started=start, message=message)
