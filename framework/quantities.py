@@ -118,6 +118,9 @@ def _shown(value) -> str:
 
     if _is_number(value):
         return format_number(value)
+    if isinstance(value, dict):
+        keys = [str(k) for k in value]
+        return f"entries {', '.join(keys[:6])}" + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
     array = np.asarray(value, dtype=object)
     if array.ndim == 1 and 0 < array.size <= 8 and all(_is_number(v) for v in array):
         return ", ".join(format_number(v) for v in array)
@@ -132,8 +135,7 @@ def quantity_rows(data, quantities) -> list[list]:
         if value is _MISSING:
             continue
         axes = _axes_text(quantity)
-        shown = ("one per entry" if value is _PER_ENTRY else "entries below" if isinstance(value, dict)
-                 else _shown(value))
+        shown = "one per entry" if value is _PER_ENTRY else _shown(value)
         rows.append([f"`{path}`", quantity.label, quantity.unit, axes, shown])
     return rows
 

@@ -42,8 +42,13 @@ def test_unlabelled_lists_every_number_without_a_declaration():
 def test_the_most_specific_declaration_wins():
     quantities = {"report": Quantity(label="solve", unit="a"), "report.residual_norm": Quantity(label="r", unit="b"),
                   "*.residual_norm": Quantity(label="any", unit="c")}
+    from equilibria.quantities import _declared
+
+    assert [_declared(path, quantities).unit for path in ("report.residual_norm", "x.residual_norm",
+                                                          "report.converged")] == ["b", "c", "a"]
+    assert _declared("wages", quantities) is None
     rows = {row[0]: row for row in quantities_table(DATA, quantities).rows}
-    assert rows["`report.residual_norm`"][2] == "b" and rows["`report`"][4] == "entries below"
+    assert rows["`report.residual_norm`"][2] == "b" and rows["`report`"][4] == "entries converged, residual_norm, method"
 
 
 numbers = st.one_of(st.floats(allow_nan=False, width=32), st.integers(-5, 5), st.booleans())

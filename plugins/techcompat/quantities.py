@@ -76,7 +76,7 @@ def baseline_quantities(params) -> dict:
 
 
 _COLUMNS = ("fixed", "sector", "region", "all")
-_COLUMN_AXIS = "technology response (fixed, sector, region, all)"
+_COLUMN_AXIS = "technology response"
 
 
 def embargo_quantities(params) -> dict:
