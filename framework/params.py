@@ -47,7 +47,8 @@ from .errors import ParameterError
 
 __all__ = [
     "Parameters", "param", "parse_overrides",
-    "as_float", "as_int", "as_float_array", "as_int_array", "as_str", "as_bool", "as_path", "as_names", "float_array",
+    "as_float", "as_int", "as_float_array", "as_int_array", "as_str", "as_bool", "as_path", "as_names",
+    "float_array",
     "positive", "nonnegative", "finite", "in_open_interval", "in_closed_interval", "one_of",
     "ndim", "square", "min_length", "max_length", "at_most", "at_least", "same_length_as", "existing_file",
     "require_memory", "memory_budget", "MAX_ELEMENTS", "MAX_DEPTH",

@@ -49,10 +49,9 @@ class Table:
         return [f"{c} [{u}]" if u else str(c) for c, u in zip(self.columns, units)]
 
     def to_markdown(self) -> str:
-        cell = lambda text: str(text).replace("|", "\\|").replace("\n", " ")  # noqa: E731  (a "|" would split the cell)
-        head = "| " + " | ".join(cell(h) for h in self.headers()) + " |"
+        head = "| " + " | ".join(_cell(h) for h in self.headers()) + " |"
         rule = "|" + "|".join("---" for _ in self.columns) + "|"
-        body = ["| " + " | ".join(cell(format_number(v)) for v in row) + " |" for row in self.rows]
+        body = ["| " + " | ".join(_cell(format_number(v)) for v in row) + " |" for row in self.rows]
         text = "\n".join([head, rule, *body])
         return f"{text}\n\n*{self.caption}*" if self.caption else text
 
@@ -61,6 +60,11 @@ class Table:
         if self.units:
             out["units"] = list(self.units)
         return out
+
+
+def _cell(text) -> str:
+    """Text for one Markdown table cell: a ``|`` would split the cell and a newline end the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 @attrs.define(kw_only=True)
