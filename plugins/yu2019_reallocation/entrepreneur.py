@@ -214,6 +214,16 @@ def backward_step(params, grids: Grids, prices: PeriodPrices, value_next, margin
     return choose(values, savings, resources, cost, prices.gross_rate, smoothing)
 
 
+def _cycling(history, window, cycle_tol):
+    """Whether the changes have stalled below ``cycle_tol``: every change of the last ``window`` steps is
+    below it and the largest change of the last half-window is not below half the largest of the
+    half-window before (a converging iteration keeps shrinking its changes; a cycle does not)."""
+    if len(history) < 2 * window or max(history[-window:]) >= cycle_tol:
+        return False
+    half = window // 2
+    return max(history[-half:]) >= 0.5 * max(history[-window:-half])
+
+
 def _extrapolated(value, marginal, previous, steps):
     """(V, V_a) moved on by the slowest mode estimated from two consecutive changes (see solve_entrepreneur)."""
     d0 = np.concatenate([x.ravel() for x in previous])
@@ -238,7 +248,7 @@ def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: Per
     same β/(1-β) tol as the plain rule (``relative=False``: every change below ``tol``). Because
     the map on (V, V_a) can settle into a cycle of tiny amplitude where the endogenous grid folds,
     it also stops when every change over the last ``window`` steps stayed below ``cycle_tol``
-    (utils; values are of order -40).
+    (utils; values are of order -40) and the changes stopped shrinking (:func:`_cycling`).
 
     ``extrapolate = K`` (0: plain iteration) removes the estimated slowest mode every K steps, as
     the core's DC-EGM does: with d0 and d1 the last two changes of (V - its mean, V_a), the rate
@@ -258,7 +268,7 @@ def solve_entrepreneur(params: ReallocationParameters, grids: Grids, prices: Per
         low, high = float(change.min()), float(change.max())
         distance = (high - low) / 2 if relative else max(-low, high)
         history.append(distance)
-        if distance < tol or (iteration >= 2 * window and max(history[-window:]) < cycle_tol):
+        if distance < tol or _cycling(history, window, cycle_tol):
             if relative:
                 policy = attrs.evolve(policy, value=policy.value + beta / (1 - beta) * (high + low) / 2)
             return policy, iteration

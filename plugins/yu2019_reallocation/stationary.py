@@ -60,39 +60,26 @@ def forward(dist, policy: Policy, grids: Grids, lotteries=None):
     return (grids.transition.T @ moved).reshape(nz, nk, na)
 
 
-def _choice_lotteries(grids: Grids, policy: Policy):
-    """The law of motion as the core's lottery arrays over the flattened state (k, a), one option per k'_j:
-    ``index[j, z, (k, a)] = j n_a + i`` (mass to a'_i and a'_{i+1} of capital k'_j), its weight and probability."""
-    nz, nk, na = policy.value.shape
-    index, weight = _lotteries(grids, policy)
-    layout = lambda x: np.ascontiguousarray(np.moveaxis(x, 3, 0).reshape(nk, nz, nk * na))   # noqa: E731
-    return (layout(index + np.arange(nk) * na), layout(weight), layout(policy.probabilities))
-
-
 def stationary_distribution(policy: Policy, grids: Grids, guess=None, tol=1e-11, maxiter=20000):
-    """The fixed point of :func:`forward` (from ``guess`` or all mass at the middle capital).
+    """The fixed point of :func:`forward` by iteration (from ``guess`` or all mass at the middle).
 
-    Iterated by the core's Young-lottery kernel (``equilibria.ext.young.stationary``) on the
-    flattened state (k, a) with one option per k'_j, extrapolating the slowest mode every five
-    steps; it stops when one plain step of :func:`forward` changes no mass by ``tol`` or more.
-    """
-    from equilibria.ext import young
-    from equilibria.household import exogenous_stationary
-
+    Plain iteration: the core's Young kernel (``equilibria.ext.young.stationary``) on the flattened
+    state (k, a) with one option per k'_j was measured slower per step here (its band layout does
+    not fit lotteries that gather from every k) and its extrapolation can stall on small grids."""
     nz, nk, na = policy.value.shape
     if guess is None:
+        from equilibria.household import exogenous_stationary
         dist = np.zeros((nz, nk, na))
         dist[:, nk // 2, 0] = exogenous_stationary(grids.transition)
     else:
         dist = guess / guess.sum()
-    dist = np.array(dist.reshape(nz, nk * na), dtype=float, order="C")
-    index, weight, probabilities = _choice_lotteries(grids, policy)
-    steps, change = young.stationary(index, weight, probabilities, np.ascontiguousarray(grids.transition, float),
-                                     dist, float(tol), int(maxiter), 5, 1, 5)
-    if not change < tol or not np.all(np.isfinite(dist)):
-        raise ConvergenceError(f"the distribution of entrepreneurs did not settle in {steps} steps "
-                               f"(change {change:.3e})", history=[change])
-    return (dist / dist.sum()).reshape(nz, nk, na)
+    lotteries = _lotteries(grids, policy)
+    for _ in range(maxiter):
+        new = forward(dist, policy, grids, lotteries)
+        if np.max(np.abs(new - dist)) < tol:
+            return new / new.sum()
+        dist = new
+    raise ConvergenceError(f"the distribution of entrepreneurs did not settle in {maxiter} steps", history=[])
 
 
 def household_labor(params: ReallocationParameters, wage):
@@ -180,7 +167,8 @@ class Entrepreneurs(Agent):
 
     def respond(self, prices) -> EntrepreneurResponse:
         period = _period_prices(prices, self.params)
-        policy, iterations = solve_entrepreneur(self.params, self.grids, period, guess=self._guess, tol=1e-8)
+        policy, iterations = solve_entrepreneur(self.params, self.grids, period, guess=self._guess, tol=1e-8,
+                                                maxiter=1000)
         dist = stationary_distribution(policy, self.grids, guess=self._dist)
         self._guess, self._dist = (policy.value, policy.marginal), dist
         self.calls += 1
@@ -246,14 +234,21 @@ class StationaryEquilibrium:
 DEFAULT_GUESS = {"used_price": 0.91, "market_lemon_share": 0.064, "wage": 1.17, "gross_rate": 1.02}
 
 
-def _clear_markets(residual, x0, *, tol, maxiter, step):
+def _clear_markets(residual, x0, *, tol, maxiter, step, max_step=0.25):
     """Newton's method on ``residual(x) = 0`` with a one-sided finite-difference Jacobian (``step``) at the
-    start and Broyden's ("good") rank-one updates after every step; the Jacobian is recomputed where a
-    step (halved up to three times) fails to lower the max-norm. Returns ``(x, history, jacobians)``."""
+    start and Broyden's ("good") rank-one updates after every step (no unknown moves by more than
+    ``max_step``, i.e. about 25% of a price); the Jacobian is recomputed where a
+    step (halved up to three times) fails to lower the max-norm; a trial point where the response
+    fails (ConvergenceError) counts as no improvement. Returns ``(x, history, jacobians)``."""
     history = []
 
-    def evaluate(x):
-        f = np.asarray(residual(x), dtype=float)
+    def evaluate(x, trial=False):
+        try:
+            f = np.asarray(residual(x), dtype=float)
+        except ConvergenceError:
+            if not trial:
+                raise
+            f = np.full(x.size, np.inf)
         history.append(float(np.max(np.abs(f))) if np.all(np.isfinite(f)) else np.inf)
         return f
 
@@ -275,8 +270,10 @@ def _clear_markets(residual, x0, *, tol, maxiter, step):
             dx = -np.linalg.solve(jac, f)
         except np.linalg.LinAlgError:
             raise ConvergenceError("market clearing: singular Jacobian of excess demands", history=history) from None
+        if np.max(np.abs(dx)) > max_step:
+            dx = dx * (max_step / np.max(np.abs(dx)))
         for _ in range(4):
-            trial = evaluate(x + dx)
+            trial = evaluate(x + dx, trial=True)
             if history[-1] < norm:
                 break
             dx = dx / 2
@@ -299,7 +296,9 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
     Newton's method with a finite-difference Jacobian (``step`` in the unknowns) at the guess and
     Broyden's updates afterwards (:func:`_clear_markets`), until every excess demand is below
     ``tol``. The entrepreneurs' values and distribution are warm-started from the previous
-    evaluation. Raises ConvergenceError if ``maxiter`` evaluations do not get there.
+    evaluation. Where no Newton-Broyden step lowers the excess demands (the entrepreneurs' response is
+    only converged to a residual cycle), the core Economy's hybr finishes from the last prices
+    evaluated; it raises ConvergenceError if it does not get there either.
     """
     import time
 
@@ -327,20 +326,32 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         return np.concatenate([excess[name] for name in economy.price_guess])
 
     began = time.perf_counter()
-    x, history, jacobians = _clear_markets(residual, economy.pack(economy.price_guess), tol=tol, maxiter=maxiter,
-                                           step=step)
-    at, responses, excess = evaluated[np.asarray(x, dtype=float).tobytes()]
-    norm = float(max(np.max(np.abs(v)) for v in excess.values()))
+    try:
+        x, history, jacobians = _clear_markets(residual, economy.pack(economy.price_guess), tol=tol,
+                                               maxiter=maxiter, step=step)
+    except ConvergenceError as failure:
+        # fall back on the core's hybr (Powell's hybrid method) from the prices evaluated last
+        x = None
+        history, jacobians = list(failure.history), 0
+    if x is not None:
+        at, responses, excess = evaluated[np.asarray(x, dtype=float).tobytes()]
+        norm = float(max(np.max(np.abs(v)) for v in excess.values()))
+    hybr = x is None or not norm <= tol
+    if hybr:
+        last = list(evaluated.values())[-1][0] if evaluated else economy.price_guess
+        eq = economy.solve(method="hybr", tol=tol, guess={k: np.asarray(v) for k, v in last.items()},
+                           options={"eps": step})
+        history += list(eq.report.history)
+        at, responses, excess = eq.prices, eq.responses, eq.excess_demands
+        norm = float(max(np.max(np.abs(v)) for v in excess.values()))
     converged = bool(np.isfinite(norm) and norm <= tol)
-    report = SolveReport(method="newton-broyden", converged=converged, iterations=len(history),
-                         evaluations=len(history), residual_norm=norm, tolerance=tol,
+    report = SolveReport(method="newton-broyden, then hybr" if hybr else "newton-broyden", converged=converged,
+                         iterations=len(history), evaluations=len(history), residual_norm=norm, tolerance=tol,
                          seconds=time.perf_counter() - began, history=tuple(history),
                          message=(f"excess demands below {tol:g} after {len(history)} evaluations "
                                   f"({jacobians} finite-difference Jacobian{'s' if jacobians != 1 else ''})"
-                                  if converged else f"evaluation limit {maxiter} reached"))
-    if not converged:
-        raise ConvergenceError(f"stationary equilibrium: excess demands {norm:.2e} above {tol:g} after "
-                               f"{len(history)} evaluations", history=history)
+                                  if not hybr else f"excess demands below {tol:g} after {len(history)} "
+                                  "evaluations (Newton-Broyden stalled; Powell's hybrid method finished)"))
     response = responses["entrepreneurs"]
     period = _period_prices(at, params)
     a = response.aggregates

@@ -2,7 +2,9 @@
 
 One-period model (section 2.3): Corollary 1 (the bundle's cost and composition), the price gap
 ρ > p, the three-region policy, λ_M > λ, Proposition 1 (at ε = 0, under the regularity
-condition). Full model: Corollary 3 (measured TFP rises with k_h/k_l).
+condition). Full model: Corollary 3 (measured TFP rises with k_h/k_l), and on small grids at random
+parameters near Table 2.1's: market clearing in the stationary equilibrium (Definition 1),
+recomputed from the distribution and the policies, and Walras' law (the goods market).
 """
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from equilibria import ConvergenceError, Theorem
 
 from .bundle import bundle, new_share, price_index, used_share
 from .oneperiod import OnePeriodModel, find_equilibria
-from .params import OnePeriodParameters
+from .params import OnePeriodParameters, ReallocationParameters
 from .technology import labor_demand, measured_tfp, output, two_type_measured_tfp
 
-__all__ = ["THEOREMS", "one_period_economies"]
+__all__ = ["THEOREMS", "one_period_economies", "stationary_economies"]
 
 
 def _bundle_cases():
@@ -181,6 +183,132 @@ def corollary_3(case) -> None:
     assert high > low, f"measured TFP does not rise with k_h/k_l: {low} -> {high}"
 
 
+#: Small grids for the full model's theorems (a solve takes a few seconds): 3 productivity states,
+#: capital from 1.6 down by the factor 1-δ over 28 points, 12 asset points up to a = 8, and taste shocks
+#: on k' of 0.05 utils (on an asset grid this coarse σ = 0.02 lets the EGM iteration cycle).
+SMALL_GRIDS = dict(z_points=3, capital_points=28, capital_max=1.6, asset_points=12, asset_max=8.0,
+                   choice_smoothing=0.05)
+
+#: How many distinct economies the full model's theorems draw from (each needs an equilibrium solve).
+ECONOMIES = 16
+
+
+def stationary_economy(seed: int) -> ReallocationParameters:
+    """A full model near Table 2.1's calibration on :data:`SMALL_GRIDS`, drawn uniformly from ranges around
+    the baseline by a seeded generator (every fourth without lemons, λ = 0)."""
+    rng = np.random.default_rng(seed)
+    u = lambda low, high: float(rng.uniform(low, high))       # noqa: E731
+    return ReallocationParameters(
+        discount=u(0.93, 0.96), depreciation=u(0.055, 0.08),
+        lemons_share=0.0 if seed % 4 == 3 else u(0.0005, 0.004), borrowing_limit=u(0.2, 0.45),
+        substitution=u(1.5, 3.5), new_weight=u(0.6, 0.8), z_persistence=u(0.85, 0.93),
+        z_volatility=u(0.08, 0.14), frisch_inverse=u(0.3, 0.6), **SMALL_GRIDS)
+
+
+def stationary_economies():
+    """Hypothesis draws among :data:`ECONOMIES` random economies (:func:`stationary_economy`): a stationary
+    equilibrium takes seconds, so the draws are a fixed random sample and each is solved once."""
+    from hypothesis import strategies as st
+
+    return st.integers(0, ECONOMIES - 1).map(stationary_economy)
+
+
+_SOLVED: dict = {}
+
+
+def _stationary_or_none(params: ReallocationParameters):
+    """The stationary equilibrium (None if the solver fails), kept for the last 64 parameter sets: both
+    theorems draw the same examples, so the second reuses the first's solves."""
+    from .stationary import solve_stationary
+
+    key = repr(params)
+    if key not in _SOLVED:
+        if len(_SOLVED) >= 64:
+            _SOLVED.pop(next(iter(_SOLVED)))
+        try:
+            _SOLVED[key] = solve_stationary(params)
+        except ConvergenceError:
+            _SOLVED[key] = None
+    return _SOLVED[key]
+
+
+def _stationary_or_skip(params):
+    from hypothesis import assume
+
+    eq = _stationary_or_none(params)
+    assume(eq is not None)
+    return eq
+
+
+def _explicit_totals(eq):
+    """Definition 1's totals summed directly from μ(z, k, a) and the k' probabilities (not via ``aggregates``)."""
+    params, grids, prices, policy, mu = eq.params, eq.grids, eq.prices, eq.policy, eq.distribution
+    z, k = grids.productivity[:, None], grids.capital[None, :]
+    g = params.labor_share
+    labor = (g * z * prices.tfp * k ** params.capital_share / prices.wage) ** (1 / (1 - g))       # (2.13)
+    output = z * prices.tfp * k ** params.capital_share * labor ** g                               # (2.11)
+    change = grids.capital[None, :] - (1 - params.depreciation) * grids.capital[:, None]
+    change[np.arange(1, k.size), np.arange(k.size - 1)] = 0.0                                    # inaction
+    change[0, 0] = 0.0                                                                           # the floor
+    flows = mu[..., None] * policy.probabilities                                                 # (z, k, a, k')
+    bought = float(np.sum(flows * np.maximum(change, 0.0)[None, :, None, :]))
+    sold = float(np.sum(flows * np.maximum(-change, 0.0)[None, :, None, :]))
+    capital = float(np.sum(mu * k[:, :, None]))
+    kw = dict(new_weight=params.new_weight, substitution=params.substitution, lemons_share=params.lemons_share)
+    return {"labor": float(np.sum(mu * labor[:, :, None])), "output": float(np.sum(mu * output[:, :, None])),
+            "used_demand": float(used_share(prices.used_price, prices.market_lemon_share, **kw)) * bought,
+            "new_investment": float(new_share(prices.used_price, prices.market_lemon_share, **kw)) * bought,
+            "good_sold": sold, "lemons": params.lemons_share * capital,
+            "bonds_next": float(np.sum(flows * (policy.savings - params.borrowing_limit))),
+            "bonds_now": float(np.sum(mu * (grids.assets - params.borrowing_limit))),
+            "consumption": float(np.sum(flows * policy.consumption)),
+            "household_labor": (prices.wage / params.labor_disutility) ** (1 / params.frisch_inverse)}
+
+
+def market_clearing(params: ReallocationParameters) -> None:
+    """Definition 1 (section 2.4.3): at the stationary equilibrium's prices the distribution is invariant
+    under the law of motion, every choice is affordable, and, summed directly from the distribution,
+    used capital (ix), labor (vii) and bonds (viii) clear and λ_M is the lemon share of what is sold (x)."""
+    from .stationary import forward
+
+    eq = _stationary_or_skip(params)
+    tol = eq.report.tolerance
+    mu, policy = eq.distribution, eq.policy
+    moved = forward(mu, policy, eq.grids)
+    assert np.max(np.abs(moved - mu)) < 1e-9, f"μ is not invariant: one step moves {np.max(np.abs(moved - mu)):.2e}"
+    chosen = policy.probabilities > 1e-12
+    assert np.all(policy.consumption[chosen] > 0), "a chosen k' leaves no consumption"
+    assert np.all((policy.savings >= 0) & (policy.savings <= eq.grids.assets[-1] + 1e-12)), "a' off the grid"
+    t = _explicit_totals(eq)
+    supply = t["lemons"] + t["good_sold"]
+    gaps = {"used capital (ix)": t["used_demand"] - supply, "labor (vii)": t["labor"] - t["household_labor"],
+            "bonds (viii)": t["bonds_next"]}
+    if params.lemons_share > 0:
+        gaps["λ_M consistency (x)"] = t["lemons"] / supply - eq.prices.market_lemon_share
+    else:
+        assert eq.prices.market_lemon_share == 0.0
+    for market, gap in gaps.items():
+        assert abs(gap) <= tol, f"{market}: excess demand {gap:.3e} above the tolerance {tol:g}"
+
+
+def walras_law(params: ReallocationParameters) -> None:
+    """Walras' law (section 2.4.3): the entrepreneurs' and households' budgets add up to
+    Y - C - I_new = w e_L + p e_U - (B_now - B'/R) with the excess demands e_L (labor) and e_U (used
+    capital); in the stationary equilibrium B_now = B' = 0 up to the tolerances, so the goods market
+    (vi), which the solver never targets, clears as well."""
+    eq = _stationary_or_skip(params)
+    tol, pr = eq.report.tolerance, eq.prices
+    t = _explicit_totals(eq)
+    goods = t["output"] - (t["consumption"] + pr.wage * t["household_labor"]) - t["new_investment"]
+    e_labor, e_used = t["labor"] - t["household_labor"], t["used_demand"] - t["lemons"] - t["good_sold"]
+    identity = pr.wage * e_labor + pr.used_price * e_used - (t["bonds_now"] - t["bonds_next"] / pr.gross_rate)
+    assert abs(goods - identity) < 1e-9 * t["output"], f"budgets do not add up: {goods:.6e} vs {identity:.6e}"
+    assert abs(t["bonds_now"] - t["bonds_next"]) < 1e-8, "bond holdings are not stationary"
+    bound = (pr.wage + pr.used_price + 1) * tol + 1e-8
+    assert abs(goods) <= bound, f"goods market: excess supply {goods:.3e} above {bound:.3e}"
+    assert abs(goods - eq.goods_market_residual) < 1e-9 * t["output"], "reported goods residual differs"
+
+
 THEOREMS = [
     Theorem(name="bundle_price_index", statement="The mix (2.5)-(2.6) installs g at cost ρ g and is cost-minimizing",
             reference="Corollary 1, eqs. (2.3)-(2.6), appendix B.1", strategy=_bundle_cases, predicate=corollary_1),
@@ -195,4 +323,11 @@ THEOREMS = [
             predicate=proposition_1),
     Theorem(name="measured_tfp", statement="Measured TFP rises with k_h/k_l (two types, CRS)",
             reference="Corollary 3, section 2.4.5", strategy=_two_type_cases, predicate=corollary_3),
+    Theorem(name="market_clearing", statement="In the stationary equilibrium μ is invariant and used capital, labor "
+            "and bonds clear, with λ_M the lemon share of what is sold (recomputed from μ and the policies)",
+            reference="Definition 1, section 2.4.3", strategy=stationary_economies, predicate=market_clearing,
+            shrink=False),
+    Theorem(name="walras_law", statement="Budgets add up to Walras' law, and the goods market clears in the "
+            "stationary equilibrium", reference="Definition 1 (vi), section 2.4.3", strategy=stationary_economies,
+            predicate=walras_law, shrink=False),
 ]
