@@ -143,6 +143,8 @@ class Estimate:
     model_irf: np.ndarray = attrs.field(eq=False)
     evaluations: int
     seconds: float
+    converged: bool = True
+    message: str = ""
 
 
 def ri_model_responses(params: InventoryParameters, horizon: int = HORIZON) -> np.ndarray:
@@ -165,7 +167,7 @@ def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: d
     ``responses(params)`` gives the model's (H, 6) responses; the default is the Calvo model's
     (:func:`model_responses`), with ``firms`` set to ``"calvo"``. For the RI model pass
     :func:`ri_model_responses`, ``names = RI_ESTIMATED``, RI parameters and ``method="Nelder-Mead"``: the RI
-    fixed point is solved to a relative 2e-4, too coarse for finite-difference gradients.
+    criterion jumps where the equilibrium switches between zero and positive attention.
     """
     import time
 
@@ -216,7 +218,8 @@ def estimate(params: InventoryParameters, data_irf: np.ndarray, blocks, start: d
     model = responses(base.replace(**values))
     parts = criterion_decomposition(target, model[1:], blocks)
     return Estimate(values=values, criterion=float(parts.sum()), decomposition=parts, model_irf=model,
-                    evaluations=count[0], seconds=time.perf_counter() - started)
+                    evaluations=count[0], seconds=time.perf_counter() - started, converged=bool(result.success),
+                    message=str(result.message))
 
 
 @attrs.frozen(kw_only=True)

@@ -127,10 +127,11 @@ def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=
         grad += lam_s / _LN2 * np.fft.ifft(G / (1.0 + q)[None, :], axis=1).real[:, :T]
         return value, grad.ravel()
 
-    if start is not None and np.all(np.isfinite(start.c)) and np.all(start.c != 0):
-        g0 = np.asarray(start.b, float) / np.asarray(start.c, float)[:, None]
-    else:
-        g0 = 0.3 * at / np.maximum(np.sqrt(np.sum(at * at, axis=1, keepdims=True)), 1e-12)
+    g0 = 0.3 * at / np.maximum(np.sqrt(np.sum(at * at, axis=1, keepdims=True)), 1e-12)
+    if start is not None and np.all(np.isfinite(start.c)):
+        # warm start for the attended actions; an unattended one (c = 0) restarts from the default
+        attended = np.asarray(start.c, float) > 0
+        g0[attended] = np.asarray(start.b, float)[attended] / np.asarray(start.c, float)[attended, None]
     result = minimize(objective, g0.ravel(), jac=True, method="L-BFGS-B",
                       options={"maxiter": max_iterations, "ftol": 1e-15, "gtol": tol, "maxcor": 20})
     g = result.x.reshape(n_act, T)
@@ -153,7 +154,7 @@ def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=
                              iterations=int(result.nit), filters=g)
 
 
-def stationarity(b, log_c, a, K, H1, info_price, n_grid=None) -> np.ndarray:
+def stationarity(b, log_c, a, K, H1, info_price, n_grid=None, active=None) -> np.ndarray:
     """The first-order conditions of the attention problem in the coordinates ``(b, log c)``.
 
     The gradient of ``L(b, c)`` (module docstring) with respect to the actions' loadings ``b``
@@ -163,12 +164,15 @@ def stationarity(b, log_c, a, K, H1, info_price, n_grid=None) -> np.ndarray:
     ``λ → 0`` (the loadings approach ``a`` and the noise vanishes), unlike ``(g, c)``, in which
     the information term flattens out. Returned flat: ``2T`` entries for ``b``, then 2 for ``log c``.
     Leading batch dimensions of ``b`` (..., 2, T), ``log_c`` (..., 2) and ``a`` are evaluated at once.
+    ``active`` (a boolean per action) marks the attended actions; an unattended one is the corner
+    ``b_i = 0``, ``g_i = 0`` (no signal, no noise), and only the attended actions' conditions are returned.
     """
+    active = np.ones(np.shape(b)[-2], bool) if active is None else np.asarray(active, bool)
     b = np.asarray(b, float)
     c = np.exp(np.asarray(log_c, float))
     T = b.shape[-1]
     N = n_grid or _grid(T)
-    g = b / c[..., :, None]
+    g = np.where(active[:, None], b / c[..., :, None], 0.0)
     d = b - a
     R = np.einsum("ij,...jl->...il", K, d)
     R[..., :-1] -= np.einsum("ij,...jl->...il", H1, d[..., 1:])
@@ -176,8 +180,8 @@ def stationarity(b, log_c, a, K, H1, info_price, n_grid=None) -> np.ndarray:
     G = np.fft.fft(g, N, axis=-1)
     q = np.sum(G.real ** 2 + G.imag ** 2, axis=-2, keepdims=True)
     d_info = info_price / _LN2 * np.fft.ifft(G / (1.0 + q), axis=-1).real[..., :T]
-    grad_b = R + d_info / c[..., :, None]
-    grad_log_c = np.diag(K) * c * c - np.sum(d_info * g, axis=-1)
+    grad_b = (R + d_info / c[..., :, None])[..., active, :]
+    grad_log_c = (np.diag(K) * c * c - np.sum(d_info * g, axis=-1))[..., active]
     return np.concatenate([grad_b.reshape(b.shape[:-2] + (-1,)), grad_log_c], axis=-1)
 
 
@@ -186,7 +190,7 @@ def attention_solution(a, b, c, H0, H1, iterations: int = 0) -> AttentionSolutio
     a, b, c = (np.asarray(v, float) for v in (a, b, c))
     K = -np.asarray(H0, float)
     loss, interaction = _loss_parts(b - a, c, K, np.asarray(H1, float))
-    g = b / c[:, None]
+    g = np.divide(b, c[:, None], out=np.zeros_like(b), where=c[:, None] > 0)
     total, each = information_flow(g, np.ones(len(c)))
     return AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
                              interaction_share=interaction / loss if loss > 0 else 0.0,

@@ -298,46 +298,61 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
 
 
 def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
-    """Stage 2 of :func:`solve_ri`: ``(attention, first-best target, residual history)``."""
+    """Stage 2 of :func:`solve_ri`: ``(attention, first-best target, residual history)``.
+
+    The attended actions are those the stage-1 attention problem attends to; an unattended action is
+    the corner ``b_i = 0`` (no signal, no noise), checked afterwards against a fresh solve of the
+    firm's problem that may attend to it.
+    """
     from .rational_inattention import _loss_parts, attention_solution, stationarity
 
     n = len(base)
-    if start is None or start.information <= 0.0 or not np.all(start.c > 0):
+    active = None if start is None else np.asarray(start.information_by_action) > 1e-8
+    if active is None or not np.any(active):
         raise ConvergenceError("rational-inattention fixed point (A.5): the attention problem chose zero attention "
                                "along the iteration, but zero attention is not an equilibrium (the first-best "
-                               "responses of an inattentive economy are worth attending to): no equilibrium in "
-                               "this reading near the attention threshold", history=[])
+                               "responses of an inattentive economy are worth attending to)", history=[])
+    rows = np.repeat(active, T)
     # a = base - S (a - b)  <=>  a = M base + M S b
     M = np.linalg.inv(np.eye(n) + spill)
-    a_base, a_of_b = M @ base, M @ spill
+    a_base, a_of_b = M @ base, (M @ spill)[:, rows]
     scale = float(np.max(np.abs(base)))
     K = -np.asarray(H0)
     norm = float(np.max(np.abs(K)))
     K_s, H1_s, price_s = K / norm, np.asarray(H1) / norm, info_price / (scale * scale * norm)
     a_base_s = a_base / scale
+    n_act = int(np.sum(active))
 
     def residual(z, coupled=True):
-        b = z[..., :n]
-        a = a_base_s + b @ a_of_b.T if coupled else np.broadcast_to(fixed_a, b.shape)
+        b_active = z[..., :n_act * T]
+        a = a_base_s + b_active @ a_of_b.T if coupled else np.broadcast_to(fixed_a, b_active.shape[:-1] + (n,))
+        b = np.zeros(b_active.shape[:-1] + (n,))
+        b[..., rows] = b_active
+        log_c = np.zeros(b_active.shape[:-1] + (2,))
+        log_c[..., active] = z[..., n_act * T:]
         shape = b.shape[:-1] + (2, T)
-        return stationarity(b.reshape(shape), z[..., n:], a.reshape(shape), K_s, H1_s, price_s)
+        return stationarity(b.reshape(shape), log_c, a.reshape(shape), K_s, H1_s, price_s, active=active)
 
-    z0 = np.concatenate([start.b.ravel() / scale, np.log(start.c / scale)])
+    z0 = np.concatenate([start.b[active].ravel() / scale, np.log(start.c[active] / scale)])
     z, history, ok = _newton(residual, z0, tol)
     if not ok:
         raise ConvergenceError(f"rational-inattention fixed point (A.5): Newton's method stalled at a first-order "
                                f"residual of {history[-1]:.3g} (tolerance {tol:.3g})", history=history)
-    b = z[:n].reshape(2, T) * scale
-    c = np.exp(z[n:]) * scale
-    target = (a_base + a_of_b @ b.ravel()).reshape(2, T)
+    b = np.zeros((2, T))
+    b[active] = z[:n_act * T].reshape(n_act, T) * scale
+    c = np.zeros(2)
+    c[active] = np.exp(z[n_act * T:]) * scale
+    target = (a_base + (a_of_b @ b[active].ravel()) if n_act else a_base).reshape(2, T)
     fixed_a = target.ravel() / scale
     own = _jacobian(lambda u: residual(u, coupled=False), z)
     lowest = float(np.min(np.linalg.eigvalsh(0.5 * (own + own.T))))
     attention = attention_solution(target, b, c, H0, H1, iterations=len(history))
+    value = attention.loss + info_price * attention.information
     idle_loss, _ = _loss_parts(-target, np.zeros(2), K, np.asarray(H1))
-    if lowest <= 0.0 or idle_loss <= attention.loss + info_price * attention.information:
+    better = solve_attention(target, H0, H1, info_price, start=attention)   # may attend to unattended actions
+    if lowest <= 0.0 or idle_loss <= value or better.loss + info_price * better.information < value - 1e-9 * abs(value):
         raise ConvergenceError("rational-inattention fixed point (A.5): the stationary point found is not the "
                                "firm's optimal attention (" + ("not a local minimum" if lowest <= 0.0 else
-                               "zero attention does better") + "): no equilibrium in this reading here",
-                               history=history)
+                               "zero attention does better" if idle_loss <= value else
+                               "attending to another action does better") + ")", history=history)
     return attention, target, history
