@@ -136,3 +136,32 @@ def test_budgets_add_up_to_walras_law_at_any_prices():
     rhs = (agg.output - PRICES.wage * agg.labor_demand + PRICES.wage * agg.household_labor
            + PRICES.used_price * (agg.total_traded - agg.used_demand) + bonds_now - agg.bonds / PRICES.gross_rate)
     assert lhs == pytest.approx(rhs, rel=1e-9)
+
+
+def test_relative_iteration_with_extrapolation_reaches_the_plain_fixed_point():
+    """The relative value iteration (span rule, McQueen-Porteus level, extrapolation) and the plain
+    iteration (every change below tol) reach the same value and choices."""
+    params = ReallocationParameters(**SMALL)
+    grids = E.build_grids(params)
+    fast, steps_fast = E.solve_entrepreneur(params, grids, PRICES, tol=1e-11, cycle_tol=0.0)
+    plain, steps_plain = E.solve_entrepreneur(params, grids, PRICES, tol=1e-11, cycle_tol=0.0, relative=False,
+                                              extrapolate=0)
+    assert steps_fast < steps_plain
+    assert np.max(np.abs(fast.value - plain.value)) < 1e-8
+    assert np.max(np.abs(fast.probabilities - plain.probabilities)) < 1e-8
+    again = E.backward_step(params, grids, PRICES, fast.value, fast.marginal)
+    assert np.max(np.abs(again.value - fast.value)) < 1e-9          # a fixed point of the Bellman step
+
+
+def test_market_clearing_iteration_solves_a_nonlinear_system():
+    from scipy.optimize import fsolve
+
+    from equilibria.plugins.yu2019_reallocation.stationary import _clear_markets
+
+    def residual(x):
+        return np.array([np.exp(x[0]) - 2 + 0.1 * x[1], x[1] ** 3 + x[1] - 1 + 0.2 * x[0], x[2] - 0.3 * x[0] ** 2])
+
+    x, history, jacobians = _clear_markets(residual, np.zeros(3), tol=1e-12, maxiter=60, step=1e-7)
+    assert np.max(np.abs(residual(x))) <= 1e-12 and jacobians >= 1
+    assert np.allclose(x, fsolve(residual, np.zeros(3), xtol=1e-12), atol=1e-10)
+    assert len(history) < 30

@@ -340,7 +340,7 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
     if hybr:
         last = list(evaluated.values())[-1][0] if evaluated else economy.price_guess
         eq = economy.solve(method="hybr", tol=tol, guess={k: np.asarray(v) for k, v in last.items()},
-                           options={"eps": step})
+                           maxiter=maxiter, options={"eps": step})
         history += list(eq.report.history)
         at, responses, excess = eq.prices, eq.responses, eq.excess_demands
         norm = float(max(np.max(np.abs(v)) for v in excess.values()))

