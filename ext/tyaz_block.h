@@ -42,6 +42,17 @@
 
 #include "tyaz_simd.h"
 
+/* The baseline build (x86-64, plain-C vectors; setup.py defines EQUILIBRIA_CPU_LEVEL) compiles only
+ * the generic copy, and in it only one copy of the forward pass's inner loop (tz_forward_node):
+ * the compiler needed 160 s of CPU for the plain-C specialisations by M, 24 s for the generic copy
+ * with its copies by group size and flags, 5 s for the single one; all give the same numbers
+ * (tests/test_builds.py, tests/test_tyazhelnikov2016_simd_builds.py). */
+#if defined(EQUILIBRIA_CPU_LEVEL) && EQUILIBRIA_CPU_LEVEL < 3
+#define TZ_SPECIALISE 0
+#else
+#define TZ_SPECIALISE 1
+#endif
+
 typedef struct {
     const double *costs;    /* (F, N, M), or (N, M, F) if firms_last */
     int firms_last;
@@ -448,7 +459,20 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
     const ptrdiff_t ahead = src->ahead;
     const ptrdiff_t G = tz_group_size(M, max_group);
     for (ptrdiff_t c0 = 0; c0 < M; c0 += G) {
-        switch (M - c0 < G ? (int)(M - c0) : (int)G) {
+#if !TZ_SPECIALISE
+        /* the baseline build: one copy for every group size and flag, tested at run time (the
+           same operations in the same order, so the same results; the copies by group size and
+           flags took most of its compile time) */
+        const int g = M - c0 < G ? (int)(M - c0) : (int)G;
+        TZ_GROUP_VECTORS(g, in_input, adv, 1)
+        if (whole < nb)
+            tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si, (int)(nb - whole), Vp + whole,
+                             S, M, B, c0, g, adv, 0, 1, &screen, reject, ahead);
+#else
+        const int g = M - c0 < G ? (int)(M - c0) : (int)G;
+        if (g > max_group)  /* never: tells the compiler which cases of the switch a copy needs */
+            __builtin_unreachable();
+        switch (g) {
             TZ_GROUP_CASE(1)
             TZ_GROUP_CASE(2)
             TZ_GROUP_CASE(3)
@@ -464,6 +488,7 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
             TZ_GROUP_CASE(12)
 #endif
         }
+#endif
     }
     return screen;
 }
@@ -789,15 +814,6 @@ TZ_INLINE int tz_solve_loaded_block(const tz_problem *P, ptrdiff_t f0, ptrdiff_t
     }
     return P->inplace && tz_screen_flagged(screen, P->reject_negative);
 }
-
-/* The baseline build (x86-64, plain-C vectors; setup.py defines EQUILIBRIA_CPU_LEVEL) compiles only
- * the generic copy: the compiler needs 160 s of CPU for the plain-C specialisations, 33 s
- * without them, and they give the same numbers (tests/test_tyazhelnikov2016_simd_builds.py). */
-#if defined(EQUILIBRIA_CPU_LEVEL) && EQUILIBRIA_CPU_LEVEL < 3
-#define TZ_SPECIALISE 0
-#else
-#define TZ_SPECIALISE 1
-#endif
 
 #if TZ_SPECIALISE
 #define TZ_SPECIALISED(M_)                                                                     \

@@ -60,6 +60,31 @@ def test_every_vector_kernel_is_built_for_every_level():
         assert set(ext.variant_paths(name)) == set(ext.LEVELS), name
 
 
+def _kernel_files():
+    """Every compiled kernel file: the plain builds and the builds by level."""
+    here = os.path.dirname(ext.__file__)
+    plain = [p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in glob.glob(os.path.join(here, "*" + suffix))]
+    return sorted(p for p in plain if not os.path.basename(p).startswith("_")) + sorted(
+        path for name in LEVEL_KERNELS for path in ext.variant_paths(name).values())
+
+
+def test_the_kernels_share_one_copy_of_cythons_utility_code():
+    """Cython's utility code (typed memoryviews) is compiled once, into ``equilibria.ext._cyutility``:
+    every kernel names that module, and importing one loads it."""
+    files = _kernel_files()
+    assert any("tyaz_dp" in p for p in files) and any("logit" in p for p in files)
+    for path in files:
+        with open(path, "rb") as f:
+            assert b"equilibria.ext._cyutility" in f.read(), path
+    result = _python("""
+        import sys
+        from equilibria.ext import logit
+        print("equilibria.ext._cyutility" in sys.modules)
+        """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
 @x86_64
 def test_the_highest_level_this_processor_runs_is_loaded():
     from equilibria.ext import tyaz_dp
