@@ -111,3 +111,16 @@ def test_sensitivity_money_and_first_best_experiments_run():
     assert money.data["calvo"]["markup_share_percent"] > money.data["rational_inattention"]["markup_share_percent"]
     first = run_first_best(params, {})
     assert abs(first.data["actual"]["Z"][0]) < abs(first.data["first_best"]["Z"][0])
+
+
+def test_attention_first_finds_the_low_attention_equilibrium_where_the_ratio_rises():
+    from equilibria.plugins.yu2019_inventories.ri_equilibrium import solve_ri
+
+    eq = solve_ri(InventoryParameters(mu=0.00016, selection="attention_first"))
+    bits = eq.attention.information_by_action
+    assert eq.report.residual_norm <= 1e-10 and bits[0] > 0.2 and bits[0] > 5 * bits[1]
+    # the text's section 1.5.3: the stock barely moves against its first best, and the ratio rises
+    assert abs(eq.actions["Z"][0]) < 0.05 * abs(eq.first_best["Z"][0])
+    assert eq.paths["isr"][0] > 0.1
+    # the default selection returns the zero-attention equilibrium, which also exists here
+    assert solve_ri(InventoryParameters(mu=0.00016)).attention.information == 0.0

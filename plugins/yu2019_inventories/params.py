@@ -73,6 +73,12 @@ class InventoryParameters(Parameters):
                                                 "the price level aggregates the firms' actual prices, A.5 step 3) "
                                                 "or 'relative' (P_j/P)", converter=as_str,
                          validator=one_of("nominal", "relative"))
+    selection = param("zero_attention_first",
+                      description="which rational-inattention equilibrium to return where several exist: "
+                                  "'zero_attention_first' (the zero-attention economy whenever it is one) or "
+                                  "'attention_first' (an equilibrium with attention, searched from the "
+                                  "full-information rules as in A.5; zero attention if none is found)",
+                      converter=as_str, validator=one_of("zero_attention_first", "attention_first"))
     xi_p = param(None, description="ξ_p, Calvo probability of not resetting the price (default: Table 1.1's "
                                    "column for `firms`; 0 under rational inattention)", converter=_optional_float)
     iota_p = param(None, description="ι_p, price indexation to last quarter's inflation (default: Table 1.1)",

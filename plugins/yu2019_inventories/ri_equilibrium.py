@@ -1,8 +1,9 @@
 """The rational-inattention equilibrium (sections 1.3.8-1.3.9, appendix A.5), in sequence space.
 
 For one aggregate shock (the attention problems of independent shocks separate under a constant
-marginal cost of information), the equilibrium is a fixed point in the firms' actual decision
-rules ``x_t = (p_t, Z_t)``, the moving-average coefficients ``B(L)`` of (1.37):
+marginal cost of information), the equilibrium is a fixed point in the firms' actual actions
+``x_t`` (log nominal price and stock, or relative price and stock), the moving-average
+coefficients ``B(L)`` of (1.37):
 
 1. given ``x``, the rest of the economy (households, unions, policy, inventories, price index)
    follows from the stacked linearized model with the two decision rows removed
@@ -13,16 +14,14 @@ rules ``x_t = (p_t, Z_t)``, the moving-average coefficients ``B(L)`` of (1.37):
 3. given ``x†``, the attention problem (1.34)-(1.38) gives the new ``x``
    (:func:`~.rational_inattention.solve_attention`) — step 2 of A.5.
 
-The outer iteration is on the gap ``x† - x`` between first-best and actual decisions: given the gap,
-the first-best decisions solve a linear system exactly (the economy is linear), and the attention
-problem returns the new gap; the update is damped. In gap coordinates the map is well conditioned
-(the economy's strong general-equilibrium feedback, eigenvalues of ``J`` near -500, is solved
-exactly), so the plain damped iteration converges linearly; the attention problem is warm-started;
-a zero gap (the full-information solution) is the starting guess. If firms pay no attention at the
-first-best responses of an inattentive economy, that economy is the equilibrium.
-
-Units: the attention problem sees the decisions in percent deviations (100 × log deviation),
-the unit in which the model's responses are reported; see the docs page for this reading of μ.
+The economy is linear, so ``x† = J x + j0`` exactly. :func:`solve_ri` first iterates on the gap
+``x† - x`` with damping (given the gap, ``x†`` solves a linear system, which absorbs the strong
+general-equilibrium feedback: ``J`` has eigenvalues near -500), then applies Newton's method to the
+attention problem's first-order conditions with ``x†`` tied to ``x`` by the equilibrium map; see
+:func:`solve_ri`. If firms pay no attention at the first-best responses of an inattentive economy,
+that economy is an equilibrium. The attention problem sees the actions in percent deviations
+(100 × log deviation), the unit in which the model's responses are reported; a bit costs
+``μ Ξ* p* sales*`` (:func:`information_price`).
 """
 from __future__ import annotations
 
@@ -226,7 +225,8 @@ def _jacobian(residual, z, step=1e-6):
 
 
 def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 1e-10,
-             max_iterations: int = 200, economy: _Economy | None = None) -> RIEquilibrium:
+             max_iterations: int = 200, economy: _Economy | None = None,
+             _attending_only: bool = False) -> RIEquilibrium:
     """The RI equilibrium response to one innovation of one standard deviation (A.5).
 
     Two stages. (1) The damped iteration on the gap ``x† - x`` (module docstring) until the gap
@@ -258,11 +258,18 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
     # iterate on the gap x† - x: given it, x† = (I - J)^{-1} (j0 - J gap) exactly
     history, attention, method = [], None, "zero attention"
     idle = solve_attention(j0.reshape(2, T) * ACTION_UNITS, H0, H1, info_price)
-    if idle.information < 1e-9:      # no attention: x = 0 and x† = j0 is the equilibrium
+    zero_is_equilibrium = idle.information < 1e-9    # no attention: x = 0 and x† = j0 is an equilibrium
+    if zero_is_equilibrium and params.selection == "attention_first" and not _attending_only:
+        try:
+            return solve_ri(params, shock, damping, tol, max_iterations, econ, _attending_only=True)
+        except ConvergenceError:
+            pass
+    if zero_is_equilibrium and not _attending_only:
         attention, target = idle, j0.reshape(2, T) * ACTION_UNITS
         history.append(0.0)
     else:
-        gap, attending, failure, tried = np.zeros(n), idle, None, False
+        gap, attending, failure, tried = np.zeros(n), None if zero_is_equilibrium else idle, None, False
+        max_iterations = NEWTON_AFTER if _attending_only else max_iterations
         for round_ in range(max_iterations):
             target = base - spill @ gap
             attention = solve_attention(target.reshape(2, T), H0, H1, info_price, start=attending)
