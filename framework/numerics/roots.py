@@ -316,7 +316,9 @@ def _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar):
                 raise
             x = g.best[1] if g.best is not None else x0
             return x, 0, f"{method} stopped with an error: {exc}"
-    iterations = int(getattr(sol, "nit", 0) or getattr(sol, "nfev", 0) or len(g.history))
+    # SciPy's iteration count where it keeps one; else (hybr, lm) the report counts evaluations,
+    # not SciPy's nfev, which includes the calls answered from memory
+    iterations = int(getattr(sol, "nit", 0) or 0)
     return np.atleast_1d(sol.x), iterations, str(sol.message)
 
 
