@@ -128,13 +128,16 @@ def run_car(params, options=None) -> Result:
                     columns=["V[p_1], variance of the log price of steel", *share_columns],
                     units=["log points squared", *[SHARE] * 4],
                     rows=table_rows_v, caption="Car maker's input shares as V[p_1] rises (through Sigma_11)")},
-        figures=figures, notes=notes, comparisons=_car_comparisons(signs, max(gap1, gap2)),
+        figures=figures, notes=notes,
+        comparisons=_car_comparisons(signs, max(gap1, gap2), model.technology.inverse_hessians[3]),
         quantities=car_quantities(SECTOR_NAMES))
 
 
-def _car_comparisons(slopes, gap) -> list:
+def _car_comparisons(slopes, gap, car_inverse_hessian) -> list:
     """The slides draw the car maker's shares against E[p_1] and V[p_1] without numbers: our slopes are
-    ours only; Proposition 1 along both sweeps is compared with its zero gap."""
+    ours only. The slides say which inputs are complements and substitutes for the car maker; the
+    signs of ``[H_4^{-1}]_{j1} = d alpha_4j / d R_1`` are compared with that. Proposition 1 along both
+    sweeps is compared with its zero gap."""
     from equilibria.comparison import SourceValue, docs_link
 
     link = docs_link("kmnt2024")
@@ -146,6 +149,13 @@ def _car_comparisons(slopes, gap) -> list:
                 quantity=f"average slope of α_4{j + 1} ({SECTOR_NAMES[j]} share) in {moment}",
                 unit=f"input share {unit}", ours=slopes[f"d alpha_4{j + 1} / d {moment}"],
                 where=f"slides, figure '{figure}' (drawn without numbers)", link=link))
+    for j, relation, sign in ((1, "complements", -1.0), (2, "substitutes", 1.0)):
+        values.append(SourceValue(
+            quantity=f"sign of [H_4^-1]_{j + 1}1: {SECTOR_NAMES[j]} and {SECTOR_NAMES[0]} are {relation} "
+                     "(-1 complements, +1 substitutes)",
+            unit="sign", ours=float(np.sign(car_inverse_hessian[j, 0])), source=sign,
+            where="slides, 'Example: 4 sectors in partial equilibrium' and 'Complements vs substitutes'",
+            reason="our κ, ψ_1, ψ_2 do not give the slides' pattern", link=link))
     values.append(SourceValue(quantity="largest difference of α_ij, planner vs equilibrium, along both sweeps",
                               unit="input share (fraction)", ours=gap, source=0.0, where="slides, Proposition 1",
                               abs_tol=1e-8, reason="the two solvers stopped apart", link=link))
