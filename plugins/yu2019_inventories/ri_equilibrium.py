@@ -225,8 +225,21 @@ def _jacobian(residual, z, step=1e-6):
 
 
 def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 1e-10,
-             max_iterations: int = 200, economy: _Economy | None = None,
-             _attending_only: bool = False) -> RIEquilibrium:
+             max_iterations: int = 200, economy: _Economy | None = None) -> RIEquilibrium:
+    """The RI equilibrium response to one innovation of one standard deviation (A.5); see :func:`_solve_ri`.
+
+    Runs with single-threaded BLAS: the work is many small dense solves (162 unknowns), which
+    multi-threaded OpenBLAS slows down many times over on a loaded machine.
+    """
+    from equilibria.blas import single_threaded_blas
+
+    with single_threaded_blas():
+        return _solve_ri(params, shock, damping, tol, max_iterations, economy)
+
+
+def _solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 1e-10,
+              max_iterations: int = 200, economy: _Economy | None = None,
+              _attending_only: bool = False) -> RIEquilibrium:
     """The RI equilibrium response to one innovation of one standard deviation (A.5).
 
     Two stages. (1) The damped iteration on the gap ``x† - x`` (module docstring) until the gap
@@ -261,7 +274,7 @@ def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float =
     zero_is_equilibrium = idle.information < 1e-9    # no attention: x = 0 and x† = j0 is an equilibrium
     if zero_is_equilibrium and params.selection == "attention_first" and not _attending_only:
         try:
-            return solve_ri(params, shock, damping, tol, max_iterations, econ, _attending_only=True)
+            return _solve_ri(params, shock, damping, tol, max_iterations, econ, _attending_only=True)
         except ConvergenceError:
             pass
     if zero_is_equilibrium and not _attending_only:
