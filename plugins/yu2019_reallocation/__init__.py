@@ -1,7 +1,8 @@
 """Yu (2019), dissertation chapter 2, "Endogenous Irreversibility and Capital Reallocation under
 Information Asymmetry": the one-period model of section 2.3 (lemons in the used-capital market,
 a CES bundle of new and used investment goods) — the plugin's baseline — and the full model of
-section 2.4 (experiment ``steady_state``).
+section 2.4 (experiment ``steady_state``) and its transitions after TFP shocks (section 2.5.2, experiments ``irf``
+and ``efficiency``).
 
 ``plugin`` is registered under the entry-point group ``equilibria.plugins`` as ``yu2019_reallocation``.
 """
@@ -20,8 +21,8 @@ plugin = Plugin(
     paper='Yu, H. (2019), "Essays on Frictions and Economic Fluctuations", PhD dissertation, University of '
           'Maryland, chapter 2: "Endogenous Irreversibility and Capital Reallocation under Information Asymmetry"',
     description="Capital reallocation with lemons and a CES bundle of new and used capital: one-period model "
-                "(every equilibrium, stability); full model with entrepreneurs (EGM with upper envelope) and its "
-                "stationary equilibrium",
+                "(every equilibrium, stability); full model with entrepreneurs (EGM with upper envelope), its "
+                "stationary equilibrium and its transitions after TFP shocks (sequence space, fake-news Jacobian)",
     parameters=OnePeriodParameters,
     solve=solve_one_period_result,
     experiments=[
