@@ -74,19 +74,22 @@ def jacobian_matches_paths(example) -> None:
 
 
 def linear_is_first_order(example) -> None:
-    """Nonlinear and linear responses agree to first order: relative to the size of the
-    response, their gap at a tenth of the shock is below a third of the gap at the shock (a clean
-    second-order gap would be a tenth) or below 5e-4.
+    """Nonlinear and linear responses agree to first order: their gap, relative to the size of
+    the response, is below 1e-3 once the shock is scaled down by 1,000.
 
-    (The discretized model is piecewise smooth — lottery brackets and endogenous-grid nodes
-    switch at isolated points — so on coarse grids the gap is o(shock) but not a clean shock^2;
-    the floor allows for that. A Jacobian wrong by more than the floor fails.)"""
+    The discretized model is only piecewise smooth in prices: the mass sitting exactly at the
+    borrowing limit switches between constrained and unconstrained saving at isolated price
+    paths, and lottery brackets switch. Such a switch can lie at any distance from the steady
+    state, independently of the asset grid (with 60, 120 or 240 points the same economy has a
+    relative gap of about 2% at a shock of 1.6e-3 and 1e-6 at 1.6e-4), so the gap is checked in
+    the limit the statement is about rather than at one fixed shock size. A Jacobian wrong by
+    0.1% or more fails."""
     from equilibria.dynamics.transition import linear_transition, solve_transition
     params, shock, persistence = example
     model = _model(params)
     J = model.jacobian(HORIZON)
     relative = []
-    for size in (shock, shock / 10):
+    for size in (shock, shock / 1000):
         shocks = _shock(model, size, persistence)
         lin = linear_transition(model, shocks, HORIZON, outputs=("K", "C"), jacobian=J)
         non = solve_transition(model, shocks, HORIZON, jacobian=J, tol=_tol(model))
@@ -95,8 +98,8 @@ def linear_is_first_order(example) -> None:
         response = max(np.max(np.abs(lin.outputs["K"] - model.steady_state["K"])),
                        np.max(np.abs(lin.outputs["C"] - model.steady_state["C"])))
         relative.append(gap / response)
-    assert relative[1] < max(relative[0] / 3, 5e-4), \
-        f"relative gap {relative[0]:.2e} at the shock, {relative[1]:.2e} at a tenth of it"
+    assert relative[1] < 1e-3, \
+        f"relative gap {relative[0]:.2e} at the shock, {relative[1]:.2e} at a thousandth of it"
 
 
 def returns_to_steady_state(example) -> None:
