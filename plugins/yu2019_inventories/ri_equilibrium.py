@@ -32,6 +32,7 @@ import numpy as np
 
 from equilibria import ConvergenceError
 from equilibria.equilibrium import SolveReport
+from equilibria.numerics.roots import solve_report
 
 from .model import compiled_model, linearize
 from .params import InventoryParameters
@@ -190,32 +191,9 @@ def _report_units(model, full, T):
     return {v: paths[:, i] for i, v in enumerate(model.variables)}
 
 
-#: Damped gap iterations between attempts of the Newton stage (:func:`solve_ri`).
+#: Damped gap iterations between attempts of the Newton stage (:func:`solve_ri`), and its iteration cap.
 NEWTON_AFTER = 40
-
-
-def _newton(residual, z, tol, max_iterations=40, what="rational-inattention fixed point (A.5)"):
-    """Newton's method with central-difference Jacobians and a backtracking line search on ``max |residual|``."""
-    history = []
-    for _ in range(max_iterations):
-        f = residual(z)
-        norm = float(np.max(np.abs(f)))
-        history.append(norm)
-        if not np.isfinite(norm):
-            break
-        if norm <= tol:
-            return z, history, True
-        step = np.linalg.solve(_jacobian(residual, z), -f)
-        length = 1.0
-        while length > 1e-4:
-            trial = residual(z + length * step)
-            if np.all(np.isfinite(trial)) and np.max(np.abs(trial)) < (1.0 - 1e-4 * length) * norm:
-                break
-            length *= 0.5
-        else:
-            break
-        z = z + length * step
-    return z, history, False
+NEWTON_MAXITER = 40
 
 
 def _jacobian(residual, z, step=1e-6):
@@ -307,9 +285,8 @@ def _solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float 
     x = attention.b.ravel() / ACTION_UNITS
     full = econ.aggregate_paths(x, rhs)
     first_best = econ.first_best(full) * ACTION_UNITS
-    report = SolveReport(method=method, converged=True, iterations=len(history), evaluations=len(history),
-                         residual_norm=history[-1], tolerance=tol, seconds=time.perf_counter() - started,
-                         history=tuple(history))
+    report = solve_report(method, residual_norm=history[-1], tolerance=tol, history=tuple(history),
+                          started=started)
     return RIEquilibrium(shock=shock, paths=_report_units(model, full, T),
                          first_best={"p": first_best[:T], "Z": first_best[T:]},
                          actions={"p": attention.b[0].copy(), "Z": attention.b[1].copy()},
@@ -353,11 +330,13 @@ def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
         shape = b.shape[:-1] + (2, T)
         return stationarity(b.reshape(shape), log_c, a.reshape(shape), K_s, H1_s, price_s, active=active)
 
+    from equilibria.numerics.roots import find_root
+
     z0 = np.concatenate([start.b[active].ravel() / scale, np.log(start.c[active] / scale)])
-    z, history, ok = _newton(residual, z0, tol)
-    if not ok:
-        raise ConvergenceError(f"rational-inattention fixed point (A.5): Newton's method stalled at a first-order "
-                               f"residual of {history[-1]:.3g} (tolerance {tol:.3g})", history=history)
+    root = find_root(residual, z0, method="newton", tol=tol, maxiter=NEWTON_MAXITER,
+                     jacobian=lambda u: _jacobian(residual, u),
+                     what="the attention conditions (1.34) at the rational-inattention fixed point (A.5)")
+    z, history = root.x, list(root.report.history)
     b = np.zeros((2, T))
     b[active] = z[:n_act * T].reshape(n_act, T) * scale
     c = np.zeros(2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from equilibria.equilibrium import SolveReport
+from equilibria.numerics.roots import solve_report
 from equilibria.results import Result, Table
 
 from .model import REPORTED, report_irf, solve_linear
@@ -54,9 +54,8 @@ def responses(params: InventoryParameters, periods: int | None = None):
     if params.firms == "calvo":
         solution = solve_linear(params)
         paths = solution.irf("eps_r", periods=periods)
-        report = SolveReport(method="QZ (equilibria.dynamics)", converged=True, iterations=1, evaluations=1,
-                             residual_norm=float(solution.steady_state.report.residual_norm), tolerance=1e-10,
-                             seconds=solution.seconds)
+        report = solve_report("QZ (equilibria.dynamics)", residual_norm=float(solution.steady_state.report.residual_norm),
+                              tolerance=1e-10, iterations=1, evaluations=1, seconds=solution.seconds)
         return report_irf(paths), report, {}
     from .ri_equilibrium import solve_ri
 

@@ -18,9 +18,8 @@ the end-of-period inventory-sales ratio is ``v*/Ψ(v*) - 1``.
 from __future__ import annotations
 
 import attrs
-from scipy.optimize import brentq
-
 from equilibria import ConvergenceError
+from equilibria.numerics.roots import find_root
 
 from .params import InventoryParameters
 from .stockout import TasteShock
@@ -111,7 +110,9 @@ def firm_block(params: InventoryParameters):
     import math
 
     k = crossing[0]
-    v = math.exp(brentq(residual, grid[k], grid[k + 1], xtol=1e-14, rtol=1e-14))
+    root = find_root(residual, grid[k], method="brentq", bracket=(grid[k], grid[k + 1]), tol=1e-12,
+                     options={"xtol": 1e-14, "rtol": 1e-14}, what="the stock-out threshold v* of (A.11)-(A.13)")
+    v = math.exp(root.x)
     p, mc, eps = price_and_cost(v)
     return v, float(p), float(mc), float(eps)
 
@@ -141,7 +142,8 @@ def steady_state(params: InventoryParameters) -> SteadyState:
     if not labor_gap(-20.0) * labor_gap(10.0) < 0:
         raise ConvergenceError("no steady-state hours L in [e^-20, e^10] solve the labor condition (A.9) "
                                "for these parameters")
-    log_l = brentq(labor_gap, -20.0, 10.0, xtol=1e-14, rtol=1e-14)
+    log_l = find_root(labor_gap, 0.0, method="brentq", bracket=(-20.0, 10.0), tol=1e-8, raise_on_failure=False,
+                      options={"xtol": 1e-14, "rtol": 1e-14}, what="steady-state hours (A.9)").x
     gap = labor_gap(log_l)
     if not abs(gap) <= 1e-8:   # rounding of C is amplified σ_c-fold in log ξ (A.8)
         raise ConvergenceError(f"the labor condition (A.9) cannot be solved to 1e-8 in double precision with "
