@@ -289,7 +289,7 @@ def _clear_markets(residual, x0, *, tol, maxiter, step, max_step=0.25):
 
 
 def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-4,
-                     progress=None, *, maxiter=60, step=1e-4) -> StationaryEquilibrium:
+                     progress=None, *, maxiter=60, step=1e-4, fallback=True) -> StationaryEquilibrium:
     """Prices (p, λ_M, w, R) that clear every market in the stationary distribution, on the core's Economy.
 
     The unknowns are the Economy's (log prices, logits of the bounded ones); they are found by
@@ -298,7 +298,7 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
     ``tol``. The entrepreneurs' values and distribution are warm-started from the previous
     evaluation. Where no Newton-Broyden step lowers the excess demands (the entrepreneurs' response is
     only converged to a residual cycle), the core Economy's hybr finishes from the last prices
-    evaluated; it raises ConvergenceError if it does not get there either.
+    evaluated (unless ``fallback`` is false); it raises ConvergenceError if it does not get there either.
     """
     import time
 
@@ -330,6 +330,8 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         x, history, jacobians = _clear_markets(residual, economy.pack(economy.price_guess), tol=tol,
                                                maxiter=maxiter, step=step)
     except ConvergenceError as failure:
+        if not fallback:
+            raise
         # fall back on the core's hybr (Powell's hybrid method) from the prices evaluated last
         x = None
         history, jacobians = list(failure.history), 0
@@ -337,6 +339,9 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         at, responses, excess = evaluated[np.asarray(x, dtype=float).tobytes()]
         norm = float(max(np.max(np.abs(v)) for v in excess.values()))
     hybr = x is None or not norm <= tol
+    if hybr and not fallback:
+        raise ConvergenceError(f"stationary equilibrium: excess demands {norm:.2e} above {tol:g} after "
+                               f"{len(history)} evaluations", history=history)
     if hybr:
         last = list(evaluated.values())[-1][0] if evaluated else economy.price_guess
         eq = economy.solve(method="hybr", tol=tol, guess={k: np.asarray(v) for k, v in last.items()},

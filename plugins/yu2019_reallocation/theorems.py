@@ -226,7 +226,7 @@ def _stationary_or_none(params: ReallocationParameters):
         if len(_SOLVED) >= 64:
             _SOLVED.pop(next(iter(_SOLVED)))
         try:
-            _SOLVED[key] = solve_stationary(params, maxiter=30)
+            _SOLVED[key] = solve_stationary(params, maxiter=25, fallback=False)
         except ConvergenceError:
             _SOLVED[key] = None
     return _SOLVED[key]
