@@ -97,6 +97,18 @@ def _level_variants(extension):
     return variants
 
 
+def _drop_stale_translations(sources):
+    """Remove C files translated before the kernels shared Cython's utility code: cythonize compares
+    only file times, so it would compile them unchanged (each with its own copy of that code)."""
+    for source in sources:
+        c_file = os.path.splitext(source)[0] + ".c"
+        if os.path.exists(c_file):
+            with open(c_file, "rb") as f:
+                stale = SHARED_UTILITY.encode() not in f.read()
+            if stale:
+                os.remove(c_file)
+
+
 def _extensions():
     macros, libraries = _vector_math()
     only = {n for n in os.environ.get("EQUILIBRIA_BUILD_ONLY", "").split(",") if n}
@@ -120,6 +132,7 @@ def _extensions():
     # Cython's utility code compiled once (see the docstring); always part of the build, also with
     # EQUILIBRIA_BUILD_ONLY (it is rebuilt only when its generated source changes).  -O2: it
     # converts arguments and never loops over data (per call no difference from -O3 was measurable).
+    _drop_stale_translations([extension.sources[0] for extension in extensions])
     shared = Extension(SHARED_UTILITY, [os.path.join("ext", SHARED_UTILITY.rpartition(".")[2] + ".c")],
                        extra_compile_args=["-O2", "-g0"])
     built = cythonize(
