@@ -126,7 +126,9 @@ def stationary_distribution(grid, savings, probabilities, transition, *, tol=1e-
     summing to one. Convergence: one plain step of the law of motion changes no mass by more
     than ``tol`` (tested every ``check_every`` steps). ``extrapolate = K`` (0 = plain power
     iteration) removes the estimated slowest mode every K steps (see
-    ``equilibria.ext.young.stationary``); it reaches the same stopping rule in fewer steps.
+    ``equilibria.ext.young.stationary``); it reaches the same stopping rule in fewer steps. If the
+    accelerated iteration does not settle (its mode estimate is noise when the changes are at
+    round-off level), plain power iteration runs again from the same start.
     """
     from equilibria.ext import young
 
@@ -143,8 +145,17 @@ def stationary_distribution(grid, savings, probabilities, transition, *, tol=1e-
     else:
         dist = np.array(guess, dtype=float, order="C")
         dist /= dist.sum()
+    start = dist.copy()
     it, d = young.stationary(index, weight, probabilities, transition, dist, float(tol), int(maxiter),
                              int(check_every), int(threads), int(extrapolate))
+    if extrapolate and not (d < tol and np.all(np.isfinite(dist))):
+        # The extrapolation guesses the slowest mode from two successive changes; when those are
+        # at round-off level (a start already at the fixed point and a tolerance near machine
+        # precision) the guess is noise and the kicks can keep the iteration from settling.
+        # Plain power iteration converges for any aperiodic chain: start again without them.
+        dist = start
+        it, d = young.stationary(index, weight, probabilities, transition, dist, float(tol), int(maxiter),
+                                 int(check_every), int(threads), 0)
     if not d < tol or not np.all(np.isfinite(dist)):
         raise ConvergenceError(f"Young's lottery did not converge in {it} steps (change {d:.3e})",
                                history=[d])
