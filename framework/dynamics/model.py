@@ -33,6 +33,7 @@ import numpy as np
 
 from ..blas import single_threaded_blas
 from ..equilibrium import SolveReport
+from ..numerics.roots import find_root, solve_report
 from ..errors import ConvergenceError, ParameterError
 from .codegen import compile_jacobian, compile_sequence, compile_vector
 from .modelfile import ModelDefinition, definition_from_mapping, parse_model_text, read_model_file
@@ -290,20 +291,20 @@ class Model:
         residual = self._static_residuals(y, p)
         norm = float(np.max(np.abs(residual))) if np.all(np.isfinite(residual)) else math.inf
         history = [norm]
-        method, iterations = "closed form", 0
+        method, iterations, message = "closed form", 0, "closed forms solve every equation"
         if not norm <= tol:
             method = "closed form + newton" if fixed else "newton"
-            y, iterations = self._newton(y, p, tol, history)
+            y, iterations, message = self._find(y, p, tol, history, "newton")
             residual = self._static_residuals(y, p)
             norm = float(np.max(np.abs(residual))) if np.all(np.isfinite(residual)) else math.inf
             if not norm <= tol:
                 method += " + hybr"
-                y = self._hybr(y, p, tol, history)
+                y, more, message = self._find(y, p, tol, history, "hybr")
+                iterations += more
                 residual = self._static_residuals(y, p)
                 norm = float(np.max(np.abs(residual))) if np.all(np.isfinite(residual)) else math.inf
-        report = SolveReport(method=method, converged=bool(norm <= tol), iterations=iterations,
-                             evaluations=len(history), residual_norm=norm, tolerance=tol,
-                             seconds=time.perf_counter() - started, history=tuple(history))
+        report = solve_report(method, residual_norm=norm, tolerance=tol, iterations=iterations,
+                              history=history, started=started, message=message)
         if not norm <= tol:
             raise ConvergenceError(f"steady state of {self.name} not found; largest residuals: "
                                    f"{self._residual_listing(residual)}", history=history)
@@ -325,38 +326,10 @@ class Model:
         y[self.log_variables] = np.exp(x[self.log_variables])
         return y
 
-    def _newton(self, y, p, tol, history, maxiter=100):
-        x = self._to_unknown(y)
-        if not np.all(np.isfinite(x)):
-            x = self._to_unknown(self.guess)
-        residual = self._static_residuals(self._from_unknown(x), p)
-        norm = float(np.max(np.abs(residual))) if np.all(np.isfinite(residual)) else math.inf
-        it = 0
-        while norm > tol and it < maxiter and math.isfinite(norm):
-            it += 1
-            yy = self._from_unknown(x)
-            try:
-                J = self._static_jacobian(yy, p) * np.where(self.log_variables, yy, 1.0)
-                step = np.linalg.solve(J, -residual)
-            except (np.linalg.LinAlgError, ValueError, ZeroDivisionError, OverflowError, TypeError):
-                break
-            size = 1.0
-            while True:
-                trial = x + size * step
-                r = self._static_residuals(self._from_unknown(trial), p)
-                tn = float(np.max(np.abs(r))) if np.all(np.isfinite(r)) else math.inf
-                history.append(tn)
-                if tn <= (1 - 1e-4 * size) * norm or size < 1e-10:
-                    break
-                size *= 0.5
-            if not tn < norm:
-                break
-            x, residual, norm = trial, r, tn
-        return self._from_unknown(x), it
-
-    def _hybr(self, y, p, tol, history):
-        from scipy import optimize
-
+    def _find(self, y, p, tol, history, method):
+        """One root-finding pass (:func:`~equilibria.numerics.roots.find_root`) in the unknowns
+        (logs of the log variables) from ``y``; newton uses the exact Jacobian. Returns the
+        levels, the iterations and the solver's message; the residual norms go to ``history``."""
         x0 = self._to_unknown(y)
         if not np.all(np.isfinite(x0)):
             x0 = self._to_unknown(self.guess)
@@ -366,9 +339,20 @@ class Model:
             history.append(float(np.max(np.abs(r))) if np.all(np.isfinite(r)) else math.inf)
             return np.where(np.isfinite(r), r, 1e10)
 
-        with np.errstate(all="ignore"):
-            sol = optimize.root(objective, x0, method="hybr", options={"xtol": 1e-14})
-        return self._from_unknown(sol.x)
+        def jacobian(x):
+            yy = self._from_unknown(x)
+            try:
+                return self._static_jacobian(yy, p) * np.where(self.log_variables, yy, 1.0)
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+                raise ConvergenceError(f"the derivatives cannot be evaluated ({exc})") from None
+
+        options = {"xtol": 1e-14} if method == "hybr" else None
+        try:
+            result = find_root(objective, x0, method=method, tol=tol, jacobian=jacobian if method == "newton" else None,
+                               options=options, what=f"steady state of {self.name}", raise_on_failure=False)
+        except ConvergenceError as exc:   # e.g. a singular Jacobian: the next pass or the caller reports it
+            return self._from_unknown(x0), 0, str(exc)
+        return self._from_unknown(np.asarray(result.x, float)), result.report.iterations, result.report.message
 
     # ------------------------------------------------------------------ linearization and solution
     def linearize(self, params=None, steady: SteadyState | None = None, p=None) -> LinearSystem:
