@@ -15,6 +15,7 @@ from typing import Mapping
 import numpy as np
 
 from ..errors import ParameterError
+from ..quantities import present
 from ..results import Result, Table
 from .qz import STABILITY_THRESHOLD
 
@@ -110,5 +111,7 @@ def dsge_result(model, action: str = "irf", params: Mapping[str, float] | None =
         report["determinacy"] = determinacy_line(solution)
         report["infinite_eigenvalues"] = int(np.sum(~np.isfinite(np.abs(solution.eigenvalues))))
     data["report"] = report
-    return Result(data=data, tables=tables, figures=figures,
+    from .quantities import dsge_quantities
+
+    return Result(data=data, tables=tables, figures=figures, quantities=present(data, dsge_quantities(model)),
                   notes=[f"{model.name}: {report.get('determinacy', 'steady state only')}"])

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from equilibria import Experiment, Result, Table
 from equilibria.dynamics.report import dsge_result
-from equilibria.quantities import present
 
 from .comparisons import closed_form_comparisons
 from .models import load_model
-from .quantities import CLOSED_FORMS, dsge_quantities
+from .quantities import CLOSED_FORMS
 
 __all__ = ["EXPERIMENTS", "run_irf", "run_moments", "run_closed_forms", "model_result"]
 
@@ -27,11 +26,10 @@ def run_moments(params, options=None):
 
 
 def model_result(params, action: str, **settings):
-    """The core's report of ``action`` for the chosen model, with its closed forms and declared quantities."""
+    """The core's report of ``action`` for the chosen model (its quantities declared), with its closed forms."""
     model = load_model(params.model)
     result = dsge_result(model, action, params=params.values, **settings)
     result.comparisons = closed_form_comparisons(params.model, params.values)
-    result.quantities = present(result.data, dsge_quantities(model))
     return result
 
 
