@@ -168,6 +168,11 @@ def stationarity(b, log_c, a, K, H1, info_price, n_grid=None, active=None) -> np
     ``b_i = 0``, ``g_i = 0`` (no signal, no noise), and only the attended actions' conditions are returned.
     """
     active = np.ones(np.shape(b)[-2], bool) if active is None else np.asarray(active, bool)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # a wild Newton trial gives inf/nan:
+        return _stationarity(b, log_c, a, K, H1, info_price, n_grid, active)  # its line search rejects it
+
+
+def _stationarity(b, log_c, a, K, H1, info_price, n_grid, active):
     b = np.asarray(b, float)
     c = np.exp(np.asarray(log_c, float))
     T = b.shape[-1]
