@@ -43,9 +43,12 @@
 #include "tyaz_simd.h"
 
 /* The baseline build (x86-64, plain-C vectors; setup.py defines EQUILIBRIA_CPU_LEVEL) compiles only
- * the generic copy, and in it only one copy of the forward pass's inner loop (tz_forward_node):
- * the compiler needed 160 s of CPU for the plain-C specialisations by M, 24 s for the generic copy
- * with its copies by group size and flags, 5 s for the single one; all give the same numbers
+ * the generic copy, and in its forward pass one copy per group size with the flags (ad-valorem,
+ * read in place) tested at run time (TZ_GROUP_FLAGS).  CPU time of the compile: 160 s with the
+ * plain-C specialisations by M, 24 s for the generic copy with four copies per group size, 10 s
+ * with one, 5 s with a single copy for every group size -- which ran the snake 1.2-2.3x slower
+ * than the copies per group size, while one copy per group size ran it 0.9-1.2x the time of four
+ * (100,000 firms, N = 10, M = 2 to 20, benchmarks/builds_levels.py).  All give the same numbers
  * (tests/test_builds.py, tests/test_tyazhelnikov2016_simd_builds.py). */
 #if defined(EQUILIBRIA_CPU_LEVEL) && EQUILIBRIA_CPU_LEVEL < 3
 #define TZ_SPECIALISE 0
@@ -434,13 +437,19 @@ TZ_INLINE void tz_message_group(const double *Vv, ptrdiff_t sv, int in_input, co
     else { TZ_GROUP_VECTORS(G_, IN_, ADV_, 0) }
 
 /* ... and the partial vector, if any (flags tested at run time: one call per block) */
-#define TZ_GROUP_CASE(G_)                                                                       \
-    case G_:                                                                                    \
+#if TZ_SPECIALISE
+#define TZ_GROUP_FLAGS(G_)                                                                      \
         if (adv) {                                                                              \
             if (in_input) { TZ_GROUP_SCREENS(G_, 1, 1) } else { TZ_GROUP_SCREENS(G_, 0, 1) }    \
         } else {                                                                                \
             if (in_input) { TZ_GROUP_SCREENS(G_, 1, 0) } else { TZ_GROUP_SCREENS(G_, 0, 0) }    \
-        }                                                                                       \
+        }
+#else  /* the baseline build: the flags tested at run time (one copy per group size, not four) */
+#define TZ_GROUP_FLAGS(G_) TZ_GROUP_VECTORS(G_, in_input, adv, 1)
+#endif
+#define TZ_GROUP_CASE(G_)                                                                       \
+    case G_:                                                                                    \
+        TZ_GROUP_FLAGS(G_)                                                                      \
         if (whole < nb)                                                                         \
             tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si,          \
                              (int)(nb - whole), Vp + whole, S, M, B, c0, G_, adv,               \
@@ -459,16 +468,6 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
     const ptrdiff_t ahead = src->ahead;
     const ptrdiff_t G = tz_group_size(M, max_group);
     for (ptrdiff_t c0 = 0; c0 < M; c0 += G) {
-#if !TZ_SPECIALISE
-        /* the baseline build: one copy for every group size and flag, tested at run time (the
-           same operations in the same order, so the same results; the copies by group size and
-           flags took most of its compile time) */
-        const int g = M - c0 < G ? (int)(M - c0) : (int)G;
-        TZ_GROUP_VECTORS(g, in_input, adv, 1)
-        if (whole < nb)
-            tz_message_group(Vv + whole, sv, in_input, init ? init + whole : NULL, si, (int)(nb - whole), Vp + whole,
-                             S, M, B, c0, g, adv, 0, 1, &screen, reject, ahead);
-#else
         const int g = M - c0 < G ? (int)(M - c0) : (int)G;
         if (g > max_group)  /* never: tells the compiler which cases of the switch a copy needs */
             __builtin_unreachable();
@@ -488,11 +487,11 @@ TZ_INLINE tz_screen tz_forward_node(const tz_source *src, tz_screen screen, doub
             TZ_GROUP_CASE(12)
 #endif
         }
-#endif
     }
     return screen;
 }
 #undef TZ_GROUP_CASE
+#undef TZ_GROUP_FLAGS
 #undef TZ_GROUP_SCREENS
 #undef TZ_GROUP_VECTORS
 
