@@ -91,14 +91,18 @@ def firm_block(params: InventoryParameters):
     def residual(log_v):
         import math
 
+        import numpy as np
+
         try:
             v = math.exp(log_v)
-            p, mc, eps = price_and_cost(v)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                p, mc, eps = price_and_cost(v)
+                gap = float(taste.stockout_probability(v) - mc * (1 - keep) / (p - keep * mc))
         except (OverflowError, ZeroDivisionError):   # v* or p* beyond the float range: no root here
             return float("nan")
-        if eps <= 1.0 or p <= keep * mc:
+        if not (eps > 1.0 and p > keep * mc):        # also NaN where v* under- or overflows
             return float("nan")
-        return float(taste.stockout_probability(v) - mc * (1 - keep) / (p - keep * mc))
+        return gap
 
     import numpy as np
 
