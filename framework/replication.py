@@ -186,9 +186,18 @@ def _run_steps(plugins, out, examples, progress, executor) -> dict:
     failed = sum(r["status"] != "ok" for r in records)
     lines = "\n".join(markdown)
     report = atomic_write_text(out / "report.md", lines + f"\n\n---\n{len(records) - failed} of {len(records)} "
-                                                          f"steps succeeded.\n")
+                                                          f"steps succeeded.{_labels_summary(records)}\n")
     atomic_write_json(out / "report.json", {"provenance": info, "steps": records})
     return {"report": str(report), "steps": len(records), "failed": failed, "records": records}
+
+
+def _labels_summary(records) -> str:
+    """A sentence naming the steps whose results report numbers without a label and a unit."""
+    missing = [f"{r['plugin']} {r['step']} ({len(r['unlabelled'])})" for r in records if r.get("unlabelled")]
+    if not missing:
+        return ""
+    return (f" Numbers without a declared label and unit (listed under `unlabelled` in report.json): "
+            f"{', '.join(missing)}.")
 
 
 def _parameters_markdown(used: dict, labels: dict | None = None) -> str:

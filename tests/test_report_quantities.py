@@ -111,3 +111,5 @@ def test_replication_report_records_units_of_results_and_parameters(tmp_path):
     assert "| x | length [metres] |" in report
     assert "| `scale` | 2.0 | metres | how long |" in report and "| `seed` | 7 | — | seed of the draws |" in report
     assert "- libraries: hypothesis " in report
+    assert report.rstrip().endswith("Numbers without a declared label and unit (listed under `unlabelled` in "
+                                    "report.json): toy baseline (1).")
