@@ -302,7 +302,7 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
     """
     import time
 
-    from equilibria.equilibrium import SolveReport
+    from equilibria.numerics.roots import solve_report
 
     grids = build_grids(params)
     start = dict(DEFAULT_GUESS, **(guess or {}))
@@ -349,14 +349,11 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         history += list(eq.report.history)
         at, responses, excess = eq.prices, eq.responses, eq.excess_demands
         norm = float(max(np.max(np.abs(v)) for v in excess.values()))
-    converged = bool(np.isfinite(norm) and norm <= tol)
-    report = SolveReport(method="newton-broyden, then hybr" if hybr else "newton-broyden", converged=converged,
-                         iterations=len(history), evaluations=len(history), residual_norm=norm, tolerance=tol,
-                         seconds=time.perf_counter() - began, history=tuple(history),
-                         message=(f"excess demands below {tol:g} after {len(history)} evaluations "
-                                  f"({jacobians} finite-difference Jacobian{'s' if jacobians != 1 else ''})"
-                                  if not hybr else f"excess demands below {tol:g} after {len(history)} "
-                                  "evaluations (Newton-Broyden stalled; Powell's hybrid method finished)"))
+    report = solve_report("newton-broyden, then hybr" if hybr else "newton-broyden", residual_norm=norm,
+                          tolerance=tol, evaluations=len(history), history=history, started=began,
+                          message=(f"{jacobians} finite-difference Jacobian{'s' if jacobians != 1 else ''}, "
+                                   "Broyden updates" if not hybr else
+                                   "Newton-Broyden stalled; Powell's hybrid method finished"))
     response = responses["entrepreneurs"]
     period = _period_prices(at, params)
     a = response.aggregates
