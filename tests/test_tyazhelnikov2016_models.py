@@ -223,3 +223,6 @@ def test_calibrate_experiment_reads_a_user_csv(tmp_path):
     assert result.data["n_data"] == 3000 and result.data["truth"] is None and result.data["converged"]
     assert result.data["checkpoint_status"] == "resumed"  # the same data and model: the fingerprint matches
     assert set(result.data["estimate"]) == {"shape", "scale", "tau", "w"}
+    from equilibria.quantities import unlabelled
+
+    assert unlabelled(result.data, result.quantities) == []      # every reported number has a label and unit
