@@ -76,7 +76,7 @@ def run_ours(repeat):
         return solve_transition(model, {"Z": dZ}, T, tol=1e-10)
     t, path = timed(irf, repeat)
     out["nonlinear IRF"] = {"times": t, "K": path.paths["K"].tolist(), "C": path.outputs["C"].tolist(),
-                            "iterations": path.report["iterations"], "residual": path.report["residual"]}
+                            "iterations": path.report.iterations, "residual": path.report.residual_norm}
     # reference for accuracy: two-sided differences of whole paths (h = 1e-6) at a few columns
     ref = {}
     h = 1e-6

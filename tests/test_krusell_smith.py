@@ -45,7 +45,7 @@ def test_impulse_responses_small_economy():
         assert len(lin[k]) == 120 and len(non[k]) == 120
     assert np.isclose(lin["Y"][0], 1.0, rtol=1e-10)          # K_{-1} fixed: dY_0 / Y = dZ_0 / Z
     assert np.max(np.abs(np.asarray(lin["K"]) - non["K"])) < 0.05 * np.max(np.abs(lin["K"]))
-    assert result.data["report"]["nonlinear"]["converged"]
+    assert result.data["report"]["nonlinear"].converged
 
 
 def test_cli_json_and_bad_parameter():

@@ -17,5 +17,5 @@ def test_tutorial_code_runs(capsys):
     assert "quasi-Newton iterations" in printed and "peak dK/K" in printed
     assert abs(namespace["ss"]["A"] - namespace["K"]) < 1e-8
     linear, nonlinear, K = namespace["linear"], namespace["nonlinear"], namespace["K"]
-    assert nonlinear.report["converged"]
+    assert nonlinear.report.converged
     assert np.max(np.abs(linear.outputs["K"] - nonlinear.paths["K"])) < 0.01 * np.max(np.abs(linear.outputs["K"] - K))

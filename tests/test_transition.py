@@ -33,7 +33,7 @@ def test_linear_solution_of_a_linear_model_is_exact():
         x[t] = model.a * x[t + 1] + model.b * z[t]
     assert np.allclose(result.paths["x"], x[:T], atol=1e-12)
     nonlinear = solve_transition(model, {"z": z}, T)
-    assert nonlinear.report["iterations"] <= 2
+    assert nonlinear.report.iterations <= 2
     assert np.allclose(nonlinear.paths["x"], x[:T], atol=1e-10)
 
 
@@ -42,8 +42,8 @@ def test_nonlinear_solution_zeroes_the_residuals_and_reports_history():
     T = 40
     result = solve_transition(model, {"z": 0.2 * 0.8 ** np.arange(T)}, T, tol=1e-12)
     assert np.max(np.abs(model.evaluate(result.paths, T)["h"])) < 1e-12
-    history = result.report["history"]
-    assert history[-1] < 1e-12 and len(history) == result.report["iterations"] + 1
+    history = result.report.history
+    assert history[-1] < 1e-12 and len(history) == result.report.iterations + 1
 
 
 def test_failure_raises_convergence_error_with_history():

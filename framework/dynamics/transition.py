@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import abc
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 from scipy import linalg
 
+from equilibria.equilibrium import SolveReport
 from equilibria.errors import ConvergenceError, ParameterError
+from equilibria.numerics.roots import solve_report
 
 __all__ = ["SequenceModel", "TransitionResult", "linear_transition", "solve_transition",
            "finite_difference_jacobian", "stack_jacobian", "general_equilibrium_jacobian", "EconomyTransition"]
@@ -72,14 +74,15 @@ class TransitionResult:
     """A transition path: inputs, outputs and the solver's report.
 
     ``paths`` holds the levels of every unknown and exogenous variable; ``outputs`` the model's
-    outputs along the path (residuals, aggregates, distributions, policies); ``report`` has
-    the method, iterations, the residual history (max-norm per iteration) and timing.
+    outputs along the path (residuals, aggregates, distributions, policies); ``report`` is a
+    :class:`~equilibria.equilibrium.SolveReport`: the method, iterations, the residual history
+    (max-norm of the stacked targets per evaluation), the tolerance and timing.
     """
 
     T: int
     paths: dict
     outputs: dict
-    report: dict = field(default_factory=dict)
+    report: SolveReport | None = None
 
     def deviations(self, steady_state: Mapping[str, float], names: Sequence[str]) -> dict:
         """Paths minus their steady-state values, for the given names."""
@@ -227,7 +230,12 @@ def linear_transition(model: SequenceModel, shocks: Mapping[str, Sequence[float]
             if (o, n) in J:
                 d += J[(o, n)] @ dZ[n]
         result[o] = model.steady_state[o] + d
-    report = {"method": "linear", "T": T, "seconds": time.perf_counter() - start}
+    # the stacked linear system's own residual: how exactly dU solves H_U dU = -H_Z dZ
+    residual = float(np.max(np.abs(H_U @ dU + rhs))) if rhs.size else 0.0
+    scale = max(float(np.max(np.abs(rhs))) if rhs.size else 0.0, 1.0)
+    report = solve_report("linear (sequence-space Jacobian)", residual_norm=residual, tolerance=1e-9 * scale,
+                          iterations=1, evaluations=0, started=start,
+                          message="first-order solution of the stacked linear system")
     return TransitionResult(T=T, paths=paths, outputs=result, report=report)
 
 
@@ -275,9 +283,8 @@ def solve_transition(model: SequenceModel, shocks: Mapping[str, Sequence[float]]
         if not np.isfinite(norm):
             raise ConvergenceError("non-finite residuals along the transition path", history=history)
         if norm < tol:
-            report = {"method": "quasi-newton", "T": T, "iterations": it, "residual": norm,
-                      "history": history, "tol": tol, "converged": True,
-                      "seconds": time.perf_counter() - start}
+            report = solve_report("quasi-newton (steady-state Jacobian)", residual_norm=norm, tolerance=tol,
+                                  iterations=it, evaluations=len(history), history=history, started=start)
             return TransitionResult(T=T, paths=paths, outputs=outputs, report=report)
         if it == maxiter:
             break

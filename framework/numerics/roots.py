@@ -104,7 +104,7 @@ def solve_report(method: str, *, residual_norm: float, tolerance: float, iterati
     converged = bool(np.isfinite(norm) and norm <= tol)
     history = tuple(float(h) for h in history)
     evaluations = int(evaluations if evaluations is not None else (len(history) or iterations or 0))
-    iterations = int(iterations if iterations else evaluations)
+    iterations = int(iterations if iterations is not None else evaluations)
     if seconds is None:
         seconds = time.perf_counter() - started if started is not None else 0.0
     return SolveReport(method=str(method), converged=converged, iterations=iterations, evaluations=evaluations,
@@ -267,7 +267,7 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
 
     g = _Counted(f, scalar)
     start = time.perf_counter()
-    iterations, message = 0, "nothing to solve"
+    iterations, message = None, "nothing to solve"
     if n == 0:
         x = x0
     elif method == "brentq":
@@ -318,7 +318,8 @@ def _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar):
             return x, 0, f"{method} stopped with an error: {exc}"
     # SciPy's iteration count where it keeps one; else (hybr, lm) the report counts evaluations,
     # not SciPy's nfev, which includes the calls answered from memory
-    iterations = int(getattr(sol, "nit", 0) or 0)
+    nit = getattr(sol, "nit", None)
+    iterations = int(nit) if nit else None      # hybr and lm keep none: the evaluations count instead
     return np.atleast_1d(sol.x), iterations, str(sol.message)
 
 

@@ -114,8 +114,8 @@ def impulse_responses(params: ImpulseParameters, options=None) -> Result:
     return Result(data=data, tables={"Impulse responses": table}, figures={"irf": figure},
                   comparisons=_impact_comparisons(params, ss, irf_linear, irf_nonlinear),
                   quantities=IMPULSE_RESPONSES,
-                  notes=[f"Nonlinear path: {nonlinear.report['iterations']} quasi-Newton iterations, "
-                         f"residual {nonlinear.report['residual']:.1e}."])
+                  notes=[f"Nonlinear path: {nonlinear.report.iterations} quasi-Newton iterations, "
+                         f"residual {nonlinear.report.residual_norm:.1e}."])
 
 
 def _impact_comparisons(params, steady, linear, nonlinear) -> list:

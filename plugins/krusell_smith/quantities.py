@@ -40,16 +40,8 @@ IMPULSE_RESPONSES = {
     **{f"irf_{kind}.{name}": _Q(label=f"{kind} response of {label}", unit=unit, axes=("period",))
        for kind in ("linear", "nonlinear") for name, (label, unit) in _RESPONSE.items()},
     **{f"steady_state.{key}": q for key, q in STEADY_STATE.items()},
-    "report.nonlinear.T": _Q(label="nonlinear transition: horizon", unit="periods"),
-    "report.nonlinear.iterations": _Q(label="nonlinear transition: quasi-Newton iterations", unit=COUNT),
-    "report.nonlinear.residual": _Q(label="nonlinear transition: asset-market residual max-norm", unit="goods"),
-    "report.nonlinear.history": _Q(label="nonlinear transition: residual max-norm by iteration", unit="goods",
-                                   axes=("iteration",)),
-    "report.nonlinear.tol": _Q(label="nonlinear transition: tolerance", unit="goods"),
-    "report.nonlinear.converged": _Q(label="nonlinear transition: residual met the tolerance", unit=TRUE_FALSE),
-    "report.nonlinear.seconds": _Q(label="nonlinear transition: wall-clock time", unit=SECONDS),
-    "report.linear.T": _Q(label="linear responses: horizon", unit="periods"),
-    "report.linear.seconds": _Q(label="linear responses: wall-clock time", unit=SECONDS),
+    **solve_report_quantities("report.nonlinear", "goods (asset-market residual)", "nonlinear transition"),
+    **solve_report_quantities("report.linear", "goods (residual of the stacked linear system)", "linear responses"),
     "report.max_goods_market_residual": _Q(label="largest goods-market residual along the nonlinear path",
                                            unit="goods per period"),
 }

@@ -154,7 +154,7 @@ def zero_shock_is_steady(example) -> None:
     ss = model.steady_state
     gap = np.max(np.abs(non.paths["K"] / ss["K"] - 1.0))
     assert gap < 1e-9, f"K moves by {gap:.2e} (relative) without a shock"
-    assert non.report["iterations"] <= 1, "the solver needed more than one step to stay put"
+    assert non.report.iterations <= 1, "the solver needed more than one step to stay put"
     lin = linear_transition(model, shocks, HORIZON, outputs=("K", "C", "r"))
     for k in ("K", "C", "r"):
         assert np.max(np.abs(lin.outputs[k] - ss[k])) == 0.0, f"linear {k} moves without a shock"

@@ -138,8 +138,8 @@ def _solve_transitions(params: TransitionParameters, options) -> dict:
         economies[label] = {
             "params": model_params, "model": model, "levels": levels, "deviations": deviations,
             "steady_state": {n: float(model.steady_state[n]) for n in names if n in model.steady_state},
-            "report": {"iterations": path.report["iterations"], "residual": path.report["residual"],
-                       "history": path.report["history"], "residuals_by_market": residuals,
+            "report": {"iterations": path.report.iterations, "residual": path.report.residual_norm,
+                       "history": path.report.history, "residuals_by_market": residuals,
                        "lemon_share_ratio_residual": float(np.max(np.abs(path.outputs["lemon_share_ratio_residual"]))),
                        "goods_market_residual": float(np.max(np.abs(path.outputs["goods"]))),
                        "steady_state_residual": steady_residual, "reference_path": reference is not None,
