@@ -26,7 +26,8 @@ import numpy as np
 
 from equilibria import ConvergenceError
 
-__all__ = ["AttentionSolution", "solve_attention", "information_flow", "stationarity", "attention_solution"]
+__all__ = ["AttentionSolution", "solve_attention", "information_flow", "stationarity", "attention_solution",
+           "batch_jacobian"]
 
 _LN2 = math.log(2.0)
 
@@ -83,7 +84,8 @@ def _optimal_scales(g, a, K, H1):
         return np.linalg.lstsq(Q, r, rcond=None)[0][:n]
 
 
-def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=3000) -> AttentionSolution:
+def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=3000,
+                    polish: bool = False) -> AttentionSolution:
     """Solve the attention problem for first-best coefficients ``a`` (2 × T).
 
     Actions are written ``b_i(L) = c_i g_i(L)``: the filters ``g`` fix the information flow
@@ -149,9 +151,50 @@ def solve_attention(a, H0, H1, info_price, start=None, tol=1e-9, max_iterations=
                                  information_by_action=np.zeros(n_act),
                                  interaction_share=idle_interaction / idle_loss if idle_loss > 0 else 0.0,
                                  iterations=int(result.nit), filters=np.zeros_like(a))
-    return AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
-                             interaction_share=interaction / loss if loss > 0 else 0.0,
-                             iterations=int(result.nit), filters=g)
+    solution = AttentionSolution(b=b, c=c, loss=loss, information=total, information_by_action=each,
+                                 interaction_share=interaction / loss if loss > 0 else 0.0,
+                                 iterations=int(result.nit), filters=g)
+    return _polished(solution, a, H0, H1, info_price) if polish else solution
+
+
+def _polished(solution: AttentionSolution, a, H0, H1, info_price) -> AttentionSolution:
+    """Newton's method on :func:`stationarity` from the L-BFGS answer (which can stop early along flat
+    directions); the polished point is kept if it converges and does not do worse."""
+    from equilibria.numerics.roots import find_root
+
+    active = np.asarray(solution.information_by_action) > 1e-8
+    if not np.any(active):
+        return solution
+    K, H1 = -np.asarray(H0, float), np.asarray(H1, float)
+    scale, norm = float(np.max(np.abs(a))), float(np.max(np.abs(K)))
+    K_s, H1_s, price_s, a_s = K / norm, H1 / norm, info_price / (scale * scale * norm), a / scale
+    T, n_act = a.shape[1], int(np.sum(active))
+
+    def residual(z):
+        b = np.zeros(z.shape[:-1] + a.shape)
+        b[..., active, :] = z[..., :n_act * T].reshape(z.shape[:-1] + (n_act, T))
+        log_c = np.zeros(z.shape[:-1] + (a.shape[0],))
+        log_c[..., active] = z[..., n_act * T:]
+        return stationarity(b, log_c, np.broadcast_to(a_s, b.shape), K_s, H1_s, price_s, active=active)
+
+    z0 = np.concatenate([solution.b[active].ravel() / scale, np.log(solution.c[active] / scale)])
+    root = find_root(residual, z0, method="newton", tol=1e-10, maxiter=20, raise_on_failure=False,
+                     jacobian=lambda z: batch_jacobian(residual, z), what="the attention conditions (1.34)")
+    if not root.report.converged:
+        return solution
+    b = np.zeros_like(a)
+    b[active] = root.x[:n_act * T].reshape(n_act, T) * scale
+    c = np.zeros(a.shape[0])
+    c[active] = np.exp(root.x[n_act * T:]) * scale
+    polished = attention_solution(a, b, c, H0, H1, iterations=solution.iterations + len(root.report.history))
+    better = polished.loss + info_price * polished.information <= solution.loss + info_price * solution.information
+    return polished if better else solution
+
+
+def batch_jacobian(residual, z, step=1e-6):
+    """Central differences; ``residual`` evaluates a batch of points (rows) at once."""
+    e = np.eye(len(z)) * step
+    return ((residual(z[None, :] + e) - residual(z[None, :] - e)) / (2.0 * step)).T
 
 
 def stationarity(b, log_c, a, K, H1, info_price, n_grid=None, active=None) -> np.ndarray:

@@ -196,10 +196,10 @@ NEWTON_AFTER = 40
 NEWTON_MAXITER = 40
 
 
-def _jacobian(residual, z, step=1e-6):
-    """Central differences; ``residual`` evaluates a batch of points (rows) at once."""
-    e = np.eye(len(z)) * step
-    return ((residual(z[None, :] + e) - residual(z[None, :] - e)) / (2.0 * step)).T
+def _jacobian(residual, z):
+    from .rational_inattention import batch_jacobian
+
+    return batch_jacobian(residual, z)
 
 
 def solve_ri(params: InventoryParameters, shock: str = "eps_r", damping: float = 0.8, tol: float = 1e-10,
@@ -348,8 +348,11 @@ def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
     attention = attention_solution(target, b, c, H0, H1, iterations=len(history))
     value = attention.loss + info_price * attention.information
     idle_loss, _ = _loss_parts(-target, np.zeros(2), K, np.asarray(H1))
-    better = solve_attention(target, H0, H1, info_price, start=attention)   # may attend to unattended actions
-    if lowest <= 0.0 or idle_loss <= value or better.loss + info_price * better.information < value - 1e-9 * abs(value):
+    corner_beaten = False
+    if not np.all(active):   # an unattended action: would a fresh solve that may attend to it do better?
+        better = solve_attention(target, H0, H1, info_price, start=attention, polish=True)
+        corner_beaten = better.loss + info_price * better.information < value - 1e-6 * abs(value)
+    if lowest <= 0.0 or idle_loss <= value or corner_beaten:
         raise ConvergenceError("rational-inattention fixed point (A.5): the stationary point found is not the "
                                "firm's optimal attention (" + ("not a local minimum" if lowest <= 0.0 else
                                "zero attention does better" if idle_loss <= value else

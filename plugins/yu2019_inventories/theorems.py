@@ -94,8 +94,8 @@ def _information_monotone(draw):
     H = hessians(InventoryParameters())
     a = _random_target(draw["seed"])
     H0, H1 = H.H0 / 1e4, H.H1 / 1e4
-    low = solve_attention(a, H0, H1, draw["mu_low"])
-    high = solve_attention(a, H0, H1, draw["mu_low"] * draw["ratio"])
+    low = solve_attention(a, H0, H1, draw["mu_low"], polish=True)
+    high = solve_attention(a, H0, H1, draw["mu_low"] * draw["ratio"], polish=True)
     value_low = low.loss + draw["mu_low"] * low.information
     # compare optimal values too: each solution must not be beaten by the other's choice
     assert high.information <= low.information + 1e-6 * max(1.0, low.information), \
