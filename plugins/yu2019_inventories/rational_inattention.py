@@ -27,7 +27,7 @@ import numpy as np
 from equilibria import ConvergenceError
 
 __all__ = ["AttentionSolution", "solve_attention", "information_flow", "stationarity", "attention_solution",
-           "batch_jacobian"]
+           "batch_jacobian", "active_stationarity"]
 
 _LN2 = math.log(2.0)
 
@@ -171,11 +171,7 @@ def _polished(solution: AttentionSolution, a, H0, H1, info_price) -> AttentionSo
     T, n_act = a.shape[1], int(np.sum(active))
 
     def residual(z):
-        b = np.zeros(z.shape[:-1] + a.shape)
-        b[..., active, :] = z[..., :n_act * T].reshape(z.shape[:-1] + (n_act, T))
-        log_c = np.zeros(z.shape[:-1] + (a.shape[0],))
-        log_c[..., active] = z[..., n_act * T:]
-        return stationarity(b, log_c, np.broadcast_to(a_s, b.shape), K_s, H1_s, price_s, active=active)
+        return active_stationarity(z, active, a_s, K_s, H1_s, price_s)
 
     z0 = np.concatenate([solution.b[active].ravel() / scale, np.log(solution.c[active] / scale)])
     root = find_root(residual, z0, method="newton", tol=1e-10, maxiter=20, raise_on_failure=False,
@@ -189,6 +185,18 @@ def _polished(solution: AttentionSolution, a, H0, H1, info_price) -> AttentionSo
     polished = attention_solution(a, b, c, H0, H1, iterations=solution.iterations + len(root.report.history))
     better = polished.loss + info_price * polished.information <= solution.loss + info_price * solution.information
     return polished if better else solution
+
+
+def active_stationarity(z, active, a, K, H1, info_price) -> np.ndarray:
+    """:func:`stationarity` in the unknowns of the attended actions only: ``z`` (..., n_att T + n_att) holds
+    their loadings (action-major) and log noise scales; ``a`` (..., 2, T) or (2, T) the first-best target."""
+    active = np.asarray(active, bool)
+    n_act, T = int(np.sum(active)), np.shape(a)[-1]
+    b = np.zeros(z.shape[:-1] + (len(active), T))
+    b[..., active, :] = z[..., :n_act * T].reshape(z.shape[:-1] + (n_act, T))
+    log_c = np.zeros(z.shape[:-1] + (len(active),))
+    log_c[..., active] = z[..., n_act * T:]
+    return stationarity(b, log_c, np.broadcast_to(a, b.shape), K, H1, info_price, active=active)
 
 
 def batch_jacobian(residual, z, step=1e-6):

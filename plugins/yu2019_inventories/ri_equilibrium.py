@@ -301,7 +301,7 @@ def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
     the corner ``b_i = 0`` (no signal, no noise), checked afterwards against a fresh solve of the
     firm's problem that may attend to it.
     """
-    from .rational_inattention import _loss_parts, attention_solution, stationarity
+    from .rational_inattention import _loss_parts, active_stationarity, attention_solution
 
     n = len(base)
     active = None if start is None else np.asarray(start.information_by_action) > 1e-8
@@ -321,14 +321,8 @@ def _newton_stage(base, spill, start, H0, H1, info_price, tol, T):
     n_act = int(np.sum(active))
 
     def residual(z, coupled=True):
-        b_active = z[..., :n_act * T]
-        a = a_base_s + b_active @ a_of_b.T if coupled else np.broadcast_to(fixed_a, b_active.shape[:-1] + (n,))
-        b = np.zeros(b_active.shape[:-1] + (n,))
-        b[..., rows] = b_active
-        log_c = np.zeros(b_active.shape[:-1] + (2,))
-        log_c[..., active] = z[..., n_act * T:]
-        shape = b.shape[:-1] + (2, T)
-        return stationarity(b.reshape(shape), log_c, a.reshape(shape), K_s, H1_s, price_s, active=active)
+        a = a_base_s + z[..., :n_act * T] @ a_of_b.T if coupled else fixed_a
+        return active_stationarity(z, active, np.reshape(a, np.shape(a)[:-1] + (2, T)), K_s, H1_s, price_s)
 
     from equilibria.numerics.roots import find_root
 
