@@ -156,12 +156,15 @@ def test_relative_iteration_with_extrapolation_reaches_the_plain_fixed_point():
 def test_market_clearing_iteration_solves_a_nonlinear_system():
     from scipy.optimize import fsolve
 
-    from equilibria.plugins.yu2019_reallocation.stationary import _clear_markets
+    from equilibria.numerics.roots import find_root
 
     def residual(x):
         return np.array([np.exp(x[0]) - 2 + 0.1 * x[1], x[1] ** 3 + x[1] - 1 + 0.2 * x[0], x[2] - 0.3 * x[0] ** 2])
 
-    x, history, jacobians = _clear_markets(residual, np.zeros(3), tol=1e-12, maxiter=60, step=1e-7)
-    assert np.max(np.abs(residual(x))) <= 1e-12 and jacobians >= 1
+    # the method and options solve_stationary uses
+    root = find_root(residual, np.zeros(3), method="newton-broyden", tol=1e-12, maxiter=60,
+                     options={"step": 1e-7, "max_step": 0.25})
+    x = root.x
+    assert np.max(np.abs(residual(x))) <= 1e-12 and "Jacobian" in root.report.message
     assert np.allclose(x, fsolve(residual, np.zeros(3), xtol=1e-12), atol=1e-10)
-    assert len(history) < 30
+    assert root.report.evaluations < 30

@@ -30,12 +30,18 @@ __all__ = ["ROOT_METHODS", "SCIPY_ROOT_METHODS", "RootResult", "choose_method", 
 SCIPY_ROOT_METHODS = ("hybr", "lm", "broyden1", "broyden2", "anderson", "krylov", "df-sane")
 
 #: Every method :func:`find_root` accepts besides ``"auto"``: SciPy's, ``"brentq"`` (one unknown in a
-#: bracket) and ``"newton"`` (Newton's method with a backtracking line search).
-ROOT_METHODS = SCIPY_ROOT_METHODS + ("brentq", "newton")
+#: bracket), ``"newton"`` (Newton's method with a backtracking line search) and ``"newton-broyden"``
+#: (one Jacobian, then Broyden's rank-one updates: for residuals that are expensive and a little noisy).
+ROOT_METHODS = SCIPY_ROOT_METHODS + ("brentq", "newton", "newton-broyden")
 
 #: Default cap on Newton iterations and on Brent's method's iterations.
 NEWTON_MAXITER = 100
 BRENTQ_MAXITER = 200
+
+#: Options of ``"newton-broyden"``: the finite-difference ``step`` of its Jacobians (default
+#: sqrt(eps) max(1, |x_j|)), the largest change of any unknown in one step ``max_step`` (default
+#: none) and how often a step that does not lower the residual is halved, ``halvings`` (default 3).
+NEWTON_BROYDEN_OPTIONS = ("step", "max_step", "halvings")
 
 _EPS = float(np.finfo(float).eps)
 
@@ -255,8 +261,9 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
         raise ParameterError("tol", "must be positive", tol)
     if maxiter is not None and not int(maxiter) >= 1:
         raise ParameterError("maxiter", "must be a positive integer", maxiter)
-    if jacobian is not None and method not in ("newton", "hybr", "lm"):
-        raise ParameterError("jacobian", f"{method} does not use a Jacobian; use newton, hybr or lm", method)
+    if jacobian is not None and method not in ("newton", "newton-broyden", "hybr", "lm"):
+        raise ParameterError("jacobian", f"{method} does not use a Jacobian; use newton, newton-broyden, hybr or lm",
+                             method)
     if method == "brentq":
         if n != 1:
             raise ParameterError("method", "brentq needs exactly one unknown", n)
@@ -264,6 +271,10 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
             raise ParameterError("bracket", "brentq needs a bracket (low, high)")
     if method == "newton" and options:
         raise ParameterError("options", "newton takes no options", dict(options))
+    if method == "newton-broyden":
+        unknown = sorted(set(options or {}) - set(NEWTON_BROYDEN_OPTIONS))
+        if unknown:
+            raise ParameterError("options", f"newton-broyden takes {', '.join(NEWTON_BROYDEN_OPTIONS)}", unknown)
 
     g = _Counted(f, scalar)
     start = time.perf_counter()
@@ -274,6 +285,8 @@ def find_root(f: Callable[[Any], Any], x0, *, method: str = "auto", tol: float =
         x, iterations, message = _brentq(g, bracket, maxiter, options)
     elif method == "newton":
         x, iterations, message = _newton(g, x0, tol, maxiter, jacobian, scalar)
+    elif method == "newton-broyden":
+        x, iterations, message = _newton_broyden(g, x0, tol, maxiter, jacobian, scalar, **dict(options or {}))
     else:
         x, iterations, message = _scipy_root(g, x0, method, tol, maxiter, jacobian, options, scalar)
     residual = g(x, final=True)
@@ -350,6 +363,73 @@ def _newton(g, x0, tol, maxiter, jacobian, scalar):
             return x, iterations, "line search made no progress"
         x, residual, norm = x + size * step, trial, trial_norm
     return x, iterations, "converged" if norm <= tol else "iteration limit reached"
+
+
+def _newton_broyden(g, x0, tol, maxiter, jacobian, scalar, step=None, max_step=None, halvings=3):
+    """Newton's method with one Jacobian and Broyden's ("good") rank-one updates after each step.
+
+    The Jacobian is ``jacobian(x)`` or one-sided finite differences (``step``); it is computed
+    at the start and again wherever a step, halved up to ``halvings`` times, fails to lower the
+    residual max-norm; a fresh Jacobian whose step fails ends the search. No unknown moves by more
+    than ``max_step`` in one step. A trial point where ``f`` raises
+    :class:`~equilibria.errors.ConvergenceError` (a response that cannot be computed there) counts
+    as no improvement. ``maxiter`` caps the residual evaluations (default 100).
+    """
+    limit = NEWTON_MAXITER if maxiter is None else int(maxiter)
+
+    def trial(x):
+        try:
+            return g(x)
+        except ConvergenceError as exc:
+            if exc is not g.raised:
+                raise
+            g.raised = None
+            g.history.append(float("inf"))
+            return np.full(x.size, np.inf)
+
+    def fresh_jacobian(x, f):
+        if jacobian is not None:
+            return np.atleast_2d(np.asarray(jacobian(float(x[0]) if scalar else x.copy()), dtype=float))
+        if step is None:
+            return finite_difference_jacobian(g, x, central=False, f0=f)
+        columns = []
+        for i in range(x.size):
+            shifted = x.copy()
+            shifted[i] += step
+            columns.append((g(shifted) - f) / step)
+        return np.column_stack(columns)
+
+    x = np.array(x0, dtype=float)
+    f = g(x)
+    norm = _max_norm(f)
+    J, fresh, jacobians, iterations = None, False, 0, 0
+    while norm > tol and len(g.history) < limit:
+        if J is None:
+            J, fresh, jacobians = fresh_jacobian(x, f), True, jacobians + 1
+        try:
+            dx = -np.linalg.solve(J, f)
+        except np.linalg.LinAlgError as exc:
+            return x, iterations, f"singular Jacobian ({exc}) after {jacobians} Jacobian(s)"
+        if max_step is not None and np.max(np.abs(dx)) > max_step:
+            dx = dx * (max_step / np.max(np.abs(dx)))
+        for _ in range(int(halvings) + 1):
+            value = trial(x + dx)
+            value_norm = _max_norm(value) if np.all(np.isfinite(value)) else float("inf")
+            if value_norm < norm:
+                break
+            dx = dx / 2
+        if value_norm < norm:
+            iterations += 1
+            J = J + np.outer(value - f - J @ dx, dx) / (dx @ dx)
+            x, f, norm, fresh = x + dx, value, value_norm, False
+        elif fresh:
+            return x, iterations, (f"no step lowers the residual, even with a fresh Jacobian "
+                                   f"({jacobians} Jacobian(s)); the residual may be noisy at this scale")
+        else:
+            J = None
+    if norm <= tol:
+        return x, iterations, f"{jacobians} Jacobian(s), Broyden updates"
+    return x, iterations, f"evaluation limit {limit} reached ({jacobians} Jacobian(s))"
 
 
 def _brentq(g, bracket, maxiter, options):

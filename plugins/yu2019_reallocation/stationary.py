@@ -234,67 +234,14 @@ class StationaryEquilibrium:
 DEFAULT_GUESS = {"used_price": 0.91, "market_lemon_share": 0.064, "wage": 1.17, "gross_rate": 1.02}
 
 
-def _clear_markets(residual, x0, *, tol, maxiter, step, max_step=0.25):
-    """Newton's method on ``residual(x) = 0`` with a one-sided finite-difference Jacobian (``step``) at the
-    start and Broyden's ("good") rank-one updates after every step (no unknown moves by more than
-    ``max_step``, i.e. about 25% of a price); the Jacobian is recomputed where a
-    step (halved up to three times) fails to lower the max-norm; a trial point where the response
-    fails (ConvergenceError) counts as no improvement. Returns ``(x, history, jacobians)``."""
-    history = []
-
-    def evaluate(x, trial=False):
-        try:
-            f = np.asarray(residual(x), dtype=float)
-        except ConvergenceError:
-            if not trial:
-                raise
-            f = np.full(x.size, np.inf)
-        history.append(float(np.max(np.abs(f))) if np.all(np.isfinite(f)) else np.inf)
-        return f
-
-    def jacobian(x, f):
-        columns = []
-        for i in range(x.size):
-            shifted = x.copy()
-            shifted[i] += step
-            columns.append((evaluate(shifted) - f) / step)
-        return np.column_stack(columns)
-
-    x = np.array(x0, dtype=float)
-    f = evaluate(x)
-    norm, jac, fresh, jacobians = history[-1], None, False, 0
-    while norm > tol and len(history) < maxiter:
-        if jac is None:
-            jac, fresh, jacobians = jacobian(x, f), True, jacobians + 1
-        try:
-            dx = -np.linalg.solve(jac, f)
-        except np.linalg.LinAlgError:
-            raise ConvergenceError("market clearing: singular Jacobian of excess demands", history=history) from None
-        if np.max(np.abs(dx)) > max_step:
-            dx = dx * (max_step / np.max(np.abs(dx)))
-        for _ in range(4):
-            trial = evaluate(x + dx, trial=True)
-            if history[-1] < norm:
-                break
-            dx = dx / 2
-        if history[-1] < norm:
-            jac = jac + np.outer(trial - f - jac @ dx, dx) / (dx @ dx)
-            x, f, norm, fresh = x + dx, trial, history[-1], False
-        elif fresh:
-            raise ConvergenceError("market clearing: no step lowers the excess demands (noise in the "
-                                   "entrepreneurs' response above the tolerance?)", history=history)
-        else:
-            jac = None
-    return x, history, jacobians
-
-
 def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] | None = None, tol=1e-4,
                      progress=None, *, maxiter=60, step=1e-4, fallback=True) -> StationaryEquilibrium:
     """Prices (p, λ_M, w, R) that clear every market in the stationary distribution, on the core's Economy.
 
     The unknowns are the Economy's (log prices, logits of the bounded ones); they are found by
     Newton's method with a finite-difference Jacobian (``step`` in the unknowns) at the guess and
-    Broyden's updates afterwards (:func:`_clear_markets`), until every excess demand is below
+    Broyden's updates afterwards (the core's ``find_root`` method ``"newton-broyden"``; no unknown
+    moves by more than 0.25 in a step, about 25% of a price), until every excess demand is below
     ``tol``. The entrepreneurs' values and distribution are warm-started from the previous
     evaluation. Where no Newton-Broyden step lowers the excess demands (the entrepreneurs' response is
     only converged to a residual cycle), the core Economy's hybr finishes from the last prices
@@ -302,7 +249,7 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
     """
     import time
 
-    from equilibria.numerics.roots import solve_report
+    from equilibria.numerics.roots import find_root, solve_report
 
     grids = build_grids(params)
     start = dict(DEFAULT_GUESS, **(guess or {}))
@@ -326,17 +273,19 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         return np.concatenate([excess[name] for name in economy.price_guess])
 
     began = time.perf_counter()
+    x = None
     try:
-        x, history, jacobians = _clear_markets(residual, economy.pack(economy.price_guess), tol=tol,
-                                               maxiter=maxiter, step=step)
-    except ConvergenceError as failure:
+        root = find_root(residual, economy.pack(economy.price_guess), method="newton-broyden", tol=tol,
+                         maxiter=maxiter, options={"step": step, "max_step": 0.25},
+                         what="stationary equilibrium", raise_on_failure=False)
+        history, message, steps = list(root.report.history), root.report.message, root.report.iterations
+        x = np.asarray(root.x, dtype=float)
+    except ConvergenceError as failure:      # the entrepreneurs' response failed at a Jacobian point
         if not fallback:
             raise
-        # fall back on the core's hybr (Powell's hybrid method) from the prices evaluated last
-        x = None
-        history, jacobians = list(failure.history), 0
+        history, message, steps = list(failure.history), str(failure), None
     if x is not None:
-        at, responses, excess = evaluated[np.asarray(x, dtype=float).tobytes()]
+        at, responses, excess = evaluated[x.tobytes()]
         norm = float(max(np.max(np.abs(v)) for v in excess.values()))
     hybr = x is None or not norm <= tol
     if hybr and not fallback:
@@ -350,10 +299,10 @@ def solve_stationary(params: ReallocationParameters, guess: Mapping[str, float] 
         at, responses, excess = eq.prices, eq.responses, eq.excess_demands
         norm = float(max(np.max(np.abs(v)) for v in excess.values()))
     report = solve_report("newton-broyden, then hybr" if hybr else "newton-broyden", residual_norm=norm,
-                          tolerance=tol, evaluations=len(history), history=history, started=began,
-                          message=(f"{jacobians} finite-difference Jacobian{'s' if jacobians != 1 else ''}, "
-                                   "Broyden updates" if not hybr else
-                                   "Newton-Broyden stalled; Powell's hybrid method finished"))
+                          tolerance=tol, iterations=None if hybr else steps, evaluations=len(history),
+                          history=history, started=began,
+                          message=message if not hybr else
+                          f"Newton-Broyden stopped ({message}); Powell's hybrid method finished")
     response = responses["entrepreneurs"]
     period = _period_prices(at, params)
     a = response.aggregates
