@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .calvo_firms import calvo_firm_coefficients
 from .params import InventoryParameters
 from .steady_state import SteadyState, steady_state
 from .stockout import TasteShock
@@ -51,7 +52,15 @@ def model_parameters(params: InventoryParameters, ss: SteadyState | None = None)
             "sv": params.sigma_v, "psi_l": params.psi_l, "g": params.g_share, "rho_r": params.rho_r,
             "phi_pi": params.phi_pi, "phi_y": params.phi_y, "h": params.habit, "xi_p": params.xi_p, "mon": 0.0,
             "iota_p": params.iota_p, "xi_w": params.xi_w, "iota_w": params.iota_w, "sigma_c": params.sigma_c,
-            "sigma_l": params.sigma_l, "alpha": params.alpha, "rho_a": params.rho_a, "y_ss": ss.output}
+            "sigma_l": params.sigma_l, "alpha": params.alpha, "rho_a": params.rho_a, "y_ss": ss.output,
+            "omega_p": own_cost_term(params, ss)}
+
+
+def own_cost_term(params: InventoryParameters, ss: SteadyState) -> float:
+    """ω of the reset-price row: 0 for flexible prices or symmetric firms, else A.6's (see :mod:`.calvo_firms`)."""
+    if params.xi_p == 0.0 or params.calvo_reading == "symmetric":
+        return 0.0
+    return calvo_firm_coefficients(params, ss).omega
 
 
 def steady_state_levels(params: InventoryParameters, ss: SteadyState | None = None) -> dict:

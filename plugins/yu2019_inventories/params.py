@@ -79,6 +79,11 @@ class InventoryParameters(Parameters):
                                   "'attention_first' (an equilibrium with attention, searched from the "
                                   "full-information rules as in A.5; zero attention if none is found)",
                       converter=as_str, validator=one_of("zero_attention_first", "attention_first"))
+    calvo_reading = param("firm_specific",
+                          description="Calvo firms (A.6): 'firm_specific' (each firm's marginal cost and stock "
+                                      "depend on its own price and inventories, Table A.1, (A.26)-(A.27), (A.40)) "
+                                      "or 'symmetric' (a reset firm takes the aggregate stock and marginal cost)",
+                          converter=as_str, validator=one_of("firm_specific", "symmetric"))
     xi_p = param(None, description="ξ_p, Calvo probability of not resetting the price (default: Table 1.1's "
                                    "column for `firms`; 0 under rational inattention)", converter=_optional_float)
     iota_p = param(None, description="ι_p, price indexation to last quarter's inflation (default: Table 1.1)",
