@@ -134,7 +134,7 @@ def solve(plugin_name, params_file, overrides, out, as_json, dry_run):
     params = _load_parameters(plugin.parameters, params_file, overrides)
     if dry_run:
         return _dry_run_answer(params, as_json)
-    _emit(plugin.solve(params), as_json, out)
+    _emit(plugin.labelled(plugin.solve(params)), as_json, out)
 
 
 @main.command()
@@ -161,7 +161,7 @@ def run(plugin_name, experiment_name, params_file, overrides, out, as_json, prog
     progress = sys.stderr.isatty() if progress is None else progress
     with cli_executor(executor, workers, scheduler) as pool:
         result = experiment.run(params, {"out": out, "progress": progress, "executor": pool})
-    _emit(result, as_json, out)
+    _emit(plugin.labelled(result), as_json, out)
 
 
 @main.command()

@@ -74,6 +74,19 @@ class Plugin:
     experiments: Sequence[Experiment] = ()
     theorems: Sequence[Any] = ()
     doc: str = ""
+    #: Labels and units of the numbers the plugin's results report, by data path (see
+    #: :mod:`equilibria.quantities`): declared once for the baseline and every experiment; a
+    #: result's own ``quantities`` take precedence.
+    quantities: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def labelled(self, result):
+        """``result`` with the plugin's :attr:`quantities` that occur in its data added to its own."""
+        from .quantities import present
+        from .results import Result
+
+        if self.quantities and isinstance(result, Result):
+            result.quantities = {**present(result.data, self.quantities), **result.quantities}
+        return result
 
     def experiment(self, name: str) -> Experiment:
         for experiment in self.experiments:

@@ -32,12 +32,12 @@ __all__ = ["replicate"]
 def _steps(plugin, examples, executor):
     """(step name, parameters object or settings, function) for every step of ``plugin``."""
     params = plugin.parameters()
-    yield "baseline", params, lambda p=params: plugin.solve(p)
+    yield "baseline", params, lambda p=params: plugin.labelled(plugin.solve(p))
     for experiment in plugin.experiments:
         if experiment.headline:
             params = (experiment.parameters or plugin.parameters)()
-            yield experiment.name, params, (lambda e=experiment, p=params: e.run(
-                p, {"out": None, "progress": False, "executor": executor}))
+            yield experiment.name, params, (lambda e=experiment, p=params: plugin.labelled(e.run(
+                p, {"out": None, "progress": False, "executor": executor})))
     if examples and plugin.theorems:
         settings = {"examples": examples, "hypothesis": "derandomized (fixed seed)"}
         yield "theorems", settings, lambda: plugin.check_theorems(examples=examples, derandomize=True,
