@@ -132,3 +132,14 @@ def test_readings_differ_only_through_the_own_cost_term():
     a = solve_linear(InventoryParameters(**flex, calvo_reading="symmetric")).irf("eps_r", periods=12)
     b = solve_linear(InventoryParameters(**flex)).irf("eps_r", periods=12)
     assert all(np.allclose(a[name], b[name], atol=1e-12) for name in ("Y", "PI", "inv", "isr"))
+
+
+def test_solve_reports_the_a6_terms_of_the_chosen_reading():
+    from equilibria.plugins.yu2019_inventories.solve import calvo_firm_terms
+
+    fs = calvo_firm_terms(CALVO)
+    sym = calvo_firm_terms(InventoryParameters(firms="calvo", calvo_reading="symmetric"))
+    assert sym["omega_p"] == 0.0 and fs["omega_p"] == calvo_firm_coefficients(CALVO).omega
+    assert fs["slope_factor"] == fs["slope_factor_firm_specific"] == sym["slope_factor_firm_specific"]
+    assert sym["slope_factor"] == sym["slope_factor_symmetric"] == pytest.approx(1 / (1 + fs["k_theta"]))
+    assert calvo_firm_terms(InventoryParameters(firms="calvo", xi_p=0.0)) == {}

@@ -7,6 +7,7 @@ import numpy as np
 from equilibria.numerics.roots import solve_report
 from equilibria.results import Result, Table
 
+from .calvo_firms import calvo_firm_coefficients, firm_block, slope_factor
 from .model import REPORTED, report_irf, solve_linear
 from .params import InventoryParameters
 from .profit import hessians
@@ -56,7 +57,7 @@ def responses(params: InventoryParameters, periods: int | None = None):
         paths = solution.irf("eps_r", periods=periods)
         report = solve_report("QZ (equilibria.dynamics)", residual_norm=float(solution.steady_state.report.residual_norm),
                               tolerance=1e-10, iterations=1, evaluations=1, seconds=solution.seconds)
-        return report_irf(paths), report, {}
+        return report_irf(paths), report, {"calvo_reading": params.calvo_reading, **calvo_firm_terms(params)}
     from .ri_equilibrium import solve_ri
 
     eq = solve_ri(params)
@@ -67,6 +68,19 @@ def responses(params: InventoryParameters, periods: int | None = None):
                                        "stock": eq.attention.information_by_action[1]},
              "profit_loss": eq.attention.loss}
     return report_irf(paths), eq.report, extra
+
+
+def calvo_firm_terms(params: InventoryParameters) -> dict:
+    """Appendix A.6's Table A.1 coefficients, Kθ, ω and the Phillips-curve slope factors of both readings."""
+    if params.xi_p == 0.0:
+        return {}
+    ss = steady_state(params)
+    coefficients = calvo_firm_coefficients(params, ss)
+    k_theta = firm_block(params, ss).k * params.theta
+    omega = coefficients.omega if params.calvo_reading == "firm_specific" else 0.0
+    return {"calvo_firm_coefficients": coefficients.to_dict(), "k_theta": k_theta, "omega_p": omega,
+            "slope_factor": slope_factor(k_theta, omega), "slope_factor_symmetric": slope_factor(k_theta, 0.0),
+            "slope_factor_firm_specific": slope_factor(k_theta, coefficients.omega)}
 
 
 def solve(params: InventoryParameters) -> Result:
