@@ -1,6 +1,8 @@
 """Firm-specific Calvo pricing (appendix A.6): Table A.1's coefficients, the aggregate term, determinacy."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
 from equilibria.plugins.yu2019_inventories.calvo_firms import (
@@ -143,3 +145,15 @@ def test_solve_reports_the_a6_terms_of_the_chosen_reading():
     assert fs["slope_factor"] == fs["slope_factor_firm_specific"] == sym["slope_factor_firm_specific"]
     assert sym["slope_factor"] == sym["slope_factor_symmetric"] == pytest.approx(1 / (1 + fs["k_theta"]))
     assert calvo_firm_terms(InventoryParameters(firms="calvo", xi_p=0.0)) == {}
+
+
+@settings(max_examples=10, deadline=None)
+@given(alpha=st.floats(0.6, 0.99), xi_p=st.floats(0.05, 0.9))
+def test_coefficients_across_returns_to_scale_and_stickiness(alpha, xi_p):
+    """A unique stable root solves the firm's (1.18) to second order; decreasing returns raise ω above α = 1's."""
+    params = InventoryParameters(firms="calvo", alpha=alpha, xi_p=xi_p)
+    ss = steady_state(params)
+    c = calvo_firm_coefficients(params, ss)
+    residual = _nonlinear_stock_condition(params, ss, *c.psi_l, c.psi_p, 1e-4, 1e-4)
+    assert abs(residual) < 1e-7
+    assert c.omega > calvo_firm_coefficients(InventoryParameters(firms="calvo", alpha=1.0, xi_p=xi_p)).omega
