@@ -9,6 +9,7 @@ from equilibria import Plugin
 from .experiments_ha import HA_EXPERIMENTS
 from .experiments_static import EXPERIMENTS
 from .params import WaughParameters
+from .quantities import QUANTITIES
 from .solve import solve
 from .theorems_ha import HA_THEOREMS
 from .theorems_static import THEOREMS
@@ -24,4 +25,5 @@ plugin = Plugin(
     solve=solve,
     experiments=list(EXPERIMENTS) + HA_EXPERIMENTS,
     theorems=list(THEOREMS) + HA_THEOREMS,
+    quantities=QUANTITIES,
 )
