@@ -12,6 +12,7 @@ Modules: :mod:`.params` (Table 1.1), :mod:`.stockout` (taste-shock algebra, 1.16
 from equilibria import Plugin
 
 from .params import InventoryParameters
+from .quantities import QUANTITIES
 from .solve import solve
 
 __all__ = ["plugin", "InventoryParameters", "solve"]
@@ -40,4 +41,5 @@ plugin = Plugin(
     experiments=_experiments(),
     theorems=_theorems(),
     doc="docs/plugins/yu2019_inventories.md",
+    quantities=QUANTITIES,
 )
