@@ -12,6 +12,7 @@ from .experiments_dynamics import TransitionParameters, run_efficiency, run_irf
 from .experiments_full import run_steady_state
 from .experiments_oneperiod import run_oneperiod, solve_one_period_result
 from .params import OnePeriodParameters, ReallocationParameters
+from .quantities import QUANTITIES
 from .theorems import THEOREMS
 
 __all__ = ["plugin", "OnePeriodParameters", "ReallocationParameters"]
@@ -41,4 +42,5 @@ plugin = Plugin(
                    run=run_efficiency, parameters=TransitionParameters),
     ],
     theorems=THEOREMS,
+    quantities=QUANTITIES,
 )
