@@ -28,6 +28,16 @@ def test_each_experiment_labels_every_number(name):
     assert _unlabelled(plugin.experiment(name).run(InventoryParameters(), OPTIONS)) == []
 
 
+def test_the_sensitivity_rows_are_labelled_column_by_column():
+    result = plugin.labelled(plugin.experiment("sensitivity").run(InventoryParameters(), OPTIONS))
+    for name in ("mu", "sigma_r"):
+        columns = result.quantities[name].names[1]
+        assert len(columns) == len(result.data["columns"]) == len(result.data[name][0])
+        for reported, declared in zip(result.data["columns"], columns):
+            words = [word for word in reported.split(" ") if not word.startswith("(")]
+            assert all(mine.startswith(word) for word, mine in zip(words, declared.split(" "))), (reported, declared)
+
+
 def test_the_estimate_experiment_labels_every_number(monkeypatch):
     """The estimation capped at a few evaluations: the labels depend on the result's layout, not on the fit."""
     full = estimation.estimate

@@ -13,7 +13,6 @@ from equilibria.quantities import DIMENSIONLESS, Quantity, solve_report_quantiti
 
 from .estimation import ESTIMATED, MATCHED
 from .experiments import MOMENT_NAMES, MONEY_MOMENT_NAMES
-from .model import REPORTED
 
 __all__ = ["QUANTITIES", "CALVO_FIRMS", "PERCENT_DEVIATION", "BITS", "QUARTER"]
 
@@ -26,7 +25,7 @@ UTILITY = "marginal-utility units per quarter (Ξ × goods)"
 QUARTER = ("quarter",)
 ACTIONS = ("log price", "log stock Z_j")
 
-#: What each reported response is (contract names of :data:`.model.REPORTED`).
+#: What each reported response is (the names of :data:`.model.REPORTED`).
 _RESPONSE_LABELS = {
     "output": ("output Y", PERCENT_DEVIATION),
     "inflation": ("inflation π (gross, quarterly)", QUARTERLY_POINTS),
@@ -99,13 +98,13 @@ _DATA_UNITS = {"inflation": "percentage points of quarterly inflation (100 × lo
 _DATA_UNIT = "percent (100 × log points, detrended)"
 
 
-def _moment(name: str) -> Quantity:
+def _moment(name: str, span: str) -> Quantity:
+    """A moment conditional on one shock, from ``span`` of its responses (moving-average coefficients)."""
     if name.startswith("ρ"):
-        return _Q(label=f"{name}: correlation over 80 quarters of responses", unit="1 (correlation)")
+        return _Q(label=f"{name}: correlation, from {span}", unit="1 (correlation)")
     if name.startswith("σ"):
-        return _Q(label=f"{name}: ratio of standard deviations over 80 quarters of responses",
-                  unit="1 (ratio of standard deviations)")
-    return _Q(label=f"{name}: regression slope over 80 quarters of responses", unit="1 (elasticity)")
+        return _Q(label=f"{name}: ratio of standard deviations, from {span}", unit="1 (ratio of standard deviations)")
+    return _Q(label=f"{name}: regression slope, from {span}", unit="1 (elasticity)")
 
 
 def _responses(prefix: str, labels: dict, what: str) -> dict:
@@ -174,8 +173,7 @@ QUANTITIES = {
     "hessian_x1": _Q(label="H_x,1, cross curvature of β π_t+1 in actions at t and t+1 (A.4)",
                      unit=_HESSIAN_UNIT, axes=("action at t", "action at t+1"), names=(ACTIONS, ACTIONS)),
     "hessian_scale": _Q(label="the text's Hessian scale 2 Ξ* p*^-θ S*", unit="utility per quarter"),
-    **_responses("irf", {k: _RESPONSE_LABELS[k] for k in REPORTED if k in _RESPONSE_LABELS},
-                 "response to one interest-rate innovation"),
+    **_responses("irf", _RESPONSE_LABELS, "response to one interest-rate innovation"),
     **{f"comparison.*.{key}": _Q(label=f"response to one interest-rate innovation under the other friction: {label}",
                                  unit=unit, axes=QUARTER) for key, (label, unit) in _RESPONSE_LABELS.items()},
     **solve_report_quantities("report", "1 (RI: fixed-point gap over the largest first-best action; Calvo: "
@@ -195,8 +193,10 @@ QUANTITIES = {
     "text.hessian_x0": _Q(label="the text's H_x,0 (section 1.5.3)", unit=_HESSIAN_UNIT,
                           axes=("action at t", "action at t"), names=(ACTIONS, ACTIONS)),
     # moments and money
-    **{f"moments.*.{name}": _moment(name) for name in MOMENT_NAMES},
-    **{f"table_1_6.*.{name}": _moment(name) for name in MONEY_MOMENT_NAMES},
+    **{f"moments.*.{name}": _moment(name, "the responses to an interest-rate innovation (Calvo 400 quarters, "
+                                          "RI ma_lags, 80 by default)") for name in MOMENT_NAMES},
+    **{f"table_1_6.*.{name}": _moment(name, "ma_lags (80 by default) quarters of responses to a money-supply "
+                                            "innovation") for name in MONEY_MOMENT_NAMES},
     **{f"{firms}.{key}": _Q(label=f"{firms.replace('_', ' ')}: response to a 0.6% fall in the money supply: {label}",
                             unit=unit, axes=QUARTER)
        for firms in ("rational_inattention", "calvo") for key, (label, unit) in _MONEY_LABELS.items()},
@@ -205,8 +205,10 @@ QUANTITIES = {
               "sum of absolute responses over 8 quarters",
         unit="percent of the consumption response") for firms in ("rational_inattention", "calvo")},
     # sensitivity
-    "mu": _sensitivity("mu", "μ, cost of information per bit", "fraction of steady-state sales revenue per bit per quarter"),
-    "sigma_r": _sensitivity("sigma_r", "σ_r, s.d. of the interest-rate innovation", "fraction per quarter (0.0015 = 15 bp)"),
+    "mu": _sensitivity("mu", "μ, cost of information per bit",
+                       "fraction of steady-state sales revenue per bit per quarter"),
+    "sigma_r": _sensitivity("sigma_r", "σ_r, s.d. of the interest-rate innovation",
+                            "fraction per quarter (0.0015 = 15 bp)"),
     # estimate
     **{f"estimates.{k}": _Q(label=f"estimated {label} (Calvo model, eq. 1.43)", unit=unit)
        for k, (label, unit) in _PARAMETERS.items() if k in ESTIMATED},
