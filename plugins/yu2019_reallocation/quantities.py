@@ -142,6 +142,9 @@ _PATHS = {
     "endogenous_tfp": ("TFP_end = log Z_A - log Z, endogenous TFP", "1 (log difference)"),
 }
 
+#: Reported at the stationary equilibrium only, not as paths.
+_STATIONARY_ONLY = ("lemons_sold", "measured_tfp")
+
 _MARKET_RESIDUALS = {"used_capital": ("used capital (ix)", _CAPITAL_FLOW),
                      "lemon_share": ("lemon share (x), (1 - λ_M) λ K - λ_M S_g", _CAPITAL_FLOW),
                      "labor": ("labor (vii)", _LABOR), "bonds": ("bonds (viii)", "goods")}
@@ -162,9 +165,10 @@ TRANSITIONS = {
     f"{_ECONOMY}.parameters.borrowing_limit": _Q(label="b̄, borrowing limit", unit="goods"),
     **{f"{_ECONOMY}.steady_state.{name}": _Q(label=f"stationary {label}", unit=unit)
        for name, (label, unit) in _PATHS.items()},
-    **{f"{_ECONOMY}.levels.{name}": _Q(label=label, unit=unit, axes=_PERIODS) for name, (label, unit) in _PATHS.items()},
+    **{f"{_ECONOMY}.levels.{name}": _Q(label=label, unit=unit, axes=_PERIODS)
+       for name, (label, unit) in _PATHS.items() if name not in _STATIONARY_ONLY},
     **{f"{_ECONOMY}.percent_deviations.{name}": _Q(label=f"response of {label}", unit=_DEVIATION, axes=_PERIODS)
-       for name, (label, unit) in _PATHS.items() if name != "endogenous_tfp"},
+       for name, (label, unit) in _PATHS.items() if name not in (*_STATIONARY_ONLY, "endogenous_tfp")},
     f"{_ECONOMY}.percent_deviations.endogenous_tfp": _Q(
         label="response of TFP_end = log Z_A - log Z, 100 times its change",
         unit="percentage points (from the stationary value, or the unshocked path when solver.reference_path is true)",
