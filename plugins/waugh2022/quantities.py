@@ -55,7 +55,8 @@ SOLVE = {
     "transfers": _country("lump-sum tariff rebate T_i per household", _FLOW),
     "net_assets": _country("net asset demand A'_i of country i's households, its net foreign assets (eq. 14)",
                            _NUMERAIRE),
-    "mean_value": _country("mean value V_i under the stationary distribution (eq. 11; without σ_ε γ_E)",
+    "mean_value": _country("mean value V_i of a household under the stationary distribution, before taste shocks "
+                           "(eq. 11; the log-sum omits σ_ε γ_E)",
                            "utils (expected discounted lifetime utility per household)"),
     "planner.trade_shares": _matrix("planner's expenditure share s_ij at shadow prices (section 1.6)", _SHARE),
     "planner.welfare": _Q(label="planner's per-period welfare W, summed over households (eq. 28)",
@@ -71,7 +72,8 @@ SOLVE = {
 _PAIRS = {
     "importer": _Q(label="importer i", unit=_INDEX),
     "exporter": _Q(label="exporter j", unit=_INDEX),
-    "partial": _Q(label="trade elasticity with prices fixed (central differences)", unit=_ELASTICITY),
+    "partial": _Q(label="trade elasticity with prices fixed (wages; in the heterogeneous-agent model also R and "
+                        "rebates), central differences", unit=_ELASTICITY),
     "general_equilibrium": _Q(label="trade elasticity with the equilibrium re-solved (central differences)",
                               unit=_ELASTICITY),
 }
