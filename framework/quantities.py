@@ -65,43 +65,56 @@ def _is_number(value) -> bool:
     return isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating))
 
 
-def _leaves(data, path: str = ""):
-    """(path, value) of every reported number or array of numbers in nested ``data`` (list indices dropped)."""
+def _leaves(data, keys: tuple = ()):
+    """(keys, value) of every reported number or array of numbers in nested ``data`` (list indices
+    dropped); ``keys`` is the tuple of dictionary keys leading to it."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _leaves(value, f"{path}.{key}" if path else str(key))
+            yield from _leaves(value, (*keys, str(key)))
     elif isinstance(data, np.ndarray):
         if data.dtype.kind in "biufc":
-            yield path, data
+            yield keys, data
         elif data.dtype.kind == "O":
-            yield from _leaves(data.tolist(), path)
+            yield from _leaves(data.tolist(), keys)
     elif isinstance(data, (list, tuple)):
         if any(isinstance(v, (dict, list, tuple, np.ndarray)) for v in data):
             seen = set()
             for value in data:
-                for leaf_path, leaf in _leaves(value, path):
-                    if leaf_path not in seen:
-                        seen.add(leaf_path)
-                        yield leaf_path, leaf
+                for leaf_keys, leaf in _leaves(value, keys):
+                    if leaf_keys not in seen:
+                        seen.add(leaf_keys)
+                        yield leaf_keys, leaf
         elif any(_is_number(v) for v in data):
-            yield path, data
+            yield keys, data
     elif _is_number(data):
-        yield path, data
+        yield keys, data
     elif hasattr(data, "to_dict") and not isinstance(data, type):
-        yield from _leaves(data.to_dict(), path)
+        yield from _leaves(data.to_dict(), keys)
 
 
-def _matches(pattern: list[str], parts: list[str]) -> bool:
-    return len(pattern) <= len(parts) and all(p in ("*", s) for p, s in zip(pattern, parts))
+def _covers(pieces: list[str], keys: tuple) -> bool:
+    """Whether the pattern ``pieces`` (a declared path split at dots) covers the data path ``keys``:
+    ``*`` stands for any one key, a literal key with dots in it spans as many pieces, and a pattern
+    covers everything below the path it names."""
+    if not pieces:
+        return True
+    if not keys:
+        return False
+    if pieces[0] == "*":
+        return _covers(pieces[1:], keys[1:])
+    own = keys[0].split(".")
+    return pieces[:len(own)] == own and _covers(pieces[len(own):], keys[1:])
 
 
-def _declared(path: str, quantities) -> Quantity | None:
-    """The most specific declaration covering ``path`` (the longest matching pattern; exact keys first)."""
-    parts = path.split(".")
+def _declared(keys, quantities) -> Quantity | None:
+    """The most specific declaration covering the data path ``keys`` (a tuple of keys, or a dotted
+    string): the longest matching pattern, exact keys before ``*``."""
+    if isinstance(keys, str):
+        keys = tuple(keys.split("."))
     best, rank = None, None
     for pattern, quantity in quantities.items():
         pieces = pattern.split(".")
-        if _matches(pieces, parts):
+        if _covers(pieces, keys):
             key = (len(pieces), -pieces.count("*"))
             if rank is None or key > rank:
                 best, rank = quantity, key
@@ -110,7 +123,7 @@ def _declared(path: str, quantities) -> Quantity | None:
 
 def unlabelled(data, quantities) -> list[str]:
     """Paths of the numbers in ``data`` that no declaration in ``quantities`` covers."""
-    return [path for path, _ in _leaves(data) if _declared(path, quantities) is None]
+    return [".".join(keys) for keys, _ in _leaves(data) if _declared(keys, quantities) is None]
 
 
 def _shown(value) -> str:
@@ -162,8 +175,19 @@ def _find(value, parts):
     if not isinstance(value, dict):
         return _MISSING
     if head == "*":
-        return _PER_ENTRY if any(_find(v, rest) is not _MISSING for v in value.values()) else _MISSING
-    return _find(value[head], rest) if head in value else _MISSING
+        found = any(_find(v, rest) is not _MISSING for v in value.values())
+    elif head in value:
+        return _find(value[head], rest)
+    else:
+        found = False
+    # a key with dots in it spans several parts of a path (as in :func:`unlabelled`)
+    for key, sub in value.items():
+        pieces = str(key).split(".")
+        if len(pieces) > 1 and parts[:len(pieces)] == pieces:
+            result = _find(sub, parts[len(pieces):])
+            if result is not _MISSING:
+                return _PER_ENTRY if found else result
+    return _PER_ENTRY if found else _MISSING
 
 
 def present(data, catalogue) -> dict:

@@ -78,7 +78,6 @@ def test_units_name_the_numeraire_and_the_deviation():
     assert yu["share_investing"].unit == "fraction of entrepreneurs"
 
 
-@pytest.mark.xfail(strict=True, reason="data paths split keys at dots, and the default economy is named 'λ=0.2%'")
 def test_transition_at_the_default_lemons_share_is_labelled():
     plugin, result = _result("yu2019_reallocation", "irf", _key(dict(TINY, periods=10, shown_periods=5,
                                                                        compare_no_lemons=False)))

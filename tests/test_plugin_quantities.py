@@ -28,3 +28,16 @@ def test_a_results_own_declaration_wins():
 def test_plugins_without_declarations_leave_results_alone():
     result = Result(data={"x": 1.0})
     assert _plugin({}).labelled(result).quantities == {}
+
+
+def test_a_key_with_dots_is_found_as_unlabelled_reads_it():
+    from equilibria.quantities import present
+
+    data = {"decomposition": {"rational inattention (Table 1.1)": [1.0, 2.0], "calvo": 3.0}}
+    catalogue = {"decomposition.rational inattention (Table 1.1)": Quantity(label="RI", unit="1"),
+                 "decomposition.calvo": Quantity(label="Calvo", unit="1")}
+    declared = present(data, catalogue)
+    assert set(declared) == set(catalogue)
+    assert unlabelled(data, declared) == []
+    assert unlabelled(data, {"decomposition.calvo": catalogue["decomposition.calvo"]}) == [
+        "decomposition.rational inattention (Table 1.1)"]
