@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from equilibria import ParameterError, Parameters, param
-from equilibria.params import as_float, as_float_array, finite, ndim, positive
+from equilibria.params import as_float, as_float_array, as_names, finite, ndim, positive
 
 from .car import CAR_DEFAULTS, SECTOR_NAMES
 
@@ -23,14 +23,6 @@ def _is_negative_definite(matrix) -> bool:
     except np.linalg.LinAlgError:
         return False
     return True
-
-
-def _as_names(value, field_name):
-    if value is None:
-        return None
-    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-        raise ParameterError(field_name, "must be a list of sector names (strings)", value)
-    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -56,8 +48,7 @@ class KmntParameters(Parameters):
                      converter=as_float_array, validator=[finite])
     sector_names = param(None, description="names of the sectors in tables and figures (default: the car example's "
                          "names for its economy, otherwise 'sector 1', 'sector 2', ...)",
-                         converter=attrs.Converter(lambda v, _s, f: _as_names(v, f.alias or f.name),
-                                                   takes_self=True, takes_field=True))
+                         converter=attrs.converters.optional(as_names))
 
     @property
     def n(self) -> int:
