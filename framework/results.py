@@ -214,7 +214,7 @@ def clean_debris(folder) -> list[Path]:
     for path, stem in candidates:
         if stem is not None:
             pid = _debris_pid(path.name, stem)
-        else:  # .NAME.PID-XXXX.tmp of atomic_write_bytes
+        else:  # ".<name>.<pid>-<random>.tmp", as atomic_write_bytes names its staging files
             head = path.name[:-4].rsplit(".", 1)[-1].split("-", 1)[0]
             pid = int(head) if head.isdigit() else None
         if pid is None or pid == os.getpid() or _pid_alive(pid):
