@@ -21,8 +21,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from equilibria.household.distribution import expectation_step
-
 __all__ = ["fake_news_jacobian", "lottery_expectations", "jacobian_from_fake_news"]
 
 

@@ -136,7 +136,7 @@ def stationary_distribution(grid, savings, probabilities, transition, *, tol=1e-
     savings = np.ascontiguousarray(savings, float)
     probabilities = np.ascontiguousarray(probabilities, float)
     transition = np.ascontiguousarray(transition, float)
-    nz, n = savings.shape[1], savings.shape[2]
+    n = savings.shape[2]
     index, weight = young.lottery(grid, savings)
     if guess is None:
         # start from the exogenous stationary distribution times a uniform over assets

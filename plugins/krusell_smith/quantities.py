@@ -5,7 +5,7 @@ Responses are in percent deviations from the steady state, the interest rate in 
 """
 from __future__ import annotations
 
-from equilibria.quantities import COUNT, SECONDS, TRUE_FALSE, Quantity, solve_report_quantities
+from equilibria.quantities import Quantity, solve_report_quantities
 
 __all__ = ["STEADY_STATE", "BASELINE", "IMPULSE_RESPONSES"]
 

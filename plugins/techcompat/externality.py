@@ -129,7 +129,7 @@ class TwoCountry:
 
     def equilibrium(self):
         """Positions solving both countries' first-order conditions (wages equal by symmetry)."""
-        z, t, gl = self.zeta, self.tbar, self.gl
+        t, gl = self.tbar, self.gl
 
         def foc(theta):
             _, chi = self._costs(np.ones(2), theta)

@@ -1,8 +1,6 @@
 """The baseline solve behind ``equilibria solve techcompat``."""
 from __future__ import annotations
 
-import numpy as np
-
 from equilibria.results import Result, Table
 
 from .equilibrium import solve_equilibrium

@@ -378,7 +378,7 @@ def run_moments(params: InventoryParameters, options) -> Result:
     columns = {"Calvo": moments_from_responses(calvo_paths)}
     try:
         columns["RI"] = moments_from_responses(solve_ri(_ri_params(params)).paths)
-    except ConvergenceError as exc:
+    except ConvergenceError:
         columns["RI"] = [float("nan")] * len(MOMENT_NAMES)
     rows = [[name, columns["RI"][i], TEXT_TABLE_1_3["RI"][i], columns["Calvo"][i], TEXT_TABLE_1_3["Calvo"][i],
              TEXT_TABLE_1_3["VAR"][i]] for i, name in enumerate(MOMENT_NAMES)]

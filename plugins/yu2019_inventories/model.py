@@ -67,7 +67,7 @@ def steady_state_levels(params: InventoryParameters, ss: SteadyState | None = No
     """Every variable of the model file at the A.3 steady state."""
     ss = ss or steady_state(params)
     taste = TasteShock(params.sigma_v, params.theta)
-    v, p, th, sv = ss.threshold, ss.relative_price, params.theta, params.sigma_v
+    v, p, sv = ss.threshold, ss.relative_price, params.sigma_v
     fm = float(taste.F(np.log(v) - sv ** 2 / 2))
     eps = ss.elasticity
     k = float(taste.d_log_elasticity(v)) / (eps - 1.0)

@@ -22,7 +22,7 @@ class StackedSystem:
 
     def __init__(self, system, T: int):
         A, B, C = (np.asarray(m, float) for m in (system.A, system.B, system.C))
-        self.n = n = A.shape[0]
+        self.n = A.shape[0]
         self.T = T
         self.D = np.asarray(system.D, float)
         blocks = [[None] * T for _ in range(T)]
@@ -53,7 +53,7 @@ class StackedSystem:
 
 class _Partition:
     def __init__(self, stacked: StackedSystem, rows, unknowns):
-        n, T = stacked.n, stacked.T
+        n = stacked.n
         rows = np.asarray(rows, dtype=int)
         unknowns = np.asarray(unknowns, dtype=int)
         if len(rows) != len(unknowns):

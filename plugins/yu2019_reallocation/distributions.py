@@ -78,7 +78,7 @@ class LogUniform:
         return (self._clipped_log(c) - (self.mu - self.half_width)) / (2 * self.half_width)
 
     def moment_below(self, a, c):
-        lo, hi = self.mu - self.half_width, self.mu + self.half_width
+        lo = self.mu - self.half_width
         x = self._clipped_log(c)
         if a == 0:
             return self.cdf(c)
