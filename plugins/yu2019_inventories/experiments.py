@@ -376,10 +376,7 @@ def run_moments(params: InventoryParameters, options) -> Result:
     calvo = for_firms(params, "calvo") if params.firms != "calvo" else params
     calvo_paths = solve_linear(calvo).irf("eps_r", periods=400)
     columns = {"Calvo": moments_from_responses(calvo_paths)}
-    try:
-        columns["RI"] = moments_from_responses(solve_ri(_ri_params(params)).paths)
-    except ConvergenceError:
-        columns["RI"] = [float("nan")] * len(MOMENT_NAMES)
+    columns["RI"] = moments_from_responses(solve_ri(_ri_params(params)).paths)   # a failure is raised, not a NaN
     rows = [[name, columns["RI"][i], TEXT_TABLE_1_3["RI"][i], columns["Calvo"][i], TEXT_TABLE_1_3["Calvo"][i],
              TEXT_TABLE_1_3["VAR"][i]] for i, name in enumerate(MOMENT_NAMES)]
     table = Table(columns=["moment", "RI (model)", "RI (text)", "Calvo (model)", "Calvo (text)", "VAR (text)"],
